@@ -1,0 +1,327 @@
+"""Split an HTML article into units, and render it back from translations.
+
+One walk serves both directions: :func:`walk` yields every unit of a parsed
+page in document order; :func:`split` only reads them, :func:`render` puts
+translations back in place as the walk goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import markup
+from .errors import ArticleError
+from .markup import INLINE_TAGS, local_name
+
+# Never extracted, passed through untouched with everything inside them.
+SKIPPED_TAGS = frozenset(
+    "script style pre template svg math textarea iframe object embed canvas "
+    "video audio map link base noframes".split()
+)
+# Attribute text readers see; each becomes a unit of its own.
+TRANSLATABLE_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+# <meta name|property=…> whose content is shown by browsers and search engines.
+TRANSLATABLE_META = frozenset(
+    "description og:title og:description twitter:title twitter:description".split()
+)
+FAQ_QUESTION_TAGS = frozenset(("dt", "summary", "h3", "h4"))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable piece of an article: its text, kind and source line."""
+
+    text: str
+    kind: str
+    line: int
+
+
+# -- parsing --------------------------------------------------------------------
+
+def parse(data: bytes | str, name: str = "<page>") -> etree._ElementTree:
+    """Parse a page the way browsers do; refuse what the parser cannot read whole."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = None  # let the parser follow the page's own <meta charset>
+    parser = etree.HTMLParser(encoding=encoding, remove_comments=False,
+                              remove_blank_text=False, no_network=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.LxmlError as exc:
+        raise ArticleError(f"{name}: cannot parse HTML: {exc}") from None
+    for err in parser.error_log:
+        if err.level_name == "FATAL" or err.type_name == "ERR_RESOURCE_LIMIT":
+            raise ArticleError(f"{name}:{err.line}: cannot read the page whole: {err.message}")
+    if root is None:
+        raise ArticleError(f"{name}: the page is empty")
+    _hoist_void_content(root)
+    return root.getroottree()
+
+
+def _hoist_void_content(root) -> None:
+    """Move what the parser put inside a void element (``<wbr>``) after it, as browsers do."""
+    for el in root.iter(*markup.VOID_TAGS):
+        if el.text or len(el):
+            parent, index = el.getparent(), el.getparent().index(el)
+            moved = list(el)
+            tail = el.tail
+            el.tail = el.text
+            el.text = None
+            for offset, child in enumerate(moved, 1):
+                parent.insert(index + offset, child)
+            if moved:
+                moved[-1].tail = (moved[-1].tail or "") + (tail or "")
+            else:
+                el.tail = (el.tail or "") + (tail or "")
+
+
+def serialize(tree: etree._ElementTree) -> str:
+    return etree.tostring(tree, method="html", encoding="unicode") + "\n"
+
+
+# -- the walk -------------------------------------------------------------------
+
+class TextUnit:
+    """A run of inline content in one element; it can put a translation in its place."""
+
+    __slots__ = ("parent", "prev", "nodes", "text", "kind", "line")
+
+    def __init__(self, parent, prev, nodes, text, kind, line):
+        self.parent, self.prev, self.nodes = parent, prev, nodes
+        self.text, self.kind, self.line = text, kind, line
+
+    def _slot(self) -> str:
+        return (self.parent.text if self.prev is None else self.prev.tail) or ""
+
+    def _set_slot(self, value: str | None) -> None:
+        if self.prev is None:
+            self.parent.text = value
+        else:
+            self.prev.tail = value
+
+    def apply(self, translation: str) -> None:
+        """Replace the run's content with a translation, keeping its outer whitespace."""
+        first = self._slot()
+        last = self.nodes[-1].tail or "" if self.nodes else first
+        lead = first[: len(first) - len(first.lstrip())]
+        trail = last[len(last.rstrip()):] if last.strip() else ""
+        fragment = markup.build(translation, markup.inline_elements(self.nodes))
+        index = 0 if self.prev is None else self.parent.index(self.prev) + 1
+        for node in self.nodes:
+            self.parent.remove(node)
+        new = list(fragment)
+        self._set_slot(lead + (fragment.text or "") + (trail if not new else ""))
+        for offset, node in enumerate(new):
+            self.parent.insert(index + offset, node)
+        if new:
+            new[-1].tail = (new[-1].tail or "") + trail
+        self.nodes = new
+
+    def mark_language(self, lang: str) -> None:
+        """Say that this run is still in the source language."""
+        if self.prev is None and all(n.tail is None or not n.tail.strip() or n is self.nodes[-1]
+                                     for n in self.nodes) and _run_is_whole(self):
+            self.parent.set("lang", lang)
+            return
+        span = etree.Element("span", lang=lang)
+        first = self._slot()
+        body = first.lstrip()
+        self._set_slot(first[: len(first) - len(body)])
+        span.text = body
+        index = 0 if self.prev is None else self.parent.index(self.prev) + 1
+        for node in self.nodes:
+            span.append(node)  # moves it, with its tail
+        if len(span):
+            last = span[-1]
+            tail = last.tail or ""
+            last.tail = tail.rstrip()
+            span.tail = tail[len(tail.rstrip()):]
+        else:
+            span.text = body.rstrip()
+            span.tail = body[len(body.rstrip()):]
+        self.parent.insert(index, span)
+        self.nodes = [span]
+
+
+def _run_is_whole(unit: TextUnit) -> bool:
+    """True when the run is everything its element holds."""
+    return len(unit.parent) == len(unit.nodes) and not any(
+        not isinstance(n.tag, str) for n in unit.nodes if False)
+
+
+class AttributeUnit:
+    """A translatable attribute of one element."""
+
+    __slots__ = ("element", "attribute", "text", "kind", "line")
+
+    def __init__(self, element, attribute, text, kind, line):
+        self.element, self.attribute = element, attribute
+        self.text, self.kind, self.line = text, kind, line
+
+    def apply(self, translation: str) -> None:
+        # attribute values are text: the parser decodes entities, lxml escapes on output
+        import html
+        self.element.set(self.attribute, html.unescape(translation))
+
+    def mark_language(self, lang: str) -> None:
+        """An attribute cannot carry its own language; nothing to mark."""
+
+
+def walk(tree: etree._ElementTree) -> Iterator[TextUnit | AttributeUnit]:
+    """Yield every unit of a page in document order.
+
+    A consumer may call ``apply`` on a yielded unit before asking for the next
+    one; the walk then continues over the new content.
+    """
+    root = tree.getroot()
+    yield from _walk(root, _translates(root, True))
+
+
+def _translates(el, inherited: bool) -> bool:
+    value = el.get("translate")
+    if value is None:
+        return inherited
+    return value.strip().lower() != "no"
+
+
+def _walk(el, translate: bool) -> Iterator:
+    if translate:
+        yield from _attribute_units(el)
+    run: list = []
+    prev = None
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment or processing instruction travels with its run
+            run.append(child)
+            continue
+        name = local_name(tag)
+        if name in INLINE_TAGS or (name not in _NON_INLINE and "-" in name):
+            run.append(child)
+            continue
+        if run or (el.text if prev is None else prev.tail):
+            yield from _run_units(el, prev, run, translate)
+        run = []
+        prev = child
+        if name not in SKIPPED_TAGS:
+            yield from _walk(child, _translates(child, translate))
+    if run or (el.text if prev is None else prev.tail):
+        yield from _run_units(el, prev, run, translate)
+
+
+def _run_units(el, prev, nodes: list, translate: bool) -> Iterator:
+    if not translate:
+        return
+    first = el.text if prev is None else prev.tail
+    text = markup.serialize(first, nodes)
+    if text and _has_own_text(first, nodes):
+        line = el.sourceline if prev is None else (
+            nodes[0].sourceline if nodes and isinstance(nodes[0].tag, str) else prev.sourceline)
+        unit = TextUnit(el, prev, nodes, text, _kind(el), line or 0)
+        yield unit
+        nodes = unit.nodes
+    for element in markup.inline_elements(nodes):
+        if element.get("translate", "").strip().lower() != "no":
+            yield from _attribute_units(element)
+
+
+def _has_own_text(first: str | None, nodes: list) -> bool:
+    """A run is a unit only if it has text a translator can change."""
+    if first and first.strip():
+        return True
+    for node in nodes:
+        if node.tail and node.tail.strip():
+            return True
+        if isinstance(node.tag, str) and node.get("translate", "").strip().lower() != "no":
+            if local_name(node.tag) not in SKIPPED_TAGS and _has_own_text(node.text, list(node)):
+                return True
+    return False
+
+
+def _attribute_units(el) -> Iterator[AttributeUnit]:
+    name = local_name(el.tag)
+    if name == "meta":
+        key = (el.get("name") or el.get("property") or "").strip().lower()
+        content = el.get("content")
+        if key in TRANSLATABLE_META and content and content.strip():
+            yield AttributeUnit(el, "content", markup.escape_text(markup.normalize_space(content).strip()),
+                                f"meta {key}", el.sourceline or 0)
+        return
+    for attr in TRANSLATABLE_ATTRIBUTES:
+        value = el.get(attr)
+        if value and value.strip():
+            yield AttributeUnit(el, attr, markup.escape_text(markup.normalize_space(value).strip()),
+                                f"{name} {attr}", el.sourceline or 0)
+
+
+_NON_INLINE = frozenset()
+
+
+def _kind(el) -> str:
+    """What a unit is, for translators: its element, or its role in the article."""
+    name = local_name(el.tag)
+    classes = (el.get("class") or "").split()
+    for role in ("kicker", "byline"):
+        if role in classes:
+            return role
+    in_answer = name == "dd"
+    for anc in el.iterancestors():
+        if not isinstance(anc.tag, str):
+            continue
+        anc_name = local_name(anc.tag)
+        if anc_name == "dd":
+            in_answer = True
+        if "faq" in (anc.get("class") or "").split():
+            if name in FAQ_QUESTION_TAGS:
+                return "faq question"
+            if in_answer or name in ("p", "dd"):
+                return "faq answer"
+            break
+    return name
+
+
+# -- the two directions ----------------------------------------------------------
+
+def split(tree: etree._ElementTree) -> list[Unit]:
+    """Every unit of a page, in document order (duplicates included)."""
+    return [Unit(u.text, u.kind, u.line) for u in walk(tree)]
+
+
+def render(
+    tree: etree._ElementTree,
+    translate: Callable[[str], str | None] | Mapping[str, str],
+    *,
+    source_language: str,
+    target_language: str,
+    direction: str = "ltr",
+) -> etree._ElementTree:
+    """Put translations into the page, in place; return the same tree.
+
+    A unit without translation keeps its source text and, when the target
+    language differs from the source, says so with ``lang``.
+    """
+    lookup = translate.get if isinstance(translate, Mapping) else translate
+    mark = target_language != source_language
+    for unit in walk(tree):
+        translation = lookup(unit.text)
+        if translation:
+            unit.apply(translation)
+        elif mark:
+            unit.mark_language(source_language)
+    root = tree.getroot()
+    root.set("lang", target_language)
+    if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", target_language)
+    elif root.get("xml:lang") is not None:
+        root.set("xml:lang", target_language)
+    if direction == "rtl" or root.get("dir") is not None:
+        root.set("dir", direction)
+    return tree

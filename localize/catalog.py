@@ -1,0 +1,341 @@
+"""Catalog files: create, merge, read and write them safely, count their states.
+
+Every write is atomic and serialized across processes: an exclusive lock on a
+sidecar ``.lock`` file (never on the catalog, whose inode changes), the
+catalog re-read under the lock, a temporary file in the same folder, fsync,
+``os.replace``, fsync of the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from . import __version__, po
+from .errors import CatalogError
+from .languages import Language
+from .po import APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED, Catalog, Entry
+
+# How alike an old source text must be to a new one for its translation to be
+# offered as a fuzzy draft (0-100, rapidfuzz's normalized InDel ratio; GNU
+# msgmerge uses 60 on a similar scale).
+FUZZY_CUTOFF = 70.0
+_TAGS = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+# -- reading and writing -----------------------------------------------------------
+
+def decode(data: bytes, name: str) -> str:
+    """Strict UTF-8 (a BOM is dropped); the error names the line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", name, line) from None
+
+
+def read(path: Path) -> Catalog:
+    """Read and check one catalog file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("no such catalog", path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+    return po.parse(decode(data, str(path)), str(path))
+
+
+def msgfmt_check(path: Path) -> None:
+    """Let GNU msgfmt judge the file, where gettext is installed."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return
+    result = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)],
+                            capture_output=True, text=True, errors="replace")
+    if result.returncode != 0:
+        first = next((line for line in result.stderr.splitlines() if line.strip()), "rejected")
+        raise CatalogError(f"msgfmt --check: {first.removeprefix(msgfmt + ': ')}", path)
+
+
+def validate(path: Path) -> Catalog:
+    """Read a catalog that comes from outside, refusing anything doubtful."""
+    catalog = read(path)
+    msgfmt_check(path)
+    return catalog
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace a file with new content so that readers see the old or the new, never a part."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(folder)
+
+
+def _clean_temporaries(path: Path) -> None:
+    """Remove temporary files an interrupted writer of this catalog left behind."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the catalog's exclusive lock (a sidecar file, so it survives replacement)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _clean_temporaries(path)
+        yield
+    finally:
+        os.close(fd)
+
+
+def save(path: Path, catalog: Catalog, *, original: str | None = None) -> bool:
+    """Write a catalog (the caller holds the lock); False when nothing changed."""
+    text = po.dumps(catalog)
+    if original is None and path.exists():
+        original = path.read_text(encoding="utf-8", errors="replace")
+    if text == original:
+        return False
+    write_atomic(path, text)
+    return True
+
+
+@contextlib.contextmanager
+def transaction(path: Path, create: Callable[[], Catalog] | None = None) -> Iterator[Catalog]:
+    """Lock, read the current catalog, let the caller change it, write it if it changed.
+
+    If the caller raises, nothing is written.
+    """
+    with locked(path):
+        if path.exists():
+            data = path.read_bytes()
+            original = decode(data, str(path))
+            catalog = po.parse(original, str(path))
+        elif create is not None:
+            original, catalog = None, create()
+        else:
+            raise CatalogError("no such catalog", path)
+        yield catalog
+        save(path, catalog, original=original)
+
+
+# -- creating ----------------------------------------------------------------------
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M%z")
+
+
+def template(name: str, units: Iterable, reference: str, *, created: datetime,
+             previous: Catalog | None = None) -> Catalog:
+    """The .pot of one article: one entry per distinct unit text.
+
+    ``units`` have ``text``, ``kind`` and ``line``; ``reference`` is the path
+    written in ``#:`` comments. If ``previous`` has the same entries, its
+    creation date is kept, so re-extracting an unchanged article changes nothing.
+    """
+    entries: dict[str, Entry] = {}
+    for unit in units:
+        entry = entries.get(unit.text)
+        if entry is None:
+            entry = entries[unit.text] = Entry(unit.text)
+        if unit.kind not in entry.extracted:
+            entry.extracted.append(unit.kind)
+        entry.references.append(f"{reference}:{unit.line}")
+    catalog = Catalog(
+        header_comments=[f"Translations template for {name}.",
+                         "This file is generated from the article; edit the article, not this file."],
+        header={
+            "Project-Id-Version": name,
+            "Report-Msgid-Bugs-To": "",
+            "POT-Creation-Date": _stamp(created),
+            "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+            "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+            "Language-Team": "LANGUAGE <LL@li.org>",
+            "MIME-Version": "1.0",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit",
+            "Generated-By": f"localize {__version__}",
+        },
+        entries=list(entries.values()),
+    )
+    if previous is not None and _same_entries(previous, catalog):
+        catalog.header["POT-Creation-Date"] = previous.header.get(
+            "POT-Creation-Date", catalog.header["POT-Creation-Date"])
+    return catalog
+
+
+def _same_entries(a: Catalog, b: Catalog) -> bool:
+    return [(e.msgid, e.extracted, e.references) for e in a.entries] == \
+        [(e.msgid, e.extracted, e.references) for e in b.entries]
+
+
+def translation_catalog(pot: Catalog, language: Language, *, created: datetime) -> Catalog:
+    """A new, empty .po for one language, from a template."""
+    header = dict(pot.header)
+    header.update({
+        "PO-Revision-Date": _stamp(created),
+        "Last-Translator": "localize",
+        "Language-Team": f"{language.english_name} <>",
+        "Language": language.gettext,
+        "Plural-Forms": language.plural_forms,
+    })
+    name = pot.header.get("Project-Id-Version", "")
+    catalog = Catalog(header=_ordered_header(header),
+                      header_comments=[f"{language.english_name} translations for {name}."])
+    return merge(catalog, pot)
+
+
+_HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+                 "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
+                 "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms",
+                 "Generated-By")
+
+
+def _ordered_header(header: dict[str, str]) -> dict[str, str]:
+    ordered = {k: header[k] for k in _HEADER_ORDER if k in header}
+    ordered.update((k, v) for k, v in header.items() if k not in ordered)
+    return ordered
+
+
+# -- merging -----------------------------------------------------------------------
+
+def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalog:
+    """Bring a translation catalog up to date with a new template, the gettext way.
+
+    Unchanged units keep their translation and state; a changed unit takes the
+    translation of the most similar old unit as a fuzzy draft with the old
+    source as ``#| msgid``; old units no longer in the template become
+    obsolete (``#~``) and come back if their text returns. Nothing is dropped
+    but empty, untranslated entries.
+    """
+    current = {e.key: e for e in old.entries if not e.obsolete}
+    retired = {e.key: e for e in old.entries if e.obsolete}
+    used: set[int] = set()
+    merged: list[Entry] = []
+    unmatched: list[Entry] = []
+    for tmpl in pot.entries:
+        source = current.get(tmpl.key) or retired.get(tmpl.key)
+        entry = _from_template(tmpl)
+        if source is not None:
+            used.add(id(source))
+            _carry(source, entry)
+        else:
+            unmatched.append(entry)
+        merged.append(entry)
+    if unmatched:
+        candidates = [e for e in old.entries if id(e) not in used and e.translated
+                      and e.msgid_plural is None and e.msgid]
+        if candidates:
+            choices = [e.msgid for e in candidates]
+            for entry in unmatched:
+                if entry.msgid_plural is not None:
+                    continue
+                best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio,
+                                          score_cutoff=cutoff)
+                if best is None:
+                    continue
+                source = candidates[best[2]]
+                used.add(id(source))
+                entry.msgstr = source.msgstr
+                entry.comments = list(source.comments)
+                entry.set_flag("fuzzy")
+                entry.previous_msgctxt = source.msgctxt
+                entry.previous_msgid = source.msgid
+    for entry in old.entries:
+        if id(entry) not in used and entry.translated:
+            gone = copy.copy(entry)
+            gone.obsolete = True
+            gone.references, gone.extracted = [], []
+            merged.append(gone)
+    header = dict(old.header)
+    for key in ("POT-Creation-Date", "Project-Id-Version"):
+        if key in pot.header:
+            header[key] = pot.header[key]
+    return Catalog(header=_ordered_header(header), header_comments=list(old.header_comments),
+                   header_fuzzy=old.header_fuzzy, entries=merged)
+
+
+def _from_template(tmpl: Entry) -> Entry:
+    return Entry(tmpl.msgid, msgctxt=tmpl.msgctxt, msgid_plural=tmpl.msgid_plural,
+                 msgstr_plural=({} if tmpl.msgid_plural is None else dict(tmpl.msgstr_plural or {})),
+                 extracted=list(tmpl.extracted), references=list(tmpl.references),
+                 flags=[f for f in tmpl.flags if f != "fuzzy"])
+
+
+def _carry(source: Entry, entry: Entry) -> None:
+    """Keep the translation, state and notes of an unchanged unit."""
+    entry.msgstr = source.msgstr
+    if source.msgstr_plural is not None and entry.msgid_plural is not None:
+        entry.msgstr_plural = dict(source.msgstr_plural)
+    entry.comments = list(source.comments)
+    for flag in source.flags:
+        entry.set_flag(flag)
+    entry.previous_msgctxt = source.previous_msgctxt
+    entry.previous_msgid = source.previous_msgid
+    entry.previous_msgid_plural = source.previous_msgid_plural
+
+
+# -- states ------------------------------------------------------------------------
+
+def words(text: str) -> int:
+    """Words of a unit's text, markup left out."""
+    return len(_WORD.findall(_TAGS.sub(" ", text)))
+
+
+def statistics(catalog: Catalog) -> dict[str, int]:
+    """Units, source words and how many units are in each state."""
+    counts = {"units": 0, "words": 0, APPROVED: 0, NEEDS_REVIEW: 0, STALE: 0, UNTRANSLATED: 0}
+    for entry in catalog.entries:
+        if entry.obsolete:
+            continue
+        counts["units"] += 1
+        counts["words"] += words(entry.msgid)
+        counts[entry.state] += 1
+    return counts
+
+
+def translations(catalog: Catalog, *, include_drafts: bool = False) -> dict[str, str]:
+    """msgid → msgstr of the entries a page may show: approved ones, and drafts if asked."""
+    allowed = {APPROVED, NEEDS_REVIEW, STALE} if include_drafts else {APPROVED}
+    return {e.msgid: e.msgstr for e in catalog.entries
+            if not e.obsolete and e.msgctxt is None and e.state in allowed}

@@ -1,0 +1,213 @@
+"""The ``localize`` command: a thin face over the library.
+
+Exit status: 0 done, 1 the operation failed, 2 bad input. Errors are one
+line on stderr naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, catalog, jobs, languages, po
+from .errors import LocalizeError, WorkspaceError
+from .workspace import INIT_CONFIG, CONFIG, Workspace
+
+
+def _workspace(ctx: click.Context) -> Workspace:
+    root = ctx.find_root().params.get("root")
+    return Workspace.open(Path(root)) if root else Workspace.find()
+
+
+def _rel(ws: Workspace, path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ws.root))
+    except ValueError:
+        return str(path)
+
+
+def _summary(ws: Workspace, outcome: jobs.Outcome, what: str, verbose: bool) -> None:
+    if verbose or len(outcome.written) <= 20:
+        for path in outcome.written:
+            click.echo(f"wrote {_rel(ws, path)}")
+    click.echo(f"{what}: {len(outcome.written)} written, {outcome.unchanged} unchanged")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False), help="The workspace folder (default: found upward from here).")
+@click.version_option(__version__, prog_name="localize")
+def cli(root):
+    """Split articles into gettext catalogs, merge, render and import them."""
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
+def init(directory):
+    """Make DIRECTORY (default: here) a workspace: source/, locales/, pyproject.toml."""
+    root = Path(directory)
+    config = root / CONFIG
+    root.mkdir(parents=True, exist_ok=True)
+    if config.exists():
+        text = config.read_text(encoding="utf-8")
+        if "[tool.localize]" in text:
+            raise WorkspaceError(f"{config} already holds [tool.localize]")
+        config.write_text(text.rstrip("\n") + "\n\n" + INIT_CONFIG, encoding="utf-8")
+    else:
+        config.write_text(INIT_CONFIG, encoding="utf-8")
+    for sub in ("source", "locales"):
+        (root / sub).mkdir(exist_ok=True)
+    click.echo(f"workspace ready in {root}: put articles in {root / 'source'}/<name>.html, "
+               "then run 'localize extract' and 'localize update'")
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: write the template of one PAGE.html here.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written.")
+@click.pass_context
+def extract(ctx, names, output, verbose):
+    """Split articles (all, or NAMES) into templates: source/NAME.html → locales/NAME.pot.
+
+    With -o, on one file outside any workspace: localize extract PAGE.html -o PAGE.pot
+    """
+    if output:
+        if len(names) != 1:
+            raise click.UsageError("with -o, give exactly one PAGE.html")
+        page = Path(names[0])
+        pot = jobs.template_for(page, str(page), name=page.stem)
+        jobs.save_template(Path(output), pot)
+        click.echo(f"wrote {output} ({len(pot.entries)} entries)")
+        return
+    ws = _workspace(ctx)
+    outcome = jobs.extract(ws, list(names))
+    _summary(ws, outcome, f"extracted {outcome.units} entries", verbose)
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeatable).")
+@click.option("--po", "old", type=click.Path(dir_okay=False), help="Single-file mode: the catalog to update.")
+@click.argument("new_template", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: where to write the merged catalog.")
+@click.option("-v", "--verbose", is_flag=True, help="List every file written.")
+@click.pass_context
+def update(ctx, langs, old, new_template, output, verbose):
+    """Create or merge every language's catalog from the templates.
+
+    With --po, like msgmerge: localize update --po OLD.po NEW.pot -o OUT.po
+    """
+    if old or new_template or output:
+        if not (old and new_template and output):
+            raise click.UsageError("single-file mode needs --po OLD.po NEW.pot -o OUT.po")
+        merged = catalog.merge(catalog.validate(Path(old)), catalog.validate(Path(new_template)))
+        with catalog.locked(Path(output)):
+            catalog.save(Path(output), merged)
+        counts = catalog.statistics(merged)
+        click.echo(f"wrote {output}: " + ", ".join(f"{counts[s]} {s}" for s in po.STATES))
+        return
+    ws = _workspace(ctx)
+    outcome = jobs.update(ws, list(langs))
+    _summary(ws, outcome, "updated catalogs", verbose)
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def status(ctx, langs, fmt):
+    """How far each article is in each language."""
+    ws = _workspace(ctx)
+    rows = jobs.status(ws, list(langs))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    columns = ["article", "language", "units", "words", *po.STATES]
+    table = [columns] + [[str(row[c]) for c in columns] for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
+    for r in table:
+        click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                             for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
+    if not rows:
+        click.echo("no catalogs yet: run 'localize extract' and 'localize update'")
+
+
+@cli.command()
+@click.option("--lang", "lang", required=True, help="The language to render.")
+@click.option("--slug", "names", multiple=True, help="Only these articles (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False), help="Folder for the pages (default: out/render).")
+@click.option("--include-drafts", is_flag=True, help="Use translations that still need review too.")
+@click.option("--po", "po_file", type=click.Path(dir_okay=False), help="Single-file mode: the catalog to use.")
+@click.option("--source-lang", default="en", show_default=True, help="Single-file mode: the page's language.")
+@click.argument("page", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: the page to write.")
+@click.pass_context
+def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, output):
+    """Render articles in one language from their catalogs.
+
+    With --po, like po2html: localize render --lang L --po L.po PAGE.html -o OUT.html
+    """
+    if po_file or page or output:
+        if not (page and output):
+            raise click.UsageError("single-file mode needs --po L.po PAGE.html -o OUT.html")
+        source = languages.validate(source_lang)
+        target = languages.validate(lang)
+        cat = catalog.validate(Path(po_file)) if po_file else None
+        if cat is None and target != source:
+            raise click.UsageError("give --po with the translations for that language")
+        html = jobs.render_page(Path(page), cat, source_language=source, target=target,
+                                include_drafts=include_drafts)
+        catalog.write_atomic(Path(output), html)
+        click.echo(f"wrote {output}")
+        return
+    ws = _workspace(ctx)
+    outcome = jobs.render(ws, lang, list(names), Path(out) if out else None,
+                          include_drafts=include_drafts)
+    _summary(ws, outcome, f"rendered {len(outcome.written)} pages", False)
+
+
+@cli.command("import")
+@click.option("--lang", "lang", required=True, help="The catalog's language.")
+@click.option("--slug", "name", help="The article (default: from the file name).")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def import_(ctx, lang, name, file):
+    """Bring in FILE.po edited elsewhere; approved work is never overwritten."""
+    ws = _workspace(ctx)
+    report = jobs.import_catalog(ws, lang, Path(file), name)
+    click.echo(f"imported {file}: {report.updated} updated, {report.unchanged} unchanged, "
+               f"{len(report.conflicts)} conflicts, {len(report.unknown)} not in the article")
+    for msgid in report.conflicts:
+        click.echo(f"conflict: approved translation kept for {msgid[:70]!r}", err=True)
+    for msgid in report.unknown:
+        click.echo(f"skipped: not in the article: {msgid[:70]!r}", err=True)
+    if report.conflicts:
+        ctx.exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; turn every expected failure into one line and an exit status."""
+    try:
+        result = cli.main(args=argv, prog_name="localize", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("localize: aborted", err=True)
+        return 1
+    except LocalizeError as exc:
+        click.echo(f"localize: error: {exc}", err=True)
+        return exc.exit_code
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"localize: error: {exc.strerror or exc}{where}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("localize: interrupted", err=True)
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The workspace: where it is, its settings, and every path inside it.
+
+This is the one place that turns a language code or an article's slug into a
+path; anything that would lead outside the workspace is refused first.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import languages
+from .errors import WorkspaceError
+
+CONFIG = "pyproject.toml"
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``[tool.localize]`` of a workspace's pyproject.toml."""
+
+    source_language: str = "en"
+    languages: tuple[str, ...] = ()
+    source_dir: str = "source"
+    locales_dir: str = "locales"
+    output_dir: str = "out"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_table(cls, table: dict, where: Path) -> Settings:
+        known = {"source-language", "languages", "source-dir", "locales-dir", "output-dir"}
+        try:
+            langs = table.get("languages", [])
+            if not isinstance(langs, list):
+                raise TypeError("languages must be a list of codes")
+            source = languages.validate(str(table.get("source-language", "en")))
+            targets = tuple(dict.fromkeys(languages.validate(str(code)) for code in langs))
+            dirs = {k: str(table.get(k, default)) for k, default in
+                    (("source-dir", "source"), ("locales-dir", "locales"), ("output-dir", "out"))}
+        except (TypeError, ValueError) as exc:
+            raise WorkspaceError(f"{where}: [tool.localize]: {exc}") from None
+        for key, value in dirs.items():
+            if not _NAME.fullmatch(value):
+                raise WorkspaceError(f"{where}: [tool.localize] {key} must be a folder name, not {value!r}")
+        if source in targets:
+            raise WorkspaceError(f"{where}: the source language {source} is also listed as a target")
+        return cls(source, targets, dirs["source-dir"], dirs["locales-dir"], dirs["output-dir"],
+                   {k: v for k, v in table.items() if k not in known})
+
+
+def slug(value: str) -> str:
+    """Check an article's slug: lower-case letters, digits, - and _."""
+    if not isinstance(value, str) or not _SLUG.fullmatch(value):
+        shown = repr(value)[:40]
+        raise WorkspaceError(f"bad article name {shown}: use lower-case letters, digits, - and _")
+    return value
+
+
+class Workspace:
+    """A folder with source/, locales/ and a pyproject.toml holding [tool.localize]."""
+
+    def __init__(self, root: Path, settings: Settings):
+        self.root = root.resolve()
+        self.settings = settings
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Workspace:
+        """The workspace holding ``start`` (default: the current folder), searched upward."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            config = folder / CONFIG
+            if config.is_file():
+                table = _read_table(config)
+                if table is not None:
+                    return cls(folder, Settings.from_table(table, config))
+        raise WorkspaceError(f"no workspace here: no {CONFIG} with [tool.localize] in {here} "
+                             "or above (create one with 'localize init')")
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        config = root / CONFIG
+        table = _read_table(config) if config.is_file() else None
+        if table is None:
+            raise WorkspaceError(f"{root} is not a workspace: no {CONFIG} with [tool.localize]")
+        return cls(root, Settings.from_table(table, config))
+
+    # -- paths ------------------------------------------------------------------
+
+    def _inside(self, path: Path) -> Path:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise WorkspaceError(f"{path} is outside the workspace")
+        return path
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.settings.source_dir
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / self.settings.locales_dir
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.settings.output_dir
+
+    def source_path(self, name: str) -> Path:
+        return self._inside(self.source_dir / f"{slug(name)}.html")
+
+    def template_path(self, name: str) -> Path:
+        return self._inside(self.locales_dir / f"{slug(name)}.pot")
+
+    def catalog_path(self, language: str, name: str) -> Path:
+        code = languages.to_gettext(language)
+        return self._inside(self.locales_dir / code / "LC_MESSAGES" / f"{slug(name)}.po")
+
+    def reference(self, name: str) -> str:
+        """How a ``#:`` comment names the article's file: relative to the workspace."""
+        return f"{self.settings.source_dir}/{slug(name)}.html"
+
+    def slugs(self) -> list[str]:
+        """Every article in source/, by name."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.source_dir.glob("*.html") if _SLUG.fullmatch(p.stem))
+
+    def languages(self, requested: tuple[str, ...] | list[str] = ()) -> list[str]:
+        """The target languages asked for (checked), or all configured ones."""
+        if not requested:
+            return list(self.settings.languages)
+        return list(dict.fromkeys(languages.validate(code) for code in requested))
+
+
+def _read_table(config: Path) -> dict | None:
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"{config}: not valid TOML: {exc}") from None
+    table = data.get("tool", {}).get("localize")
+    return table if isinstance(table, dict) else None
+
+
+INIT_CONFIG = """\
+[tool.localize]
+# The language articles are written in, and the languages they are translated into (BCP 47).
+source-language = "en"
+languages = ["es", "fr"]
+# Folders, relative to this file.
+source-dir = "source"
+locales-dir = "locales"
+output-dir = "out"
+"""
