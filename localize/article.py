@@ -7,8 +7,8 @@ translations back in place as the walk goes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -30,8 +30,7 @@ TRANSLATABLE_META = frozenset(
 FAQ_QUESTION_TAGS = frozenset(("dt", "summary", "h3", "h4"))
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """One translatable piece of an article: its text, kind and source line."""
 
     text: str
@@ -176,14 +175,14 @@ class AttributeUnit:
         """An attribute cannot carry its own language; nothing to mark."""
 
 
-def walk(tree: etree._ElementTree) -> Iterator[TextUnit | AttributeUnit]:
-    """Yield every unit of a page in document order.
+def walk(tree: etree._ElementTree, visit: Callable[[TextUnit | AttributeUnit], None]) -> None:
+    """Call ``visit`` with every unit of a page, in document order.
 
-    A consumer may call ``apply`` on a yielded unit before asking for the next
-    one; the walk then continues over the new content.
+    ``visit`` may call ``apply`` on the unit it is given; the walk then goes on
+    over the new content (the attribute units of the inline elements it put in).
     """
     root = tree.getroot()
-    yield from _walk(root, _translates(root, True))
+    _walk(root, local_name(root.tag), _translates(root, True), 0, visit)
 
 
 def _translates(el, inherited: bool) -> bool:
@@ -193,9 +192,27 @@ def _translates(el, inherited: bool) -> bool:
     return value.strip().lower() != "no"
 
 
-def _walk(el, translate: bool) -> Iterator:
-    if translate:
-        yield from _attribute_units(el)
+_NAMES: dict[str, str] = {}
+_OUTSIDE_FAQ, _IN_FAQ, _IN_ANSWER = 0, 1, 2
+
+
+def _name(tag: str) -> str:
+    name = _NAMES.get(tag)
+    if name is None:
+        name = _NAMES[tag] = local_name(tag)
+    return name
+
+
+def _walk(el, name: str, translate: bool, faq: int, visit) -> None:
+    """The units of one element that is not inline: runs of inline content, and its blocks."""
+    if translate and (name == "meta" or el.keys()):
+        _attribute_units(el, name, visit)
+    if not len(el):  # a leaf block, the most common unit: no run to gather
+        text = el.text
+        if translate and text and not text.isspace():
+            visit(TextUnit(el, None, [], markup.escape_text(markup.normalize_space(text)).strip(" "),
+                           _kind(el, name, faq), el.sourceline or 0))
+        return
     run: list = []
     prev = None
     for child in el:
@@ -203,88 +220,101 @@ def _walk(el, translate: bool) -> Iterator:
         if not isinstance(tag, str):  # a comment or processing instruction travels with its run
             run.append(child)
             continue
-        name = local_name(tag)
-        if name in INLINE_TAGS or (name not in _NON_INLINE and "-" in name):
+        child_name = _NAMES.get(tag) or _name(tag)
+        if child_name in INLINE_TAGS or "-" in child_name:  # custom elements are inline
             run.append(child)
             continue
-        if run or (el.text if prev is None else prev.tail):
-            yield from _run_units(el, prev, run, translate)
-        run = []
+        if run:
+            _run_units(el, name, prev, run, translate, faq, visit)
+            run = []
+        else:
+            text = el.text if prev is None else prev.tail
+            if text and not text.isspace():
+                _run_units(el, name, prev, run, translate, faq, visit)
         prev = child
-        if name not in SKIPPED_TAGS:
-            yield from _walk(child, _translates(child, translate))
-    if run or (el.text if prev is None else prev.tail):
-        yield from _run_units(el, prev, run, translate)
+        if child_name not in SKIPPED_TAGS:
+            child_faq = faq
+            classes = child.get("class")
+            if classes and "faq" in classes.split():
+                child_faq = _IN_FAQ
+            elif faq and child_name == "dd":
+                child_faq = _IN_ANSWER
+            child_translate = translate if child.get("translate") is None else _translates(child, translate)
+            _walk(child, child_name, child_translate, child_faq, visit)
+    if run:
+        _run_units(el, name, prev, run, translate, faq, visit)
+    else:
+        text = el.text if prev is None else prev.tail
+        if text and not text.isspace():
+            _run_units(el, name, prev, run, translate, faq, visit)
 
 
-def _run_units(el, prev, nodes: list, translate: bool) -> Iterator:
+def _run_units(el, name: str, prev, nodes: list, translate: bool, faq: int, visit) -> None:
     if not translate:
         return
     first = el.text if prev is None else prev.tail
-    text = markup.serialize(first, nodes)
-    if text and _has_own_text(first, nodes):
-        line = el.sourceline if prev is None else (
-            nodes[0].sourceline if nodes and isinstance(nodes[0].tag, str) else prev.sourceline)
-        unit = TextUnit(el, prev, nodes, text, _kind(el), line or 0)
-        yield unit
+    if nodes:
+        text = markup.serialize(first, nodes)
+        own = bool(text) and _has_own_text(first, nodes)
+    else:
+        own = bool(first) and not first.isspace()
+        text = markup.escape_text(markup.normalize_space(first)).strip(" ") if own else ""
+    if own:
+        if prev is None:
+            line = el.sourceline
+        elif nodes and isinstance(nodes[0].tag, str):
+            line = nodes[0].sourceline
+        else:
+            line = prev.sourceline
+        unit = TextUnit(el, prev, nodes, text, _kind(el, name, faq), line or 0)
+        visit(unit)
         nodes = unit.nodes
-    for element in markup.inline_elements(nodes):
-        if element.get("translate", "").strip().lower() != "no":
-            yield from _attribute_units(element)
+    if nodes:
+        for element in markup.inline_elements(nodes):
+            if element.keys() and element.get("translate", "").strip().lower() != "no":
+                _attribute_units(element, _name(element.tag), visit)
 
 
 def _has_own_text(first: str | None, nodes: list) -> bool:
     """A run is a unit only if it has text a translator can change."""
-    if first and first.strip():
+    if first and not first.isspace():
         return True
     for node in nodes:
-        if node.tail and node.tail.strip():
+        if node.tail and not node.tail.isspace():
             return True
         if isinstance(node.tag, str) and node.get("translate", "").strip().lower() != "no":
-            if local_name(node.tag) not in SKIPPED_TAGS and _has_own_text(node.text, list(node)):
+            if _name(node.tag) not in SKIPPED_TAGS and _has_own_text(node.text, list(node)):
                 return True
     return False
 
 
-def _attribute_units(el) -> Iterator[AttributeUnit]:
-    name = local_name(el.tag)
+def _attribute_units(el, name: str, visit) -> None:
     if name == "meta":
         key = (el.get("name") or el.get("property") or "").strip().lower()
         content = el.get("content")
         if key in TRANSLATABLE_META and content and content.strip():
-            yield AttributeUnit(el, "content", markup.escape_text(markup.normalize_space(content).strip()),
-                                f"meta {key}", el.sourceline or 0)
+            visit(AttributeUnit(el, "content", markup.escape_text(markup.normalize_space(content).strip()),
+                                f"meta {key}", el.sourceline or 0))
         return
     for attr in TRANSLATABLE_ATTRIBUTES:
         value = el.get(attr)
         if value and value.strip():
-            yield AttributeUnit(el, attr, markup.escape_text(markup.normalize_space(value).strip()),
-                                f"{name} {attr}", el.sourceline or 0)
+            visit(AttributeUnit(el, attr, markup.escape_text(markup.normalize_space(value).strip()),
+                                f"{name} {attr}", el.sourceline or 0))
 
 
-_NON_INLINE = frozenset()
-
-
-def _kind(el) -> str:
+def _kind(el, name: str, faq: int) -> str:
     """What a unit is, for translators: its element, or its role in the article."""
-    name = local_name(el.tag)
-    classes = (el.get("class") or "").split()
-    for role in ("kicker", "byline"):
-        if role in classes:
-            return role
-    in_answer = name == "dd"
-    for anc in el.iterancestors():
-        if not isinstance(anc.tag, str):
-            continue
-        anc_name = local_name(anc.tag)
-        if anc_name == "dd":
-            in_answer = True
-        if "faq" in (anc.get("class") or "").split():
-            if name in FAQ_QUESTION_TAGS:
-                return "faq question"
-            if in_answer or name in ("p", "dd"):
-                return "faq answer"
-            break
+    classes = el.get("class")
+    if classes:
+        for role in ("kicker", "byline"):
+            if role in classes.split():
+                return role
+    if faq:
+        if name in FAQ_QUESTION_TAGS:
+            return "faq question"
+        if faq == _IN_ANSWER or name in ("p", "dd"):
+            return "faq answer"
     return name
 
 
@@ -292,7 +322,10 @@ def _kind(el) -> str:
 
 def split(tree: etree._ElementTree) -> list[Unit]:
     """Every unit of a page, in document order (duplicates included)."""
-    return [Unit(u.text, u.kind, u.line) for u in walk(tree)]
+    units: list[Unit] = []
+    add = units.append
+    walk(tree, lambda u: add(Unit(u.text, u.kind, u.line)))
+    return units
 
 
 def render(
@@ -310,12 +343,15 @@ def render(
     """
     lookup = translate.get if isinstance(translate, Mapping) else translate
     mark = target_language != source_language
-    for unit in walk(tree):
+
+    def visit(unit: TextUnit | AttributeUnit) -> None:
         translation = lookup(unit.text)
         if translation:
             unit.apply(translation)
         elif mark:
             unit.mark_language(source_language)
+
+    walk(tree, visit)
     root = tree.getroot()
     root.set("lang", target_language)
     if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:

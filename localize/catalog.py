@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from . import __version__, po
 from .errors import CatalogError
 from .languages import Language
@@ -86,43 +84,167 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a file with new content so that readers see the old or the new, never a part."""
+def _write_temporary(path: Path, text: str, *, sync: bool) -> str:
+    """Write text to a new temporary file beside ``path``; return its name."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace a file with new content so that readers see the old or the new, never a part."""
+    tmp = _write_temporary(path, text, sync=True)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(folder)
+    _fsync_dir(path.parent)
 
 
-def _clean_temporaries(path: Path) -> None:
-    """Remove temporary files an interrupted writer of this catalog left behind."""
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+class Batch:
+    """Many catalog writes with one flush to disk, for jobs over a whole workspace.
+
+    Each catalog is locked before it is read (:meth:`lock`) and stays locked
+    until :meth:`flush`, which makes every new file durable with one
+    ``os.sync()`` before putting it in place with ``os.replace``. One fsync per
+    file would cost more than the rest of the job. A batch never waits for a
+    lock while holding others: it flushes first, so two jobs cannot deadlock.
+
+    ``durable=False`` skips the flush to disk for files that can be made again
+    from others (templates come from the articles): they are still replaced
+    atomically, so no reader ever sees a torn file.
+    """
+
+    def __init__(self, size: int = 128, *, durable: bool = True):
+        self.size = size
+        self.durable = durable
+        self._locks: dict[Path, int] = {}
+        self._pending: list[tuple[Path, str]] = []
+
+    def __enter__(self) -> "Batch":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.flush()
+        else:
+            self._abandon()
+
+    def lock(self, path: Path) -> None:
+        if path in self._locks:
+            return
+        if len(self._locks) >= self.size:
+            self.flush()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.flush()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._locks[path] = fd
+
+    def write(self, path: Path, text: str) -> None:
+        """Stage new content for a catalog this batch holds locked."""
+        if path not in self._locks:
+            raise RuntimeError(f"{path} is written without its lock")
+        self._pending.append((path, _write_temporary(path, text, sync=False)))
+
+    def flush(self) -> None:
+        try:
+            if self._pending:
+                if self.durable:
+                    os.sync()
+                for path, tmp in self._pending:
+                    os.replace(tmp, path)
+                if self.durable:
+                    for folder in {path.parent for path, _ in self._pending}:
+                        _fsync_dir(folder)
+                self._pending.clear()
+        finally:
+            self._abandon()
+
+    def _abandon(self) -> None:
+        for _, tmp in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._pending.clear()
+        for fd in self._locks.values():
+            os.close(fd)
+        self._locks.clear()
+
+
+def _temporaries(folder: Path, name: str = "*") -> list[Path]:
+    return list(folder.glob(f".{name}.*.tmp"))
+
+
+def sweep(folder: Path) -> int:
+    """Remove temporary files interrupted writers left in a folder; return how many.
+
+    A temporary file is only removed while its catalog's lock is free, so a
+    writer at work is never disturbed.
+    """
+    removed = 0
+    for tmp in _temporaries(folder):
+        name = tmp.name[1:].rsplit(".", 2)[0]
+        lock = folder / f"{name}.lock"
+        if not lock.exists():
+            continue
+        fd = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed += 1
+        finally:
+            os.close(fd)
+    return removed
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold the catalog's exclusive lock (a sidecar file, so it survives replacement)."""
+def locked(path: Path, *, clean: bool = True) -> Iterator[None]:
+    """Hold the catalog's exclusive lock (a sidecar file, so it survives replacement).
+
+    Under the lock, temporary files an interrupted writer of this catalog left
+    are removed, unless ``clean`` is False (a batch job sweeps the folder once
+    instead, with :func:`sweep`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        _clean_temporaries(path)
+        if clean:
+            for leftover in _temporaries(path.parent, glob_escape(path.name)):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
         yield
     finally:
         os.close(fd)
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?[])", r"[\1]", name)
 
 
 def save(path: Path, catalog: Catalog, *, original: str | None = None) -> bool:
@@ -266,6 +388,8 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalo
         candidates = [e for e in old.entries if id(e) not in used and e.translated
                       and e.msgid_plural is None and e.msgid]
         if candidates:
+            from rapidfuzz import fuzz, process  # only a changed article needs it
+
             choices = [e.msgid for e in candidates]
             for entry in unmatched:
                 if entry.msgid_plural is not None:

@@ -78,7 +78,8 @@ def extract(ctx, names, output, verbose):
             raise click.UsageError("with -o, give exactly one PAGE.html")
         page = Path(names[0])
         pot = jobs.template_for(page, str(page), name=page.stem)
-        jobs.save_template(Path(output), pot)
+        with catalog.Batch() as batch:
+            jobs.save_template(Path(output), pot, batch)
         click.echo(f"wrote {output} ({len(pot.entries)} entries)")
         return
     ws = _workspace(ctx)

@@ -32,15 +32,15 @@ def template_for(page: Path, reference: str, *, name: str, previous: Path | None
     return catalog.template(name, units, reference, created=catalog.now())
 
 
-def save_template(path: Path, pot: po.Catalog) -> bool:
+def save_template(path: Path, pot: po.Catalog, batch: catalog.Batch) -> bool:
     """Write a template unless only its creation date would change."""
     text = po.dumps(pot)
-    with catalog.locked(path):
-        if path.exists():
-            old = path.read_text(encoding="utf-8", errors="replace")
-            if _without_date(old) == _without_date(text):
-                return False
-        catalog.write_atomic(path, text)
+    batch.lock(path)
+    if path.exists():
+        old = path.read_text(encoding="utf-8", errors="replace")
+        if _without_date(old) == _without_date(text):
+            return False
+    batch.write(path, text)
     return True
 
 
@@ -55,14 +55,16 @@ def extract(ws: Workspace, names: list[str]) -> Outcome:
     if not names:
         raise WorkspaceError(f"no articles in {ws.source_dir}")
     outcome = Outcome()
-    for name in names:
-        pot = template_for(ws.source_path(name), ws.reference(name), name=name)
-        outcome.units += len(pot.entries)
-        path = ws.template_path(name)
-        if save_template(path, pot):
-            outcome.written.append(path)
-        else:
-            outcome.unchanged += 1
+    catalog.sweep(ws.locales_dir)
+    with catalog.Batch(durable=False) as batch:
+        for name in names:
+            pot = template_for(ws.source_path(name), ws.reference(name), name=name)
+            outcome.units += len(pot.entries)
+            path = ws.template_path(name)
+            if save_template(path, pot, batch):
+                outcome.written.append(path)
+            else:
+                outcome.unchanged += 1
     return outcome
 
 
@@ -74,15 +76,20 @@ def _known(ws: Workspace):
     return check
 
 
-def update_catalog(path: Path, pot: po.Catalog, language: languages.Language) -> bool:
-    """Create or merge one language's catalog under its lock; True if it was written."""
-    with catalog.locked(path):
-        if not path.exists():
-            return catalog.save(path, catalog.translation_catalog(pot, language, created=catalog.now()),
-                                original=None)
+def update_catalog(path: Path, pot: po.Catalog, language: languages.Language,
+                   batch: catalog.Batch) -> bool:
+    """Create or merge one language's catalog under its lock; True if it will be written."""
+    batch.lock(path)
+    if path.exists():
         original = catalog.decode(path.read_bytes(), str(path))
-        old = po.parse(original, str(path))
-        return catalog.save(path, catalog.merge(old, pot), original=original)
+        merged = catalog.merge(po.parse(original, str(path)), pot)
+    else:
+        original, merged = None, catalog.translation_catalog(pot, language, created=catalog.now())
+    text = po.dumps(merged)
+    if text == original:
+        return False
+    batch.write(path, text)
+    return True
 
 
 def update(ws: Workspace, langs: list[str]) -> Outcome:
@@ -94,14 +101,17 @@ def update(ws: Workspace, langs: list[str]) -> Outcome:
     if not targets:
         raise WorkspaceError("no target languages: list them in [tool.localize] languages or pass --lang")
     outcome = Outcome()
-    for name in names:
-        pot = catalog.read(ws.template_path(name))
-        for language in targets:
-            path = ws.catalog_path(language.tag, name)
-            if update_catalog(path, pot, language):
-                outcome.written.append(path)
-            else:
-                outcome.unchanged += 1
+    for language in targets:
+        catalog.sweep(ws.catalog_path(language.tag, names[0]).parent)
+    with catalog.Batch() as batch:
+        for name in names:
+            pot = catalog.read(ws.template_path(name))
+            for language in targets:
+                path = ws.catalog_path(language.tag, name)
+                if update_catalog(path, pot, language, batch):
+                    outcome.written.append(path)
+                else:
+                    outcome.unchanged += 1
     return outcome
 
 

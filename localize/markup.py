@@ -40,7 +40,9 @@ def local_name(tag: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def escape_attr(value: str) -> str:
@@ -49,7 +51,10 @@ def escape_attr(value: str) -> str:
 
 
 def normalize_space(text: str) -> str:
-    return _WS.sub(" ", text)
+    """Collapse runs of HTML whitespace (not no-break spaces) into one space."""
+    if "\n" in text or "\t" in text or "  " in text or "\r" in text or "\f" in text:
+        return _WS.sub(" ", text)
+    return text
 
 
 def start_tag(el) -> str:

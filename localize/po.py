@@ -19,7 +19,7 @@ APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED = "approved", "needs review", "stale
 STATES = (APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """One message of a catalog, with everything gettext keeps about it."""
 
@@ -91,7 +91,7 @@ class Catalog:
 # -- reading ----------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*\Z')
+_STRING = re.compile(r'"((?:[^"\\]++|\\.)*+)"[ \t]*\Z')
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(.*)\Z")
 _ESCAPE = re.compile(r"\\(?:([ntrabfv\"\\?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
@@ -106,6 +106,10 @@ class _Reader:
         return CatalogError(message, self.name, line)
 
     def string(self, text: str, lineno: int) -> str:
+        if len(text) > 1 and text[0] == '"' and text[-1] == '"':
+            inner = text[1:-1]
+            if '"' not in inner and "\\" not in inner:
+                return inner
         m = _STRING.match(text)
         if m is None:
             if text.startswith('"'):
@@ -118,186 +122,289 @@ class _Reader:
 
     def _unescape(self, m: re.Match, lineno: int) -> str:
         if m.group(1):
-            return _ESCAPES[m.group(1)]
-        if m.group(2):
-            return chr(int(m.group(2), 8))
-        if m.group(3):
-            return chr(int(m.group(3), 16))
-        raise self.error(f"invalid escape sequence \\{m.group(4)}", lineno)
+            value = _ESCAPES[m.group(1)]
+        elif m.group(2):
+            value = chr(int(m.group(2), 8))
+        elif m.group(3):
+            value = chr(int(m.group(3), 16))
+        else:
+            raise self.error(f"invalid escape sequence \\{m.group(4)}", lineno)
+        if _CONTROL.match(value) and value not in "\r":
+            raise self.error(f"control character U+{ord(value):04X} in a string", lineno)
+        return value
 
 
 def parse(text: str, name: str = "<catalog>") -> Catalog:
     """Read PO text; raise CatalogError naming the line of the first problem."""
-    reader = _Reader(name)
+    reader = _Parser(name)
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise reader.error(f"control character U+{ord(bad.group()):04X} in the file", line)
-    catalog = Catalog()
-    entry: Entry | None = None
-    field_name: str | None = None   # which string continuation lines extend
-    plural_index = 0
-    seen_msgstr = False
-    pending = _Pending()
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-
-    def finish(lineno: int) -> None:
-        nonlocal entry
-        if entry is None:
-            return
-        if not seen_msgstr:
-            raise reader.error("entry has no msgstr (is the file cut short?)", entry.line)
-        _check_entry(reader, entry)
-        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete and not catalog.entries \
-                and not catalog.header:
-            _set_header(reader, catalog, entry)
-        else:
-            catalog.entries.append(entry)
-        entry = None
-
-    for lineno, raw in enumerate(lines, 1):
-        line = raw.strip()
-        obsolete = False
-        if line.startswith("#~"):
-            obsolete = True
-            line = line[2:].strip()
-            if line.startswith("|"):
-                pending.previous(reader, line[1:].strip(), lineno)
-                continue
-            if not line:
-                continue
-        elif line.startswith("#"):
-            if entry is not None and seen_msgstr:
-                finish(lineno)
-            pending.comment(reader, line, lineno)
-            field_name = None
-            continue
-        if not line:
-            if entry is not None and seen_msgstr:
-                finish(lineno)
-            field_name = None
-            continue
-        if line.startswith('"'):
-            if entry is None or field_name is None:
-                raise reader.error("string outside an entry", lineno)
-            value = reader.string(line, lineno)
-            if field_name == "msgstr_plural":
-                entry.msgstr_plural[plural_index] += value
-            else:
-                setattr(entry, field_name, getattr(entry, field_name) + value)
-            continue
-        m = _KEYWORD.match(line)
-        if m is None:
-            raise reader.error(f"cannot read {raw.strip()[:40]!r}", lineno)
-        keyword, index, rest = m.group(1), m.group(2), m.group(3)
-        value = reader.string(rest, lineno)
-        if keyword in ("msgctxt", "msgid"):
-            if entry is not None and not seen_msgstr:
-                if not (keyword == "msgid" and field_name == "msgctxt"):
-                    raise reader.error("entry has no msgstr (is the file cut short?)", entry.line)
-            else:
-                if entry is not None:
-                    finish(lineno)
-                entry = pending.start(lineno, obsolete)
-                seen_msgstr = False
-                field_name = None
-        if entry is None:
-            raise reader.error(f"{keyword} before msgid", lineno)
-        if keyword == "msgctxt":
-            entry.msgctxt = value
-            field_name = "msgctxt"
-        elif keyword == "msgid":
-            if field_name in ("msgid", "msgid_plural"):
-                raise reader.error("two msgid in one entry", lineno)
-            entry.msgid = value
-            field_name = "msgid"
-        elif keyword == "msgid_plural":
-            if field_name != "msgid":
-                raise reader.error("msgid_plural must follow msgid", lineno)
-            entry.msgid_plural = value
-            entry.msgstr_plural = {}
-            field_name = "msgid_plural"
-        elif index is None:  # msgstr
-            if seen_msgstr or entry.msgid_plural is not None or field_name not in ("msgid",):
-                raise reader.error("msgstr where it does not belong", lineno)
-            entry.msgstr = value
-            seen_msgstr = True
-            field_name = "msgstr"
-        else:
-            if entry.msgid_plural is None or field_name not in ("msgid_plural", "msgstr_plural"):
-                raise reader.error("msgstr[n] where it does not belong", lineno)
-            plural_index = int(index)
-            if plural_index != len(entry.msgstr_plural):
-                raise reader.error(f"msgstr[{plural_index}] out of order", lineno)
-            entry.msgstr_plural[plural_index] = value
-            seen_msgstr = True
-            field_name = "msgstr_plural"
-    if entry is not None:
-        finish(len(lines))
-    if pending.dangling:
-        raise reader.error("comments after the last entry (is the file cut short?)", len(lines))
+    catalog = _parse_plain(text, reader)
+    if catalog is None:
+        catalog = reader.parse(text)
     _check_catalog(reader, catalog)
     return catalog
 
 
-class _Pending:
-    """Comments and previous strings read before the entry they belong to."""
+# The shape most catalogs have (and every catalog this project writes): comment
+# lines, then msgctxt/msgid/msgstr with no plurals and nothing obsolete. Such a
+# file is read by one regular expression per entry; anything else, or anything
+# doubtful, goes to the line-by-line parser, which also words the errors.
+_Q = r'"(?:[^"\\\n]++|\\.)*+"'
+_QS = rf"{_Q}(?:\n{_Q})*+"
+_PLAIN_ENTRY = re.compile(
+    rf"((?:#(?:[^~\n][^\n]*+)?\n)*+)"
+    rf"(?:msgctxt ({_QS})\n)?"
+    rf"msgid ({_QS})\n"
+    rf"msgstr ({_QS})(?:\n|\Z)"
+    rf"(?:[ \t]*+\n)*+"
+)
+_BLANK = re.compile(r"(?:[ \t]*+\n)*+")
+_PLAIN_ESCAPE = re.compile(r"\\(.)")
+_PLAIN_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 
-    def __init__(self):
-        self.reset()
 
-    def reset(self):
+def _plain_string(group: str) -> str | None:
+    if "\n" in group:
+        value = "".join(piece[1:-1] for piece in group.split("\n"))
+    else:
+        value = group[1:-1]
+    if "\\" not in value:
+        return value
+    try:
+        return _PLAIN_ESCAPE.sub(lambda m: _PLAIN_ESCAPES[m.group(1)], value)
+    except KeyError:
+        return None  # a rarer escape: let the full parser decode it
+
+
+def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
+    """The fast reading of a plain catalog, or None when the file is not plain."""
+    catalog = Catalog()
+    entries = catalog.entries
+    end = len(text)
+    pos = _BLANK.match(text).end()
+    line = text.count("\n", 0, pos) + 1
+    match = _PLAIN_ENTRY.match
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            return None
+        comments, ctxt, msgid, msgstr = m.groups()
+        flags, notes, extracted, references = [], [], [], []
+        prev_ctxt = prev_id = None
+        start = line + comments.count("\n")
+        if comments:
+            for comment in comments[:-1].split("\n"):
+                kind = comment[1:2]
+                if kind == ".":
+                    extracted.append(comment[2:].strip())
+                elif kind == ":":
+                    references.extend(comment[2:].split())
+                elif kind == ",":
+                    flags.extend(f for f in (f.strip() for f in comment[2:].split(",")) if f)
+                elif kind == "|":
+                    prev = comment[2:].strip()
+                    if prev.startswith('msgid "') and prev.endswith('"'):
+                        prev_id = _plain_string(prev[6:])
+                        if prev_id is None or _STRING.match(prev[6:]) is None:
+                            return None
+                    elif prev.startswith('msgctxt "') and prev.endswith('"'):
+                        prev_ctxt = _plain_string(prev[8:])
+                        if prev_ctxt is None or _STRING.match(prev[8:]) is None:
+                            return None
+                    else:
+                        return None
+                else:
+                    notes.append(comment[1:].removeprefix(" ").rstrip())
+        msgid_value = _plain_string(msgid)
+        msgstr_value = _plain_string(msgstr)
+        ctxt_value = None if ctxt is None else _plain_string(ctxt)
+        if msgid_value is None or msgstr_value is None or (ctxt is not None and ctxt_value is None):
+            return None
+        entry = Entry(msgid_value, msgstr_value, ctxt_value, None, None, flags, notes, extracted,
+                      references, prev_ctxt, prev_id, None, False, start)
+        if msgid_value == "" and ctxt_value is None and not entries and not catalog.header:
+            _set_header(reader, catalog, entry)
+        else:
+            _check_entry(reader, entry)
+            entries.append(entry)
+        line += m.group().count("\n")
+        pos = m.end()
+    return catalog
+
+
+class _Parser(_Reader):
+    """A line-by-line state machine; the common lines take the shortest path."""
+
+    def parse(self, text: str) -> Catalog:
+        self.catalog = Catalog()
+        self.entry: Entry | None = None
+        self.field: str | None = None     # which string continuation lines extend
+        self.plural_index = 0
+        self.seen_msgstr = False
+        self._reset_pending()
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        string = self.string
+        for lineno, line in enumerate(lines, 1):
+            if not line or line.isspace():
+                if self.seen_msgstr and self.entry is not None:
+                    self._finish()
+                self.field = None
+                continue
+            first = line[0]
+            if first == "#":
+                kind = line[1:2]
+                if kind == "~":
+                    self._line(line[2:].strip(), lineno, obsolete=True)
+                    continue
+                if self.seen_msgstr and self.entry is not None:
+                    self._finish()
+                self.field = None
+                self.dangling = True
+                if kind == ".":
+                    self.extracted.append(line[2:].strip())
+                elif kind == ":":
+                    self.references.extend(line[2:].split())
+                elif kind == ",":
+                    self.flags.extend(f for f in (f.strip() for f in line[2:].split(",")) if f)
+                elif kind == "|":
+                    self._previous(line[2:].strip(), lineno)
+                else:
+                    self.comments.append(line[1:].removeprefix(" ").rstrip())
+                continue
+            if first == '"':
+                self._continue(string(line.rstrip(), lineno), lineno)
+                continue
+            if first == "m" and line.startswith('msgid "') and (self.entry is None or self.seen_msgstr):
+                self._start(lineno, False)
+                self.entry.msgid = string(line[6:].rstrip(), lineno)
+                self.field = "msgid"
+                continue
+            if first == "m" and line.startswith('msgstr "') and self.field == "msgid" \
+                    and not self.seen_msgstr and self.entry.msgid_plural is None:
+                self.entry.msgstr = string(line[7:].rstrip(), lineno)
+                self.seen_msgstr = True
+                self.field = "msgstr"
+                continue
+            self._line(line.strip(), lineno, obsolete=False)
+        if self.entry is not None:
+            self._finish()
+        if self.dangling:
+            raise self.error("comments after the last entry (is the file cut short?)", len(lines))
+        return self.catalog
+
+    def _reset_pending(self) -> None:
         self.flags, self.comments, self.extracted, self.references = [], [], [], []
         self.prev: dict[str, str] = {}
         self.prev_field: str | None = None
         self.dangling = False
 
-    def comment(self, reader: _Reader, line: str, lineno: int) -> None:
-        self.dangling = True
-        kind = line[1:2]
-        body = line[2:].strip() if kind in ".:,|" else line[1:].removeprefix(" ")
-        if kind == ".":
-            self.extracted.append(body)
-        elif kind == ":":
-            self.references.extend(body.split())
-        elif kind == ",":
-            self.flags.extend(f.strip() for f in body.split(",") if f.strip())
-        elif kind == "|":
-            self.previous(reader, line[2:].strip(), lineno)
-        else:
-            self.comments.append(body.rstrip())
+    def _start(self, lineno: int, obsolete: bool) -> None:
+        if self.entry is not None:
+            self._finish()
+        prev = self.prev
+        self.entry = Entry("", "", None, None, None, self.flags, self.comments, self.extracted,
+                           self.references, prev.get("msgctxt"), prev.get("msgid"),
+                           prev.get("msgid_plural"), obsolete, lineno)
+        self.seen_msgstr = False
+        self.field = None
+        self._reset_pending()
 
-    def previous(self, reader: _Reader, line: str, lineno: int) -> None:
+    def _finish(self) -> None:
+        entry = self.entry
+        if not self.seen_msgstr:
+            raise self.error("entry has no msgstr (is the file cut short?)", entry.line)
+        _check_entry(self, entry)
+        catalog = self.catalog
+        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete \
+                and not catalog.entries and not catalog.header:
+            _set_header(self, catalog, entry)
+        else:
+            catalog.entries.append(entry)
+        self.entry = None
+        self.seen_msgstr = False
+
+    def _continue(self, value: str, lineno: int) -> None:
+        entry, field_name = self.entry, self.field
+        if entry is None or field_name is None:
+            raise self.error("string outside an entry", lineno)
+        if field_name == "msgstr_plural":
+            entry.msgstr_plural[self.plural_index] += value
+        else:
+            setattr(entry, field_name, getattr(entry, field_name) + value)
+
+    def _previous(self, line: str, lineno: int) -> None:
         self.dangling = True
         if line.startswith('"'):
             if self.prev_field is None:
-                raise reader.error("string outside an entry", lineno)
-            self.prev[self.prev_field] += reader.string(line, lineno)
+                raise self.error("string outside an entry", lineno)
+            self.prev[self.prev_field] += self.string(line, lineno)
             return
         m = _KEYWORD.match(line)
         if m is None or m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
-            raise reader.error(f"cannot read previous string {line[:40]!r}", lineno)
+            raise self.error(f"cannot read previous string {line[:40]!r}", lineno)
         self.prev_field = m.group(1)
-        self.prev[self.prev_field] = reader.string(m.group(3), lineno)
+        self.prev[self.prev_field] = self.string(m.group(3), lineno)
 
-    def start(self, lineno: int, obsolete: bool) -> Entry:
-        entry = Entry("", flags=self.flags, comments=self.comments, extracted=self.extracted,
-                      references=self.references, previous_msgctxt=self.prev.get("msgctxt"),
-                      previous_msgid=self.prev.get("msgid"),
-                      previous_msgid_plural=self.prev.get("msgid_plural"),
-                      obsolete=obsolete, line=lineno)
-        self.reset()
-        return entry
+    def _line(self, line: str, lineno: int, *, obsolete: bool) -> None:
+        """Any keyword or string line, the general way (obsolete lines come here too)."""
+        if not line:
+            return
+        if line.startswith("|"):
+            self._previous(line[1:].strip(), lineno)
+            return
+        if line.startswith('"'):
+            self._continue(self.string(line, lineno), lineno)
+            return
+        m = _KEYWORD.match(line)
+        if m is None:
+            raise self.error(f"cannot read {line[:40]!r}", lineno)
+        keyword, index, value = m.group(1), m.group(2), self.string(m.group(3), lineno)
+        entry, field_name = self.entry, self.field
+        if keyword in ("msgctxt", "msgid"):
+            if entry is not None and not self.seen_msgstr:
+                if not (keyword == "msgid" and field_name == "msgctxt"):
+                    raise self.error("entry has no msgstr (is the file cut short?)", entry.line)
+            else:
+                self._start(lineno, obsolete)
+                entry = self.entry
+        if entry is None:
+            raise self.error(f"{keyword} before msgid", lineno)
+        if keyword == "msgctxt":
+            entry.msgctxt = value
+            self.field = "msgctxt"
+        elif keyword == "msgid":
+            entry.msgid = value
+            self.field = "msgid"
+        elif keyword == "msgid_plural":
+            if field_name != "msgid":
+                raise self.error("msgid_plural must follow msgid", lineno)
+            entry.msgid_plural = value
+            entry.msgstr_plural = {}
+            self.field = "msgid_plural"
+        elif index is None:
+            if self.seen_msgstr or entry.msgid_plural is not None or field_name != "msgid":
+                raise self.error("msgstr where it does not belong", lineno)
+            entry.msgstr = value
+            self.seen_msgstr = True
+            self.field = "msgstr"
+        else:
+            if entry.msgid_plural is None or field_name not in ("msgid_plural", "msgstr_plural"):
+                raise self.error("msgstr[n] where it does not belong", lineno)
+            self.plural_index = int(index)
+            if self.plural_index != len(entry.msgstr_plural):
+                raise self.error(f"msgstr[{self.plural_index}] out of order", lineno)
+            entry.msgstr_plural[self.plural_index] = value
+            self.seen_msgstr = True
+            self.field = "msgstr_plural"
 
 
 def _check_entry(reader: _Reader, entry: Entry) -> None:
-    for value in (entry.msgid, entry.msgstr, entry.msgctxt or "", entry.msgid_plural or "",
-                  *(entry.msgstr_plural or {}).values()):
-        bad = _CONTROL.search(value.replace("\r", ""))
-        if bad:
-            raise reader.error(f"control character U+{ord(bad.group()):04X} in a string", entry.line)
+    # control characters were refused in the raw text and in escape sequences
     if entry.msgid == "" and not entry.obsolete and (entry.msgctxt is not None):
         raise reader.error("empty msgid is reserved for the header", entry.line)
 
@@ -337,60 +444,68 @@ def _check_catalog(reader: _Reader, catalog: Catalog) -> None:
 # -- writing ----------------------------------------------------------------------
 
 def _quote(value: str) -> str:
-    return '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                  .replace("\t", "\\t").replace("\r", "\\r")) + '"'
+    if "\\" in value or '"' in value or "\n" in value or "\t" in value or "\r" in value:
+        value = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                 .replace("\t", "\\t").replace("\r", "\\r"))
+    return f'"{value}"'
 
 
-def _field(prefix: str, keyword: str, value: str) -> Iterator[str]:
+def _field(out: list[str], prefix: str, keyword: str, value: str) -> None:
     if "\n" in value[:-1]:
-        yield f'{prefix}{keyword} ""'
-        for piece in value.splitlines(keepends=True):
-            yield prefix + _quote(piece)
+        out.append(f'{prefix}{keyword} ""')
+        out.extend(prefix + _quote(piece) for piece in value.splitlines(keepends=True))
     else:
-        yield f"{prefix}{keyword} {_quote(value)}"
+        out.append(f"{prefix}{keyword} {_quote(value)}")
 
 
-def generate(catalog: Catalog) -> Iterator[str]:
+def _comments(out: list[str], mark: str, comments: list[str]) -> None:
+    for comment in comments:
+        for line in comment.split("\n"):  # a comment line cannot hold a line break
+            out.append(f"{mark}{line}".rstrip())
+
+
+def generate(catalog: Catalog) -> list[str]:
     """The catalog as lines of PO text (without line ends)."""
-    for comment in catalog.header_comments:
-        yield f"# {comment}".rstrip()
+    out: list[str] = []
+    _comments(out, "# ", catalog.header_comments)
     if catalog.header_fuzzy:
-        yield "#, fuzzy"
-    yield 'msgid ""'
-    yield 'msgstr ""'
-    for key, value in catalog.header.items():
-        yield _quote(f"{key}: {value}\n")
+        out.append("#, fuzzy")
+    out.append('msgid ""')
+    out.append('msgstr ""')
+    out.extend(_quote(f"{key}: {value}\n") for key, value in catalog.header.items())
     for entry in catalog.entries:
-        yield ""
-        yield from _entry_lines(entry)
+        out.append("")
+        _entry_lines(out, entry)
+    return out
 
 
-def _entry_lines(entry: Entry) -> Iterator[str]:
-    for comment in entry.comments:
-        yield f"# {comment}".rstrip()
-    for comment in entry.extracted:
-        yield f"#. {comment}"
+def _entry_lines(out: list[str], entry: Entry) -> None:
+    if entry.comments:
+        _comments(out, "# ", entry.comments)
+    if entry.extracted:
+        _comments(out, "#. ", entry.extracted)
     for ref in entry.references:
-        yield f"#: {ref}"
+        out.append(f"#: {ref}")
     if entry.flags:
-        yield "#, " + ", ".join(entry.flags)
+        out.append("#, " + ", ".join(entry.flags))
     prefix = "#~ " if entry.obsolete else ""
-    prev = "#~| " if entry.obsolete else "#| "
-    if entry.previous_msgctxt is not None:
-        yield from _field(prev, "msgctxt", entry.previous_msgctxt)
-    if entry.previous_msgid is not None:
-        yield from _field(prev, "msgid", entry.previous_msgid)
-    if entry.previous_msgid_plural is not None:
-        yield from _field(prev, "msgid_plural", entry.previous_msgid_plural)
+    if entry.previous_msgctxt is not None or entry.previous_msgid is not None:
+        prev = "#~| " if entry.obsolete else "#| "
+        if entry.previous_msgctxt is not None:
+            _field(out, prev, "msgctxt", entry.previous_msgctxt)
+        if entry.previous_msgid is not None:
+            _field(out, prev, "msgid", entry.previous_msgid)
+        if entry.previous_msgid_plural is not None:
+            _field(out, prev, "msgid_plural", entry.previous_msgid_plural)
     if entry.msgctxt is not None:
-        yield from _field(prefix, "msgctxt", entry.msgctxt)
-    yield from _field(prefix, "msgid", entry.msgid)
+        _field(out, prefix, "msgctxt", entry.msgctxt)
+    _field(out, prefix, "msgid", entry.msgid)
     if entry.msgid_plural is not None:
-        yield from _field(prefix, "msgid_plural", entry.msgid_plural)
+        _field(out, prefix, "msgid_plural", entry.msgid_plural)
         for index, value in sorted((entry.msgstr_plural or {}).items()):
-            yield from _field(prefix, f"msgstr[{index}]", value)
+            _field(out, prefix, f"msgstr[{index}]", value)
     else:
-        yield from _field(prefix, "msgstr", entry.msgstr)
+        _field(out, prefix, "msgstr", entry.msgstr)
 
 
 def dumps(catalog: Catalog) -> str:
