@@ -7,6 +7,7 @@ translations back in place as the walk goes.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -28,6 +29,7 @@ TRANSLATABLE_META = frozenset(
     "description og:title og:description twitter:title twitter:description".split()
 )
 FAQ_QUESTION_TAGS = frozenset(("dt", "summary", "h3", "h4"))
+_SPACE = " \t\n\r\f"  # HTML's whitespace; a no-break space is text
 
 
 class Unit(NamedTuple):
@@ -111,8 +113,11 @@ class TextUnit:
         """Replace the run's content with a translation, keeping its outer whitespace."""
         first = self._slot()
         last = self.nodes[-1].tail or "" if self.nodes else first
-        lead = first[: len(first) - len(first.lstrip())]
-        trail = last[len(last.rstrip()):] if last.strip() else ""
+        lead = first[: len(first) - len(first.lstrip(_SPACE))]
+        trail = last[len(last.rstrip(_SPACE)):] if last.strip(_SPACE) else ""
+        if not self.nodes and "<" not in translation:  # plain text: nothing to match
+            self._set_slot(lead + (html.unescape(translation) if "&" in translation else translation) + trail)
+            return
         fragment = markup.build(translation, markup.inline_elements(self.nodes))
         index = 0 if self.prev is None else self.parent.index(self.prev) + 1
         for node in self.nodes:
@@ -168,7 +173,6 @@ class AttributeUnit:
 
     def apply(self, translation: str) -> None:
         # attribute values are text: the parser decodes entities, lxml escapes on output
-        import html
         self.element.set(self.attribute, html.unescape(translation))
 
     def mark_language(self, lang: str) -> None:

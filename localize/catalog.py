@@ -57,22 +57,32 @@ def read(path: Path) -> Catalog:
     return po.parse(decode(data, str(path)), str(path))
 
 
-def msgfmt_check(path: Path) -> None:
-    """Let GNU msgfmt judge the file, where gettext is installed."""
+def msgfmt_check(path: Path, text: str | None = None) -> None:
+    """Let GNU msgfmt judge a catalog (``text``: its content, BOM dropped), where gettext is installed."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return
-    result = subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)],
-                            capture_output=True, text=True, errors="replace")
+    if text is None:
+        text = decode(path.read_bytes(), str(path))
+    result = subprocess.run([msgfmt, "--check", "-o", os.devnull, "-"], input=text.encode("utf-8"),
+                            capture_output=True)
     if result.returncode != 0:
-        first = next((line for line in result.stderr.splitlines() if line.strip()), "rejected")
-        raise CatalogError(f"msgfmt --check: {first.removeprefix(msgfmt + ': ')}", path)
+        stderr = result.stderr.decode("utf-8", "replace").replace("<stdin>", str(path))
+        first = next((line for line in stderr.splitlines() if line.strip()), "rejected")
+        raise CatalogError(f"msgfmt --check: {first.removeprefix(msgfmt + ': ').removeprefix('msgfmt: ')}")
 
 
 def validate(path: Path) -> Catalog:
     """Read a catalog that comes from outside, refusing anything doubtful."""
-    catalog = read(path)
-    msgfmt_check(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("no such catalog", path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+    text = decode(data, str(path))
+    catalog = po.parse(text, str(path))
+    msgfmt_check(path, text)
     return catalog
 
 
@@ -103,16 +113,21 @@ def _write_temporary(path: Path, text: str, *, sync: bool) -> str:
     return tmp
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a file with new content so that readers see the old or the new, never a part."""
-    tmp = _write_temporary(path, text, sync=True)
+def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+    """Replace a file with new content so that readers see the old or the new, never a part.
+
+    ``durable=False`` skips the flushes to disk, for files made from others
+    (rendered pages) that can be made again.
+    """
+    tmp = _write_temporary(path, text, sync=durable)
     try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 class Batch:
@@ -196,17 +211,21 @@ def _temporaries(folder: Path, name: str = "*") -> list[Path]:
     return list(folder.glob(f".{name}.*.tmp"))
 
 
-def sweep(folder: Path) -> int:
+def sweep(folder: Path, *, held: bool = False) -> int:
     """Remove temporary files interrupted writers left in a folder; return how many.
 
     A temporary file is only removed while its catalog's lock is free, so a
-    writer at work is never disturbed.
+    writer at work is never disturbed; ``held`` says the caller holds a lock
+    that covers every file of the folder.
     """
     removed = 0
     for tmp in _temporaries(folder):
         name = tmp.name[1:].rsplit(".", 2)[0]
         lock = folder / f"{name}.lock"
-        if not lock.exists():
+        if held or not lock.exists():  # writers take the lock before they write
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed += 1
             continue
         fd = os.open(lock, os.O_RDWR)
         try:
@@ -421,7 +440,8 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalo
 
 def _from_template(tmpl: Entry) -> Entry:
     return Entry(tmpl.msgid, msgctxt=tmpl.msgctxt, msgid_plural=tmpl.msgid_plural,
-                 msgstr_plural=({} if tmpl.msgid_plural is None else dict(tmpl.msgstr_plural or {})),
+                 msgstr_plural=(None if tmpl.msgid_plural is None
+                                else {i: "" for i in range(len(tmpl.msgstr_plural or {}) or 2)}),
                  extracted=list(tmpl.extracted), references=list(tmpl.references),
                  flags=[f for f in tmpl.flags if f != "fuzzy"])
 

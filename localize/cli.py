@@ -78,8 +78,8 @@ def extract(ctx, names, output, verbose):
             raise click.UsageError("with -o, give exactly one PAGE.html")
         page = Path(names[0])
         pot = jobs.template_for(page, str(page), name=page.stem)
-        with catalog.Batch() as batch:
-            jobs.save_template(Path(output), pot, batch)
+        with jobs.templates_locked(Path(output).parent):
+            jobs.save_template(Path(output), pot)
         click.echo(f"wrote {output} ({len(pot.entries)} entries)")
         return
     ws = _workspace(ctx)
@@ -192,7 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=argv, prog_name="localize", standalone_mode=False)
     except click.ClickException as exc:
-        exc.show()
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        click.echo(f"localize: error: {exc.format_message()}{hint}", err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("localize: aborted", err=True)

@@ -32,16 +32,25 @@ def template_for(page: Path, reference: str, *, name: str, previous: Path | None
     return catalog.template(name, units, reference, created=catalog.now())
 
 
-def save_template(path: Path, pot: po.Catalog, batch: catalog.Batch) -> bool:
-    """Write a template unless only its creation date would change."""
+def save_template(path: Path, pot: po.Catalog) -> bool:
+    """Write a template unless only its creation date would change.
+
+    The caller holds the templates' lock (:func:`templates_locked`). A template
+    is made from its article and can be made again, so it is replaced
+    atomically but not flushed to disk.
+    """
     text = po.dumps(pot)
-    batch.lock(path)
     if path.exists():
         old = path.read_text(encoding="utf-8", errors="replace")
         if _without_date(old) == _without_date(text):
             return False
-    batch.write(path, text)
+    catalog.write_atomic(path, text, durable=False)
     return True
+
+
+def templates_locked(folder: Path):
+    """One lock for every template in a folder: only extraction writes them."""
+    return catalog.locked(folder / ".templates", clean=False)
 
 
 def _without_date(text: str) -> str:
@@ -55,13 +64,13 @@ def extract(ws: Workspace, names: list[str]) -> Outcome:
     if not names:
         raise WorkspaceError(f"no articles in {ws.source_dir}")
     outcome = Outcome()
-    catalog.sweep(ws.locales_dir)
-    with catalog.Batch(durable=False) as batch:
+    with templates_locked(ws.locales_dir):
+        catalog.sweep(ws.locales_dir, held=True)
         for name in names:
             pot = template_for(ws.source_path(name), ws.reference(name), name=name)
             outcome.units += len(pot.entries)
             path = ws.template_path(name)
-            if save_template(path, pot, batch):
+            if save_template(path, pot):
                 outcome.written.append(path)
             else:
                 outcome.unchanged += 1
@@ -143,7 +152,7 @@ def render(ws: Workspace, lang: str, names: list[str], out: Path | None, *,
         html = render_page(ws.source_path(name), cat, source_language=ws.settings.source_language,
                            target=target, include_drafts=include_drafts)
         dest = folder / f"{name}.html"
-        catalog.write_atomic(dest, html)
+        catalog.write_atomic(dest, html, durable=False)
         outcome.written.append(dest)
     return outcome
 

@@ -1,0 +1,283 @@
+"""The `localize` command, end to end on real workspaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import SEED, assert_msgfmt_ok, msgfmt_check, snapshot
+
+SLUG = "emotional-numbness"
+
+
+def po_path(ws: Path, lang: str) -> Path:
+    return ws / "locales" / lang / "LC_MESSAGES" / f"{SLUG}.po"
+
+
+def prepared(run, ws: Path) -> Path:
+    assert run("extract", cwd=ws).code == 0
+    assert run("update", cwd=ws).code == 0
+    return ws
+
+
+def approve_all(path: Path, translate=lambda s: f"ES {s}") -> None:
+    """Translate and approve every entry the way a PO editor would (polib, an outside tool)."""
+    cat = polib.pofile(str(path), wrapwidth=0)
+    for entry in cat:
+        entry.msgstr = translate(entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    cat.save(str(path))
+
+
+# -- the main job ---------------------------------------------------------------------
+
+def test_extract_update_status_render(run, workspace: Path):
+    result = run("extract", cwd=workspace)
+    assert result.code == 0, result
+    pot = workspace / "locales" / f"{SLUG}.pot"
+    assert_msgfmt_ok(pot)
+    assert "#: source/emotional-numbness.html:" in pot.read_text(encoding="utf-8")
+
+    assert run("update", cwd=workspace).code == 0
+    for lang, nplurals in (("es", 2), ("ar", 6)):
+        path = po_path(workspace, lang)
+        checked = msgfmt_check(path)
+        assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+        header = polib.pofile(str(path)).metadata
+        assert header["Language"] == lang
+        assert header["Plural-Forms"].startswith(f"nplurals={nplurals};")
+
+    status = run("status", "--format", "json", cwd=workspace)
+    rows = json.loads(status.out)
+    assert {r["language"] for r in rows} == {"es", "ar"}
+    units = len(polib.pofile(str(pot)))
+    assert all(r["units"] == units and r["untranslated"] == units and r["approved"] == 0 for r in rows)
+
+    table = run("status", cwd=workspace).out.splitlines()
+    assert table[0].split()[:4] == ["article", "language", "units", "words"]
+
+    result = run("render", "--lang", "es", cwd=workspace)
+    assert result.code == 0, result
+    page = (workspace / "out" / "render" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page
+
+
+def test_rerunning_changes_nothing(run, workspace: Path):
+    prepared(run, workspace)
+    before = snapshot(workspace / "locales")
+    prepared(run, workspace)
+    assert snapshot(workspace / "locales") == before
+
+
+def test_status_counts_states(run, workspace: Path):
+    prepared(run, workspace)
+    path = po_path(workspace, "es")
+    cat = polib.pofile(str(path), wrapwidth=0)
+    entries = [e for e in cat if not e.obsolete]
+    entries[0].msgstr = "aprobado"
+    entries[1].msgstr = "borrador"
+    entries[1].flags.append("fuzzy")
+    cat.save(str(path))
+    row = next(r for r in json.loads(run("status", "--lang", "es", "--format", "json", cwd=workspace).out))
+    assert (row["approved"], row["needs review"], row["stale"]) == (1, 1, 0)
+    assert row["untranslated"] == len(entries) - 2
+
+
+def test_approved_translations_render_and_survive_an_edit(run, workspace: Path):
+    prepared(run, workspace)
+    approve_all(po_path(workspace, "es"))
+    source = workspace / "source" / f"{SLUG}.html"
+    html = source.read_text(encoding="utf-8")
+    source.write_text(html.replace("What the research actually shows", "What the research really shows"),
+                      encoding="utf-8")
+    prepared(run, workspace)
+    cat = polib.pofile(str(po_path(workspace, "es")))
+    changed = cat.find("What the research really shows")
+    assert changed.fuzzy and changed.previous_msgid == "What the research actually shows"
+    assert changed.msgstr == "ES What the research actually shows"
+    assert cat.find("The nuance").msgstr == "ES The nuance" and not cat.find("The nuance").fuzzy
+    assert_msgfmt_ok(po_path(workspace, "es"))
+
+    assert run("render", "--lang", "es", cwd=workspace).code == 0
+    page = (workspace / "out" / "render" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert "ES The nuance" in page
+    assert "What the research really shows" in page  # the stale draft is not published
+    assert run("render", "--lang", "es", "--include-drafts", "--out", workspace / "drafts",
+               cwd=workspace).code == 0
+    assert "ES What the research actually shows" in (workspace / "drafts" / "es" / f"{SLUG}.html").read_text()
+
+
+def test_init_makes_a_usable_workspace(run, tmp_path: Path):
+    root = tmp_path / "site"
+    assert run("init", root, cwd=tmp_path).code == 0
+    shutil.copy(SEED, root / "source" / "article.html")
+    assert run("extract", cwd=root).code == 0
+    assert run("update", cwd=root).code == 0
+    assert (root / "locales" / "fr" / "LC_MESSAGES" / "article.po").exists()
+    assert run("init", root, cwd=tmp_path).code == 2  # never twice
+
+
+def test_root_option_and_search_upward(run, workspace: Path):
+    sub = workspace / "source"
+    assert run("extract", cwd=sub).code == 0
+    assert run("--root", workspace, "status", cwd=Path("/")).code == 0
+
+
+# -- single files, like html2po / po2html / msgmerge --------------------------------------
+
+def test_single_file_modes(run, tmp_path: Path):
+    page = tmp_path / "page.html"
+    shutil.copy(SEED, page)
+    pot = tmp_path / "page.pot"
+    assert run("extract", page, "-o", pot, cwd=tmp_path).code == 0
+    assert_msgfmt_ok(pot)
+    cat = polib.pofile(str(pot))
+    cat.metadata["Language"] = "es"
+    for e in cat:
+        e.msgstr = e.msgid.replace("Numbness", "Entumecimiento")
+    es = tmp_path / "es.po"
+    cat.save(str(es))
+    out = tmp_path / "page.es.html"
+    assert run("render", "--lang", "es", "--po", es, page, "-o", out, cwd=tmp_path).code == 0
+    assert "Understanding Emotional Entumecimiento" in out.read_text(encoding="utf-8")
+    # the source language as target: the identity check
+    same = tmp_path / "same.html"
+    assert run("render", "--lang", "en", page, "-o", same, cwd=tmp_path).code == 0
+
+    merged = tmp_path / "merged.po"
+    assert run("update", "--po", es, pot, "-o", merged, cwd=tmp_path).code == 0
+    assert_msgfmt_ok(merged)
+    assert polib.pofile(str(merged)).find("The nuance").msgstr == "The nuance"
+
+
+# -- import ---------------------------------------------------------------------------------
+
+def test_import_merges_and_never_overwrites_approved_work(run, workspace: Path, tmp_path: Path):
+    prepared(run, workspace)
+    mine = po_path(workspace, "es")
+    cat = polib.pofile(str(mine), wrapwidth=0)
+    cat.find("The nuance").msgstr = "El matiz"
+    cat.save(str(mine))
+
+    outside = tmp_path / f"{SLUG}.po"
+    theirs = polib.pofile(str(mine))
+    theirs.find("The nuance").msgstr = "La sutileza"        # conflicts with approved work
+    theirs.find("Why this happens").msgstr = "Por qué pasa"  # new work
+    theirs.append(polib.POEntry(msgid="Not in the article", msgstr="No está"))
+    theirs.save(str(outside))
+
+    result = run("import", "--lang", "es", outside, cwd=workspace)
+    assert result.code == 1  # a conflict is reported, not silently resolved
+    assert "1 updated" in result.out and "1 conflicts" in result.out
+    assert "The nuance" in result.err
+    after = polib.pofile(str(mine))
+    assert after.find("The nuance").msgstr == "El matiz"
+    assert after.find("Why this happens").msgstr == "Por qué pasa"
+    assert after.find("Not in the article") is None
+    assert_msgfmt_ok(mine)
+
+
+BROKEN = {
+    "torn": 'msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "The nuance"\nmsgstr "El mat',
+    "no msgstr": 'msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "The nuance"\n',
+    "duplicate": 'msgid "The nuance"\nmsgstr "a"\n\nmsgid "The nuance"\nmsgstr "b"\n',
+    "nul": 'msgid "The nuance"\nmsgstr "a\x00b"\n',
+    "bad escape": 'msgid "The nuance"\nmsgstr "a\\qb"\n',
+    "plural count": 'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+                    'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\n',
+    "wrong language": 'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\nmsgid "The nuance"\nmsgstr "Le"\n',
+}
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_import_refuses_a_bad_catalog_whole(run, workspace: Path, tmp_path: Path, name: str):
+    prepared(run, workspace)
+    before = snapshot(workspace)
+    bad = tmp_path / f"{SLUG}.po"
+    bad.write_bytes(BROKEN[name].encode("utf-8"))
+    result = run("import", "--lang", "es", bad, cwd=workspace)
+    assert result.code == 2, result
+    assert str(bad) in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert snapshot(workspace) == before
+
+
+def test_import_refuses_invalid_utf8_naming_the_line(run, workspace: Path, tmp_path: Path):
+    prepared(run, workspace)
+    bad = tmp_path / f"{SLUG}.po"
+    bad.write_bytes(b'msgid ""\nmsgstr ""\n\nmsgid "The nuance"\nmsgstr "caf\xe9"\n')
+    result = run("import", "--lang", "es", bad, cwd=workspace)
+    assert result.code == 2 and f"{bad}:5:" in result.err and "UTF-8" in result.err
+
+
+def test_import_accepts_a_bom(run, workspace: Path, tmp_path: Path):
+    prepared(run, workspace)
+    good = tmp_path / f"{SLUG}.po"
+    good.write_bytes(b"\xef\xbb\xbf" + 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                     'msgid "The nuance"\nmsgstr "El matiz"\n'.encode())
+    assert run("import", "--lang", "es", good, cwd=workspace).code == 0
+    assert polib.pofile(str(po_path(workspace, "es"))).find("The nuance").msgstr == "El matiz"
+
+
+# -- bad input: a clear line, exit 2, nothing changed ---------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["update", "--lang", "../../etc"],
+    ["update", "--lang", "es%2F.."],
+    ["update", "--lang", "x" * 300],
+    ["update", "--lang", "xx"],
+    ["render", "--lang", "es/../../x"],
+    ["status", "--lang", "es\n"],
+    ["extract", "../secret"],
+    ["extract", "A B"],
+    ["render", "--lang", "es", "--slug", "../../etc/passwd"],
+    ["import", "--lang", "es", "--slug", "../x", "missing.po"],
+    ["update", "--po", "only-one.po"],
+    ["frobnicate"],
+])
+def test_bad_input_is_refused_before_anything_is_touched(run, workspace: Path, args):
+    prepared(run, workspace)
+    before = snapshot(workspace)
+    result = run(*args, cwd=workspace)
+    assert result.code == 2, result
+    assert "Traceback" not in result.err and result.err.strip()
+    assert len(result.err.strip().splitlines()) <= 3
+    assert snapshot(workspace) == before
+
+
+def test_a_page_that_cannot_be_read_whole_is_refused(run, workspace: Path):
+    (workspace / "source" / "deep.html").write_text("<div>" * 300 + "text" + "</div>" * 300)
+    result = run("extract", "deep", cwd=workspace)
+    assert result.code == 2 and "deep.html" in result.err and "depth" in result.err
+    assert not (workspace / "locales" / "deep.pot").exists()
+
+
+def test_outside_a_workspace(run, tmp_path: Path):
+    result = run("status", cwd=tmp_path)
+    assert result.code == 2 and "no workspace" in result.err
+
+
+def test_a_damaged_catalog_in_the_workspace_stops_update_and_is_left_alone(run, workspace: Path):
+    prepared(run, workspace)
+    path = po_path(workspace, "es")
+    damaged = path.read_bytes()[:-40]
+    path.write_bytes(damaged)
+    result = run("update", cwd=workspace)
+    assert result.code == 2 and str(path) in result.err
+    assert path.read_bytes() == damaged
+
+
+def test_console_script_reports_errors_in_one_line(workspace: Path):
+    exe = Path(sys.executable).parent / "localize"
+    result = subprocess.run([str(exe), "update", "--lang", "../../etc"], cwd=workspace,
+                            capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 2
+    assert result.stderr.startswith("localize: error:") and len(result.stderr.splitlines()) == 1
