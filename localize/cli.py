@@ -12,9 +12,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__, catalog, jobs, languages, po
+from . import __version__, catalog, languages, po
+from . import jobs as work
 from .errors import LocalizeError, WorkspaceError
 from .workspace import INIT_CONFIG, CONFIG, Workspace
+
+
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1),
+                    help="Worker processes for many articles (default: LOCALIZE_JOBS, else one per core).")
 
 
 def _workspace(ctx: click.Context) -> Workspace:
@@ -29,7 +34,7 @@ def _rel(ws: Workspace, path: Path) -> str:
         return str(path)
 
 
-def _summary(ws: Workspace, outcome: jobs.Outcome, what: str, verbose: bool) -> None:
+def _summary(ws: Workspace, outcome: work.Outcome, what: str, verbose: bool) -> None:
     if verbose or len(outcome.written) <= 20:
         for path in outcome.written:
             click.echo(f"wrote {_rel(ws, path)}")
@@ -67,8 +72,9 @@ def init(directory):
 @click.argument("names", nargs=-1)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: write the template of one PAGE.html here.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written.")
+@JOBS
 @click.pass_context
-def extract(ctx, names, output, verbose):
+def extract(ctx, names, output, verbose, jobs):
     """Split articles (all, or NAMES) into templates: source/NAME.html → locales/NAME.pot.
 
     With -o, on one file outside any workspace: localize extract PAGE.html -o PAGE.pot
@@ -77,13 +83,13 @@ def extract(ctx, names, output, verbose):
         if len(names) != 1:
             raise click.UsageError("with -o, give exactly one PAGE.html")
         page = Path(names[0])
-        pot = jobs.template_for(page, str(page), name=page.stem)
-        with jobs.templates_locked(Path(output).parent):
-            jobs.save_template(Path(output), pot)
+        pot = work.template_for(page, str(page), name=page.stem)
+        with work.templates_locked(Path(output).parent):
+            work.save_template(Path(output), pot)
         click.echo(f"wrote {output} ({len(pot.entries)} entries)")
         return
     ws = _workspace(ctx)
-    outcome = jobs.extract(ws, list(names))
+    outcome = work.extract(ws, list(names), jobs)
     _summary(ws, outcome, f"extracted {outcome.units} entries", verbose)
 
 
@@ -93,8 +99,9 @@ def extract(ctx, names, output, verbose):
 @click.argument("new_template", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: where to write the merged catalog.")
 @click.option("-v", "--verbose", is_flag=True, help="List every file written.")
+@JOBS
 @click.pass_context
-def update(ctx, langs, old, new_template, output, verbose):
+def update(ctx, langs, old, new_template, output, verbose, jobs):
     """Create or merge every language's catalog from the templates.
 
     With --po, like msgmerge: localize update --po OLD.po NEW.pot -o OUT.po
@@ -109,7 +116,7 @@ def update(ctx, langs, old, new_template, output, verbose):
         click.echo(f"wrote {output}: " + ", ".join(f"{counts[s]} {s}" for s in po.STATES))
         return
     ws = _workspace(ctx)
-    outcome = jobs.update(ws, list(langs))
+    outcome = work.update(ws, list(langs), jobs)
     _summary(ws, outcome, "updated catalogs", verbose)
 
 
@@ -120,7 +127,7 @@ def update(ctx, langs, old, new_template, output, verbose):
 def status(ctx, langs, fmt):
     """How far each article is in each language."""
     ws = _workspace(ctx)
-    rows = jobs.status(ws, list(langs))
+    rows = work.status(ws, list(langs))
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -143,8 +150,9 @@ def status(ctx, langs, fmt):
 @click.option("--source-lang", default="en", show_default=True, help="Single-file mode: the page's language.")
 @click.argument("page", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: the page to write.")
+@JOBS
 @click.pass_context
-def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, output):
+def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, output, jobs):
     """Render articles in one language from their catalogs.
 
     With --po, like po2html: localize render --lang L --po L.po PAGE.html -o OUT.html
@@ -157,14 +165,14 @@ def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, ou
         cat = catalog.validate(Path(po_file)) if po_file else None
         if cat is None and target != source:
             raise click.UsageError("give --po with the translations for that language")
-        html = jobs.render_page(Path(page), cat, source_language=source, target=target,
+        html = work.render_page(Path(page), cat, source_language=source, target=target,
                                 include_drafts=include_drafts)
         catalog.write_atomic(Path(output), html)
         click.echo(f"wrote {output}")
         return
     ws = _workspace(ctx)
-    outcome = jobs.render(ws, lang, list(names), Path(out) if out else None,
-                          include_drafts=include_drafts)
+    outcome = work.render(ws, lang, list(names), Path(out) if out else None,
+                          include_drafts=include_drafts, jobs=jobs)
     _summary(ws, outcome, f"rendered {len(outcome.written)} pages", False)
 
 
@@ -176,7 +184,7 @@ def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, ou
 def import_(ctx, lang, name, file):
     """Bring in FILE.po edited elsewhere; approved work is never overwritten."""
     ws = _workspace(ctx)
-    report = jobs.import_catalog(ws, lang, Path(file), name)
+    report = work.import_catalog(ws, lang, Path(file), name)
     click.echo(f"imported {file}: {report.updated} updated, {report.unchanged} unchanged, "
                f"{len(report.conflicts)} conflicts, {len(report.unknown)} not in the article")
     for msgid in report.conflicts:

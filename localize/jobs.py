@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import article, catalog, languages, po
@@ -19,6 +24,29 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     units: int = 0
+
+
+# Below this many articles a job stays in one process: starting workers costs more.
+PARALLEL_FROM = 16
+
+
+def default_jobs() -> int:
+    """Worker processes for jobs over many articles: LOCALIZE_JOBS, else one per core."""
+    value = os.environ.get("LOCALIZE_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _each(work: Callable[[list], list], items: list, jobs: int | None) -> list:
+    """``work`` over chunks of ``items``, in order, on up to ``jobs`` processes; results joined."""
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        return work(items)
+    size = max(1, len(items) // (jobs * 4))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [result for part in pool.map(work, chunks) for result in part]
 
 
 def template_for(page: Path, reference: str, *, name: str, previous: Path | None = None) -> po.Catalog:
@@ -58,7 +86,7 @@ def _without_date(text: str) -> str:
     return head + sep + rest.partition("\n")[2] if sep else text
 
 
-def extract(ws: Workspace, names: list[str]) -> Outcome:
+def extract(ws: Workspace, names: list[str], jobs: int | None = None) -> Outcome:
     """source/<slug>.html → locales/<slug>.pot for the named articles (default: all)."""
     names = [*map(_known(ws), names)] if names else ws.slugs()
     if not names:
@@ -66,15 +94,22 @@ def extract(ws: Workspace, names: list[str]) -> Outcome:
     outcome = Outcome()
     with templates_locked(ws.locales_dir):
         catalog.sweep(ws.locales_dir, held=True)
-        for name in names:
-            pot = template_for(ws.source_path(name), ws.reference(name), name=name)
-            outcome.units += len(pot.entries)
-            path = ws.template_path(name)
-            if save_template(path, pot):
+        for path, units, written in _each(partial(_extract_some, ws), names, jobs):
+            outcome.units += units
+            if written:
                 outcome.written.append(path)
             else:
                 outcome.unchanged += 1
     return outcome
+
+
+def _extract_some(ws: Workspace, names: list[str]) -> list[tuple[Path, int, bool]]:
+    done = []
+    for name in names:
+        pot = template_for(ws.source_path(name), ws.reference(name), name=name)
+        path = ws.template_path(name)
+        done.append((path, len(pot.entries), save_template(path, pot)))
+    return done
 
 
 def _known(ws: Workspace):
@@ -101,7 +136,7 @@ def update_catalog(path: Path, pot: po.Catalog, language: languages.Language,
     return True
 
 
-def update(ws: Workspace, langs: list[str]) -> Outcome:
+def update(ws: Workspace, langs: list[str], jobs: int | None = None) -> Outcome:
     """Merge every template into every requested language's catalog."""
     names = [n for n in ws.slugs() if ws.template_path(n).is_file()]
     if not names:
@@ -112,16 +147,23 @@ def update(ws: Workspace, langs: list[str]) -> Outcome:
     outcome = Outcome()
     for language in targets:
         catalog.sweep(ws.catalog_path(language.tag, names[0]).parent)
+    for path, written in _each(partial(_update_some, ws, targets), names, jobs):
+        if written:
+            outcome.written.append(path)
+        else:
+            outcome.unchanged += 1
+    return outcome
+
+
+def _update_some(ws: Workspace, targets: list[languages.Language], names: list[str]) -> list[tuple[Path, bool]]:
+    done = []
     with catalog.Batch() as batch:
         for name in names:
             pot = catalog.read(ws.template_path(name))
             for language in targets:
                 path = ws.catalog_path(language.tag, name)
-                if update_catalog(path, pot, language, batch):
-                    outcome.written.append(path)
-                else:
-                    outcome.unchanged += 1
-    return outcome
+                done.append((path, update_catalog(path, pot, language, batch)))
+    return done
 
 
 def render_page(page: Path, cat: po.Catalog | None, *, source_language: str, target: str,
@@ -136,25 +178,32 @@ def render_page(page: Path, cat: po.Catalog | None, *, source_language: str, tar
 
 
 def render(ws: Workspace, lang: str, names: list[str], out: Path | None, *,
-           include_drafts: bool) -> Outcome:
+           include_drafts: bool, jobs: int | None = None) -> Outcome:
     """Render articles in one language into ``out/<lang>/<slug>.html``."""
     target = languages.validate(lang)
     names = [*map(_known(ws), names)] if names else ws.slugs()
+    if target != ws.settings.source_language:
+        for name in names:
+            if not ws.catalog_path(target, name).exists():
+                raise WorkspaceError(f"no {target} catalog for {name}: run 'localize update --lang {target}'")
     folder = (out or ws.output_dir / "render") / target
-    outcome = Outcome()
+    work = partial(_render_some, ws, target, folder, include_drafts)
+    return Outcome(written=_each(work, names, jobs))
+
+
+def _render_some(ws: Workspace, target: str, folder: Path, include_drafts: bool,
+                 names: list[str]) -> list[Path]:
+    done = []
     for name in names:
         cat = None
         if target != ws.settings.source_language:
-            path = ws.catalog_path(target, name)
-            if not path.exists():
-                raise WorkspaceError(f"no {target} catalog for {name}: run 'localize update --lang {target}'")
-            cat = catalog.read(path)
+            cat = catalog.read(ws.catalog_path(target, name))
         html = render_page(ws.source_path(name), cat, source_language=ws.settings.source_language,
                            target=target, include_drafts=include_drafts)
         dest = folder / f"{name}.html"
         catalog.write_atomic(dest, html, durable=False)
-        outcome.written.append(dest)
-    return outcome
+        done.append(dest)
+    return done
 
 
 @dataclass

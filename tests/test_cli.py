@@ -281,3 +281,24 @@ def test_console_script_reports_errors_in_one_line(workspace: Path):
                             capture_output=True, text=True, env={**os.environ})
     assert result.returncode == 2
     assert result.stderr.startswith("localize: error:") and len(result.stderr.splitlines()) == 1
+
+
+def test_many_articles_on_several_processes_give_the_same_files(run, tmp_path: Path):
+    """Jobs over many articles use worker processes; the files are the same as with one."""
+    import re
+
+    results = []
+    for jobs in ("1", "2"):
+        root = tmp_path / f"ws{jobs}"
+        (root / "source").mkdir(parents=True)
+        (root / "pyproject.toml").write_text('[tool.localize]\nlanguages = ["es", "fr"]\n')
+        html = SEED.read_text(encoding="utf-8")
+        for i in range(20):
+            (root / "source" / f"a{i:02}.html").write_text(html.replace("The nuance", f"The nuance {i}"))
+        for args in (["extract"], ["update"], ["render", "--lang", "es"]):
+            assert run(*args, "--jobs", jobs, cwd=root).code == 0
+        dated = re.compile(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*"')
+        results.append({name: dated.sub(b"", data) for name, data in snapshot(root).items()})
+    assert results[0] == results[1]
+    assert len([n for n in results[0] if n.endswith(".po")]) == 40
+    assert b"The nuance 7" in results[1]["out/render/es/a07.html"]
