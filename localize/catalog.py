@@ -399,6 +399,8 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalo
         entry = _from_template(tmpl)
         if source is not None:
             used.add(id(source))
+            if tmpl.key in retired:  # an old obsolete copy is superseded, not kept twice
+                used.add(id(retired[tmpl.key]))
             _carry(source, entry)
         else:
             unmatched.append(entry)

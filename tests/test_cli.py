@@ -302,3 +302,11 @@ def test_many_articles_on_several_processes_give_the_same_files(run, tmp_path: P
     assert results[0] == results[1]
     assert len([n for n in results[0] if n.endswith(".po")]) == 40
     assert b"The nuance 7" in results[1]["out/render/es/a07.html"]
+
+
+def test_every_catalog_in_the_repository_passes_msgfmt():
+    locales = SEED.parent.parent / "locales"
+    catalogs = sorted(locales.rglob("*.po")) + sorted(locales.glob("*.pot"))
+    assert catalogs, "the repository's workspace has catalogs"
+    for path in catalogs:
+        assert_msgfmt_ok(path)
