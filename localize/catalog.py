@@ -255,6 +255,8 @@ def locked(path: Path, *, clean: bool = True) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_EX)
         if clean:
             for leftover in _temporaries(path.parent, glob_escape(path.name)):
+                if leftover.name[1:].rsplit(".", 2)[0] != path.name:
+                    continue  # another catalog's, whose name starts like this one's
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
         yield

@@ -75,6 +75,7 @@ class Catalog:
     header_comments: list[str] = field(default_factory=list)
     header_fuzzy: bool = False
     entries: list[Entry] = field(default_factory=list)
+    header_line: int = 1  # where the header entry was read, for messages
 
     def active(self) -> list[Entry]:
         return [e for e in self.entries if not e.obsolete]
@@ -137,6 +138,8 @@ class _Reader:
 def parse(text: str, name: str = "<catalog>") -> Catalog:
     """Read PO text; raise CatalogError naming the line of the first problem."""
     reader = _Parser(name)
+    if "\r" in text:  # CRLF line ends (files from Windows editors) are valid
+        text = text.replace("\r\n", "\n")
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -144,7 +147,7 @@ def parse(text: str, name: str = "<catalog>") -> Catalog:
     catalog = _parse_plain(text, reader)
     if catalog is None:
         catalog = reader.parse(text)
-    _check_catalog(reader, catalog)
+    _check_catalog(reader, catalog, empty=not text.strip())
     return catalog
 
 
@@ -187,6 +190,7 @@ def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
     pos = _BLANK.match(text).end()
     line = text.count("\n", 0, pos) + 1
     match = _PLAIN_ENTRY.match
+    header_seen = False
     while pos < end:
         m = match(text, pos)
         if m is None:
@@ -225,8 +229,9 @@ def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
             return None
         entry = Entry(msgid_value, msgstr_value, ctxt_value, None, None, flags, notes, extracted,
                       references, prev_ctxt, prev_id, None, False, start)
-        if msgid_value == "" and ctxt_value is None and not entries and not catalog.header:
+        if msgid_value == "" and ctxt_value is None and not entries and not header_seen:
             _set_header(reader, catalog, entry)
+            header_seen = True
         else:
             _check_entry(reader, entry)
             entries.append(entry)
@@ -240,6 +245,7 @@ class _Parser(_Reader):
 
     def parse(self, text: str) -> Catalog:
         self.catalog = Catalog()
+        self.header_seen = False
         self.entry: Entry | None = None
         self.field: str | None = None     # which string continuation lines extend
         self.plural_index = 0
@@ -318,12 +324,13 @@ class _Parser(_Reader):
         entry = self.entry
         if not self.seen_msgstr:
             raise self.error("entry has no msgstr (is the file cut short?)", entry.line)
-        _check_entry(self, entry)
         catalog = self.catalog
         if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete \
-                and not catalog.entries and not catalog.header:
+                and not catalog.entries and not self.header_seen:
             _set_header(self, catalog, entry)
+            self.header_seen = True
         else:
+            _check_entry(self, entry)
             catalog.entries.append(entry)
         self.entry = None
         self.seen_msgstr = False
@@ -405,27 +412,41 @@ class _Parser(_Reader):
 
 def _check_entry(reader: _Reader, entry: Entry) -> None:
     # control characters were refused in the raw text and in escape sequences
-    if entry.msgid == "" and not entry.obsolete and (entry.msgctxt is not None):
-        raise reader.error("empty msgid is reserved for the header", entry.line)
+    if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
+        raise reader.error("a second header entry (empty msgid)", entry.line)
+    for value in (entry.msgstr, *(entry.msgstr_plural or {}).values()):
+        if value and (value[:1] == "\n") != (entry.msgid[:1] == "\n"):
+            raise reader.error("msgid and msgstr do not both begin with a line break", entry.line)
+        if value and (value[-1:] == "\n") != (entry.msgid[-1:] == "\n"):
+            raise reader.error("msgid and msgstr do not both end with a line break", entry.line)
 
 
 def _set_header(reader: _Reader, catalog: Catalog, entry: Entry) -> None:
     catalog.header_comments = entry.comments
     catalog.header_fuzzy = entry.fuzzy
+    catalog.header_line = entry.line
+    first = entry.line + 2  # the fields follow 'msgid ""' and 'msgstr ""', one a line
     for number, line in enumerate(entry.msgstr.split("\n")):
         if not line.strip():
             continue
         key, sep, value = line.partition(":")
         if not sep:
-            raise reader.error(f"header line {line[:40]!r} is not 'Name: value'", entry.line + number)
+            raise reader.error(f"header line {line[:40]!r} is not 'Name: value'", first + number)
         catalog.header[key.strip()] = value.strip()
 
 
-def _check_catalog(reader: _Reader, catalog: Catalog) -> None:
+def _header_field_line(catalog: Catalog, key: str) -> int:
+    return catalog.header_line + 2 + list(catalog.header).index(key)
+
+
+def _check_catalog(reader: _Reader, catalog: Catalog, empty: bool) -> None:
+    if empty:
+        raise reader.error("the file is empty", 1)
     content_type = catalog.header.get("Content-Type", "")
     m = re.search(r"charset=([\w.-]+)", content_type)
     if m and m.group(1).upper() not in ("UTF-8", "CHARSET", "UTF8"):
-        raise reader.error(f"charset {m.group(1)} declared; catalogs must be UTF-8", 1)
+        raise reader.error(f"charset {m.group(1)} declared; catalogs must be UTF-8",
+                           _header_field_line(catalog, "Content-Type"))
     nplurals = catalog.nplurals
     seen: dict[tuple, int] = {}
     for entry in catalog.entries:
@@ -435,10 +456,14 @@ def _check_catalog(reader: _Reader, catalog: Catalog) -> None:
             raise reader.error(f"duplicate entry {entry.msgid[:40]!r}, first at line {seen[entry.key]}",
                                entry.line)
         seen[entry.key] = entry.line
-        if entry.msgstr_plural is not None and nplurals is not None and \
-                len(entry.msgstr_plural) != nplurals:
-            raise reader.error(f"{len(entry.msgstr_plural)} plural forms, the header says {nplurals}",
-                               entry.line)
+        if entry.msgstr_plural is not None:
+            if nplurals is None:
+                if entry.translated:
+                    raise reader.error("a translated plural entry, but no Plural-Forms in the header",
+                                       entry.line)
+            elif len(entry.msgstr_plural) != nplurals:
+                raise reader.error(f"{len(entry.msgstr_plural)} plural forms, the header says {nplurals}",
+                                   entry.line)
 
 
 # -- writing ----------------------------------------------------------------------
@@ -461,7 +486,9 @@ def _field(out: list[str], prefix: str, keyword: str, value: str) -> None:
 def _comments(out: list[str], mark: str, comments: list[str]) -> None:
     for comment in comments:
         for line in comment.split("\n"):  # a comment line cannot hold a line break
-            out.append(f"{mark}{line}".rstrip())
+            line = f"{mark}{line}".rstrip()
+            # gettext joins a line ending in a backslash to the next one, even in a comment
+            out.append(line + " " if line.endswith("\\") else line)
 
 
 def generate(catalog: Catalog) -> list[str]:

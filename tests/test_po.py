@@ -7,6 +7,8 @@ Expected values are hard-coded or come from outside referees (GNU ``msgfmt
 
 from __future__ import annotations
 
+import subprocess
+
 import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,6 +37,11 @@ TEXT = st.lists(st.one_of(st.sampled_from(ATOMS), CHAR), max_size=10).map("".joi
 LINE = st.lists(st.one_of(st.sampled_from([a for a in ATOMS if "\n" not in a]), CHAR),
                 max_size=10).map("".join)
 WORDS = LINE.map(str.strip).filter(bool)          # one line, no edge whitespace, not empty
+# GNU gettext reads a backslash at the end of a line as a line continuation, even
+# in a comment: the writer's bug with such comments has its own test
+# (test_comment_ending_in_backslash_stays_a_comment); generated comments avoid it.
+COMMENT = TEXT.filter(lambda c: not any(line.rstrip().endswith("\\") for line in c.split("\n")))
+COMMENT_WORDS = WORDS.filter(lambda c: not c.endswith("\\"))
 REFERENCE = st.from_regex(r"[a-z][a-z0-9/_.-]{0,12}:[1-9][0-9]{0,3}", fullmatch=True)
 FLAGS = st.lists(st.sampled_from(["fuzzy", "no-wrap", "no-c-format"]), unique=True, max_size=3)
 
@@ -59,8 +66,8 @@ def entries(draw, plain: bool = False) -> Entry:
         msgid,
         msgctxt=draw(st.none() | TEXT),
         flags=draw(FLAGS),
-        comments=draw(st.lists(TEXT, max_size=3)),
-        extracted=draw(st.lists(WORDS, max_size=2)),
+        comments=draw(st.lists(COMMENT, max_size=3)),
+        extracted=draw(st.lists(COMMENT_WORDS, max_size=2)),
         references=draw(st.lists(REFERENCE, max_size=3)),
         previous_msgctxt=draw(st.none() | (LINE if plain else TEXT)) if previous is not None else None,
         previous_msgid=previous,
@@ -69,9 +76,10 @@ def entries(draw, plain: bool = False) -> Entry:
     if plural:
         entry.msgid_plural = shaped(draw(TEXT.filter(lambda s: s.strip("\n"))))
         # msgfmt wants either no plural form translated or all of them
-        forms = [draw(TEXT) for _ in range(2)] if draw(st.booleans()) else ["", ""]
-        entry.msgstr_plural = {0: shaped(forms[0] or "x"), 1: shaped(forms[1] or "y")} \
-            if any(forms) else {0: "", 1: ""}
+        if draw(st.booleans()):
+            entry.msgstr_plural = {n: shaped(draw(TEXT).strip("\n") or "x") for n in (0, 1)}
+        else:
+            entry.msgstr_plural = {0: "", 1: ""}
         if previous is not None and draw(st.booleans()):
             entry.previous_msgid_plural = draw(TEXT)
     else:
@@ -83,7 +91,7 @@ def catalogs(plain: bool = False):
     return st.builds(
         lambda header_comments, items: Catalog(header=dict(HEADER),
                                                header_comments=header_comments, entries=items),
-        st.lists(TEXT, max_size=2),
+        st.lists(COMMENT, max_size=2),
         st.lists(entries(plain), max_size=6, unique_by=lambda e: (e.msgctxt, e.msgid)),
     )
 
@@ -138,6 +146,10 @@ def assert_polib_read_back(got: polib.POEntry, original: Entry) -> None:
         assert got.previous_msgid_plural == original.previous_msgid_plural
 
 
+def fast_and_general(text: str) -> tuple[Catalog | None, Catalog]:
+    return po._parse_plain(text, po._Parser("x")), po._Parser("x").parse(text)
+
+
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("po") / "catalog.po"
@@ -165,15 +177,9 @@ def test_written_catalog_is_valid_gettext_and_reads_back(catalog, scratch):
     for got, original in zip(theirs, catalog.entries):
         assert_polib_read_back(got, original)
 
-
-def fast_and_general(text: str) -> tuple[Catalog | None, Catalog]:
-    return po._parse_plain(text, po._Parser("x")), po._Parser("x").parse(text)
-
-
-@SETTINGS
-@given(catalog=catalogs())
-def test_fast_path_agrees_with_general_parser_on_any_catalog(catalog):
-    fast, general = fast_and_general(po.dumps(catalog))
+    # and, while at it (generating catalogs is the slow part): whenever the fast
+    # path reads the text, it reads it as the general parser does
+    fast, general = fast_and_general(text)
     if fast is not None:
         assert_same_catalog(fast, general)
 
@@ -225,13 +231,17 @@ FIXTURES = {
         HEAD + 'msgid "a"\nmsgstr "b"\nmsgid "c"\nmsgstr "d"\n#. x\nmsgid "e"\nmsgstr ""\n', True),
     "header comments and fuzzy header": ("# Spanish\n#\n#, fuzzy\n" + PLAIN, True),
     "no newline at the end": (PLAIN.rstrip("\n"), True),
-    "several blank lines": (HEAD.replace('"\n', '"\n\n\n', 1) + '\n\n\nmsgid "a"\nmsgstr "b"\n\n\n', True),
+    "several blank lines": ("\n\n" + HEAD + '\n\n\nmsgid "a"\nmsgstr "b"\n\n\n', True),
     "CRLF line ends": (PLAIN.replace("\n", "\r\n"), False),
     "trailing blanks after strings": (HEAD + 'msgid "a"  \nmsgstr "b"\t\n', False),
     "octal and hex escapes": (HEAD + 'msgid "\\101\\x42"\nmsgstr "\\?"\n', False),
-    "multi-line previous msgid": (HEAD + '#| msgid ""\n#| "a\\n"\n#| "b"\nmsgid "a\\nc"\nmsgstr "x"\n', False),
-    "plurals": (HEAD + 'msgid "file"\nmsgid_plural "files"\nmsgstr[0] "archivo"\nmsgstr[1] "archivos"\n', False),
-    "obsolete entries": (PLAIN + '\n#~| msgid "z"\n#~ msgid "y"\n#~ msgstr "ye"\n\n#~ msgctxt "c"\n#~ msgid ""\n#~ "q\\n"\n#~ "r"\n#~ msgstr "s"\n', False),
+    "multi-line previous msgid": (
+        HEAD + '#| msgid ""\n#| "a\\n"\n#| "b"\nmsgid "a\\nc"\nmsgstr "x"\n', False),
+    "plurals": (
+        HEAD + 'msgid "file"\nmsgid_plural "files"\nmsgstr[0] "archivo"\nmsgstr[1] "archivos"\n', False),
+    "obsolete entries": (
+        PLAIN + '\n#~| msgid "z"\n#~ msgid "y"\n#~ msgstr "ye"\n'
+        '\n#~ msgctxt "c"\n#~ msgid ""\n#~ "q\\n"\n#~ "r"\n#~ msgstr "s"\n', False),
 }
 
 
@@ -262,6 +272,12 @@ def test_plain_fixture_content():
     assert first.previous_msgid == "Hello, old world"
     assert first.state == po.STALE
     assert catalog.entries[2].previous_msgctxt == "old"
+
+
+def test_crlf_catalog_reads_like_lf():
+    lf = po.parse(PLAIN, "lf.po")
+    crlf = po.parse(PLAIN.replace("\n", "\r\n"), "crlf.po")
+    assert_same_catalog(crlf, lf)
 
 
 def test_obsolete_fixture_content():
@@ -341,6 +357,9 @@ def test_polib_written_catalog_is_read_to_the_same_content(tmp_path):
     assert max(len(line) for line in text.splitlines()) <= 80
 
     ours = assert_polib_file_read_alike(path, items)
+    fast, general = fast_and_general(text)
+    if fast is not None:
+        assert_same_catalog(fast, general)
     by_id = {e.msgid: e for e in ours.entries}
     assert by_id[LONG].msgstr == LONG.upper()
     assert by_id["First line\nsecond line\nthird"].previous_msgid == "First line\nsecond\nthird"
@@ -365,17 +384,26 @@ def polib_entries(draw) -> polib.POEntry:
     if not fields["obsolete"]:
         fields["comment"] = "\n".join(draw(st.lists(WORDS, max_size=2)))
         fields["occurrences"] = [tuple(r.split(":")) for r in draw(st.lists(REFERENCE, max_size=3))]
+    msgid = fields["msgid"]
+
+    def like_msgid(text: str) -> str:
+        # msgfmt wants a translation to begin and end with a newline exactly when its msgid does
+        core = text.strip("\n")
+        if not core:
+            return ""
+        return ("\n" if msgid.startswith("\n") else "") + core + ("\n" if msgid.endswith("\n") else "")
+
     if draw(st.booleans()):
         fields["msgid_plural"] = draw(LONG_TEXT.filter(bool))
-        fields["msgstr_plural"] = {0: draw(LONG_TEXT), 1: draw(LONG_TEXT)}
+        fields["msgstr_plural"] = {0: like_msgid(draw(LONG_TEXT)), 1: like_msgid(draw(LONG_TEXT))}
     else:
-        fields["msgstr"] = draw(LONG_TEXT)
+        fields["msgstr"] = like_msgid(draw(LONG_TEXT))
     return polib.POEntry(**fields)
 
 
 @SETTINGS
 @given(items=st.lists(polib_entries(), max_size=5, unique_by=lambda e: (e.msgctxt, e.msgid)),
-       header_comment=LINE)
+       header_comment=WORDS.filter(lambda h: h[0] not in ",:"))  # polib writes ",x" as a flag line
 def test_any_polib_written_catalog_is_read_alike(items, header_comment, scratch):
     polib_catalog(items, header_comment.strip()).save(str(scratch))
     assert_polib_file_read_alike(scratch, items)
@@ -418,6 +446,12 @@ MALFORMED = [
     ("not PO at all", HEADER_TEXT + ONE + "\nthis is not PO\n", 18, True),
     ("string before any keyword", '"orphan"\n' + HEADER_TEXT + ONE, 1, True),
     ("string after a blank line", HEADER_TEXT + ONE + '\n"orphan"\n', 18, False),
+    ("msgid and msgstr disagree on the final newline", HEADER_TEXT + 'msgid "one\\n"\nmsgstr "uno"\n',
+     15, True),
+    ("empty file (a write cut at byte 0)", "", 1, True),
+    ("plural entry without Plural-Forms (count unverifiable)",
+     HEADER_TEXT.replace('"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', "")
+     + 'msgid "file"\nmsgid_plural "files"\nmsgstr[0] "archivo"\n', 14, True),
 ]
 
 
@@ -501,3 +535,28 @@ def test_polib_silently_accepts_a_torn_translation(tmp_path):
     with pytest.raises(CatalogError) as info:
         po.parse(torn.decode("utf-8"), str(path))
     assert (info.value.path, info.value.line) == (str(path), 42)
+
+
+# -- comments ending in a backslash --------------------------------------------------
+
+@pytest.mark.parametrize("catalog, expected_lines", [
+    (Catalog(header=dict(HEADER), header_comments=["Saved in C:\\catalogs\\"],
+             entries=[Entry("Hello", "Hola")]),
+     ['msgid "Hello"']),
+    (Catalog(header=dict(HEADER), entries=[Entry("Hello", "Hola", comments=["see C:\\docs\\"])]),
+     ['msgid "Hello"']),
+    (Catalog(header=dict(HEADER),
+             entries=[Entry("Hello", "Hola", extracted=["C:\\dir\\"], references=["article.html:4"])]),
+     ["#: article.html:4", 'msgid "Hello"']),
+], ids=["header comment", "translator comment", "extracted comment"])
+def test_comment_ending_in_backslash_stays_a_comment(tmp_path, catalog, expected_lines):
+    """GNU gettext joins a line ending in a backslash with the next one, even in a
+    comment: the next line must not be swallowed (msgfmt rejects the file, or
+    msgcat loses the reference)."""
+    path = tmp_path / "es.po"
+    path.write_text(po.dumps(catalog), encoding="utf-8")
+    assert_msgfmt_accepts(path)
+    gnu = subprocess.run(["msgcat", str(path)], capture_output=True, text=True)
+    assert gnu.returncode == 0, gnu.stderr
+    for line in expected_lines:
+        assert line in gnu.stdout.splitlines()
