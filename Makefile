@@ -1,4 +1,4 @@
-.PHONY: run test bench clean
+.PHONY: run test bench bench-checks clean
 
 run:            ## set up and run the main job on this workspace
 	scripts/run
@@ -9,6 +9,10 @@ test:           ## install test needs and run the tests
 bench:          ## benchmarks against html2po, po2html and msgmerge (see bench/README.md)
 	scripts/setup bench
 	.venv/bin/python bench/bench_catalogs.py
+
+bench-checks:   ## localize check against pofilter on one ~57,000-entry catalog
+	scripts/setup bench
+	.venv/bin/python bench/bench_checks.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -8,6 +8,7 @@ translations back in place as the walk goes.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -365,3 +366,46 @@ def render(
     if direction == "rtl" or root.get("dir") is not None:
         root.set("dir", direction)
     return tree
+
+
+# -- the reference list ------------------------------------------------------------
+
+class References(NamedTuple):
+    """What a page's reference list protects: author surnames and the links that cite it."""
+
+    authors: tuple[str, ...]
+    citations: tuple[str, ...]   # "#ref-1": hrefs that point at a reference
+
+
+# "Levant, R. F., Hall, R. J., & Hasan, N. T. (2009)": a surname is the text
+# before the comma that precedes an author's initials.
+_AUTHOR = re.compile(r"([^\W\d_]+(?:[ '’-][^\W\d_]+)*),\s*(?:[^\W\d_]{1,2}\.[\s-]*)+")
+_JOINER = re.compile(r"^(?:and|&|et|und|y)\s+")
+
+
+def references(tree: etree._ElementTree) -> References:
+    """The author surnames and citation hrefs of the page's reference list.
+
+    The list is the ``li`` items (usually ``translate="no"``) under an element
+    whose id or class is ``references``; an item's authors are what comes
+    before its year in parentheses.
+    """
+    authors: dict[str, None] = {}
+    citations: dict[str, None] = {}
+    seen: set = set()
+    for holder in tree.getroot().iter():
+        if not isinstance(holder.tag, str):
+            continue
+        if holder.get("id") != "references" and "references" not in (holder.get("class") or "").split():
+            continue
+        for li in holder.iter("li"):
+            if li in seen:
+                continue
+            seen.add(li)
+            if li.get("id"):
+                citations["#" + li.get("id")] = None
+            text = "".join(li.itertext())
+            names = text.split("(", 1)[0] if "(" in text else text
+            for m in _AUTHOR.finditer(names):
+                authors[_JOINER.sub("", m.group(1))] = None
+    return References(tuple(authors), tuple(citations))

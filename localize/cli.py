@@ -7,12 +7,13 @@ line on stderr naming the problem.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__, catalog, languages, po
+from . import __version__, catalog, checks, languages, po
 from . import jobs as work
 from .errors import LocalizeError, WorkspaceError
 from .workspace import INIT_CONFIG, CONFIG, Workspace
@@ -45,7 +46,7 @@ def _summary(ws: Workspace, outcome: work.Outcome, what: str, verbose: bool) -> 
 @click.option("--root", type=click.Path(file_okay=False), help="The workspace folder (default: found upward from here).")
 @click.version_option(__version__, prog_name="localize")
 def cli(root):
-    """Split articles into gettext catalogs, merge, render and import them."""
+    """Split articles into gettext catalogs, merge, render, check and import them."""
 
 
 @cli.command()
@@ -195,6 +196,45 @@ def import_(ctx, lang, name, file):
         ctx.exit(1)
 
 
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeatable).")
+@click.option("--slug", "names", multiple=True, help="Only these articles (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--po", "po_file", type=click.Path(dir_okay=False), help="Single-file mode: the catalog to check.")
+@click.option("--glossary", "glossary_file", type=click.Path(dir_okay=False),
+              help="Single-file mode: a glossary.toml.")
+@click.option("--source-lang", default="en", show_default=True, help="Single-file mode: the source language.")
+@click.argument("page", required=False, type=click.Path(dir_okay=False))
+@JOBS
+@click.pass_context
+def check(ctx, langs, names, fmt, po_file, glossary_file, source_lang, page, jobs):
+    """Run the QA checks; exit 1 if an error nobody overrode remains.
+
+    With --po, on one catalog: localize check --po L.po --lang L [PAGE.html]
+    (PAGE.html, the source article, gives the reference list to protect).
+    """
+    if po_file or page or glossary_file:
+        if not po_file or len(langs) != 1 or names:
+            raise click.UsageError("single-file mode needs --po FILE.po and one --lang (and no --slug)")
+        problems = work.check_file(Path(po_file), langs[0], page=Path(page) if page else None,
+                                   glossary_file=Path(glossary_file) if glossary_file else None,
+                                   source_language=source_lang, jobs=jobs)
+    else:
+        problems = work.check(_workspace(ctx), list(langs), list(names), jobs)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            shown = p.msgid if len(p.msgid) <= 60 else p.msgid[:59] + "…"
+            note = " (overridden)" if p.overridden else ""
+            click.echo(f'{p.article} {p.language}: {p.severity}{note} [{p.check}] {p.message} — msgid "{shown}"')
+        errors = [p for p in problems if p.severity == checks.ERROR]
+        overridden = sum(p.overridden for p in errors)
+        click.echo(f"{len(errors)} errors ({overridden} overridden), {len(problems) - len(errors)} warnings")
+    if checks.blocking(problems):
+        ctx.exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; turn every expected failure into one line and an exit status."""
     try:
@@ -218,6 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("localize: interrupted", err=True)
         return 130
+    except Exception as exc:  # a bug: still one line, with the traceback on request
+        if os.environ.get("LOCALIZE_DEBUG"):
+            raise
+        click.echo(f"localize: internal error: {type(exc).__name__}: {exc} "
+                   "(run again with LOCALIZE_DEBUG=1 for the traceback)", err=True)
+        return 1
     return result if isinstance(result, int) else 0
 
 

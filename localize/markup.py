@@ -243,3 +243,13 @@ def build(translation: str, sources: Sequence) -> etree._Element:
 def markup_of(text: str) -> list[tuple[str, frozenset]]:
     """The keys of the tags in a unit's text, opening tags only, sorted."""
     return sorted((t.key for t in tags(text) if not t.closing), key=repr)
+
+
+def raw_tags(text: str) -> list[str]:
+    """Every tag of a unit's text as written, in order; cheaper than :func:`tags`."""
+    return [m.group() for m in _TAG.finditer(text)]
+
+
+def without_tags(text: str, replacement: str = "") -> str:
+    """A unit's text with every tag replaced (entities are left as they are)."""
+    return _TAG.sub(replacement, text)

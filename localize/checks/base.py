@@ -1,0 +1,223 @@
+"""What every check is given and returns: the registry, Problem, Context and Pair.
+
+A check is a small function registered with :func:`check` under an id and a
+severity. It takes a :class:`Pair` (one source text and its translation,
+parsed at most once and shared by every check) and a :class:`Context` (the
+target language, the article's author names and citation links, the glossary)
+and returns a message naming the difference, or None. Checks are pure: no
+files, no clock, no network.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .. import markup
+from ..languages import Language
+from ..po import Entry
+
+ERROR, WARNING = "error", "warning"
+ENTRY, LANGUAGE = "entry", "language"   # what a check looks at: one entry, or all catalogs of a language
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, as the CLI, the web UI and the publish gate show it."""
+
+    article: str
+    language: str
+    msgctxt: str | None
+    msgid: str
+    check: str
+    severity: str
+    message: str
+    overridden: bool = False
+
+    def as_dict(self) -> dict:
+        return {"article": self.article, "language": self.language, "msgctxt": self.msgctxt,
+                "msgid": self.msgid, "check": self.check, "severity": self.severity,
+                "message": self.message, "overridden": self.overridden}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its function's docstring says what it finds."""
+
+    id: str
+    severity: str
+    function: Callable
+    ignorable: bool = True    # by an ``ignore-<id>`` flag, or a ``qa-override`` comment
+    scope: str = ENTRY
+    blank: bool = False       # runs on blank translations (and only on them)
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(id: str, severity: str, *, ignorable: bool = True, scope: str = ENTRY, blank: bool = False):
+    """Register a check under an id, in the order checks run and are listed."""
+    def register(function: Callable) -> Callable:
+        if id in CHECKS:
+            raise ValueError(f"check {id!r} registered twice")
+        CHECKS[id] = Check(id, severity, function, ignorable, scope, blank)
+        return function
+    return register
+
+
+# -- what checks are given ------------------------------------------------------
+
+_LATIN = r"A-Za-z\u00c0-\u024f"
+
+
+def _terms(terms: Iterable[str], *, ignore_case: bool) -> re.Pattern | None:
+    """One pattern finding any of the terms as whole words (no Latin letter either side)."""
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return None
+    body = "|".join(re.escape(t) for t in terms)
+    return re.compile(rf"(?<![{_LATIN}])(?:{body})(?![{_LATIN}])", re.IGNORECASE if ignore_case else 0)
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """What the checks of one catalog need to know besides the entries."""
+
+    language: Language                      # the target language
+    source_language: str = "en"
+    authors: tuple[str, ...] = ()           # surnames from the article's reference list
+    keep: tuple[str, ...] = ()              # glossary terms never translated
+    required: Mapping[str, str] = field(default_factory=dict)  # {source term: required translation}
+    citations: frozenset[str] = frozenset()  # hrefs of links that cite the reference list
+    base: str = field(init=False, repr=False)
+    digits: str = field(init=False, repr=False)          # the target language's digits
+    source_digits: str = field(init=False, repr=False)
+    authors_pattern: re.Pattern | None = field(init=False, repr=False)
+    keep_pattern: re.Pattern | None = field(init=False, repr=False)
+    protected_pattern: re.Pattern | None = field(init=False, repr=False)
+    required_pattern: re.Pattern | None = field(init=False, repr=False)
+    required_by_lower: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        put = object.__setattr__
+        put(self, "base", self.language.tag.split("-")[0])
+        put(self, "digits", "0123456789" + NATIVE_DIGITS.get(self.base, ""))
+        put(self, "source_digits", "0123456789" + NATIVE_DIGITS.get(self.source_language.split("-")[0], ""))
+        put(self, "authors_pattern", _terms(self.authors, ignore_case=False))
+        put(self, "keep_pattern", _terms(self.keep, ignore_case=False))
+        put(self, "protected_pattern", _terms((*self.authors, *self.keep), ignore_case=False))
+        put(self, "required_pattern", _terms(self.required, ignore_case=True))
+        put(self, "required_by_lower", {k.lower(): (k, v) for k, v in self.required.items()})
+
+    @property
+    def protected(self) -> tuple[str, ...]:
+        """Text never translated: the reference list's author names and the glossary's keep terms."""
+        return (*self.authors, *self.keep)
+
+
+class _lazy:
+    """A value computed on first use and then kept on the instance (no lock, unlike cached_property)."""
+
+    def __init__(self, function):
+        self.function, self.name = function, function.__name__
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.function(obj)
+        return value
+
+
+def plain_text(text: str, replacement: str = "") -> str:
+    """The text a reader sees: tags out, entities decoded."""
+    if "<" in text:
+        text = markup.without_tags(text, replacement)
+    return html.unescape(text) if "&" in text else text
+
+
+class Pair:
+    """One source text and its translation, each parsed at most once, shared by every check."""
+
+    def __init__(self, source: str, target: str, entry: Entry | None = None):
+        self.source, self.target, self.entry = source, target, entry
+        # what readers see: most checks need it, so it is made at once
+        self.source_plain = plain_text(source)
+        self.target_plain = plain_text(target)
+
+    source_raw_tags = _lazy(lambda self: markup.raw_tags(self.source) if "<" in self.source else [])
+    target_raw_tags = _lazy(lambda self: markup.raw_tags(self.target) if "<" in self.target else [])
+    source_tags = _lazy(lambda self: markup.tags(self.source) if "<" in self.source else [])
+    target_tags = _lazy(lambda self: markup.tags(self.target) if "<" in self.target else [])
+    # tags as spaces, so that "10<sup>3</sup>" is two numbers
+    source_numbers = _lazy(lambda self: numbers_in(plain_text(self.source, " ") if "<" in self.source
+                                                 else self.source_plain))
+    target_numbers = _lazy(lambda self: numbers_in(plain_text(self.target, " ") if "<" in self.target
+                                                 else self.target_plain))
+
+
+# -- text helpers shared by several checks ---------------------------------------
+
+# A grouped number ("1,000", "1.000", "1 000", "12,345.6") or a plain one ("2003", "3,5").
+_NUMBER = re.compile(
+    r"(?P<int>\d{1,3}(?:[,.'’ \u00a0\u202f\u2009\u066c]\d{3}(?!\d))+)(?:[.,\u066b](?P<frac>\d+))?"
+    r"|(?P<plain>\d+)(?:[.,\u066b](?P<pfrac>\d+))?"
+)
+
+
+class _AsciiDigits(dict):
+    """A str.translate table mapping every decimal digit (Arabic-Indic, full-width, …) to ASCII."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if not char.isdecimal():
+            raise LookupError(code)
+        self[code] = value = str(unicodedata.decimal(char))
+        return value
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
+# Where numbers are: a digit and what may follow it inside a number.
+_NUMBER_SPAN = re.compile(r"\d[\d.,'’ \u00a0\u202f\u2009\u066b\u066c]*")
+_SPAN_END = ".,'’ \u00a0\u202f\u2009\u066b\u066c"
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers of a text, normalized: native digits to ASCII, group separators out, '.' for decimals."""
+    found = []
+    for span in _NUMBER_SPAN.findall(text):
+        span = span.rstrip(_SPAN_END)
+        if span.isascii() and span.isdigit():   # "2003": most numbers
+            found.append(span)
+            continue
+        for m in _NUMBER.finditer(span):
+            whole, frac = m.group("int", "frac") if m.group("int") else m.group("plain", "pfrac")
+            if not whole.isdigit() or not whole.isascii():
+                whole = "".join(c for c in whole if c.isdecimal()).translate(_ASCII_DIGITS)
+            found.append(f"{whole}.{frac.translate(_ASCII_DIGITS)}" if frac else whole)
+    return found
+
+
+# The digits each language writes besides ASCII ones (for a quick look before reading numbers).
+NATIVE_DIGITS = {
+    **dict.fromkeys("ar ckb".split(), "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"),
+    **dict.fromkeys("fa ur ps sd".split(), "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"),
+    **dict.fromkeys("hi mr ne sa".split(), "०१२३४५६७८९"),
+    **dict.fromkeys("bn as".split(), "০১২৩৪৫৬৭৮৯"),
+    **dict.fromkeys("zh ja ko yue".split(), "０１２３４５６７８９"),
+    "th": "๐๑๒๓๔๕๖๗๘๙", "my": "၀၁၂၃၄၅၆၇၈၉",
+}
+
+
+# Full-width punctuation ends a URL too: "请访问 https://example.org/a。"
+URL = re.compile(r"""(?:\b(?:https?|ftp)://|\bwww\.)"""
+                 r"""[^\s<>"'«»“”。，、！？：；（）「」『』【】]+""", re.I)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_END = ".,;:!?)]}’”»…'\""

@@ -1,0 +1,678 @@
+"""QA checks: a pass/fail table per check, flags and overrides, the glossary, and `localize check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from conftest import REPO, SEED
+from localize import article, checks, glossary, languages, po
+from localize.checks import CHECKS, ERROR, WARNING, Context, Problem
+from localize.errors import WorkspaceError
+from localize.po import Entry
+
+SLUG = "emotional-numbness"
+AUTHORS = ("Levant", "Gross", "John", "Pennebaker", "Hyde")
+CITATIONS = frozenset({"#ref-1", "#ref-2", "#ref-3", "#ref-4", "#ref-5"})
+KEEP = ("Men Women Psychology",)
+REQUIRED = {
+    "es": {"emotional numbness": "entumecimiento emocional"},
+    "fr": {"emotional numbness": "engourdissement émotionnel"},
+    "ar": {"emotional numbness": "الخدر العاطفي"},
+    "he": {"emotional numbness": "קהות רגשית"},
+    "zh": {"emotional numbness": "情感麻木"},
+    "ja": {"emotional numbness": "感情の麻痺"},
+}
+
+
+def context(lang: str) -> Context:
+    return Context(languages.parse(lang), "en", authors=AUTHORS, keep=KEEP,
+                   required=REQUIRED.get(lang, {}), citations=CITATIONS)
+
+
+class Case(NamedTuple):
+    """One table row: the translation of ``source`` into ``lang``; ``says`` is part of the expected message.
+
+    For ``inconsistent`` the target is a tuple: the translations of the same
+    source in several catalogs of the language.
+    """
+
+    lang: str
+    source: str
+    target: str | tuple[str, ...]
+    says: str = ""
+    flags: tuple[str, ...] = ()
+
+
+def problems_for(case: Case) -> list[Problem]:
+    """Every problem the registered checks find in one case, as `localize check` would run them."""
+    ctx = context(case.lang)
+    if isinstance(case.target, tuple):
+        catalogs = {f"article-{i}": [Entry(case.source, t, flags=list(case.flags))]
+                    for i, t in enumerate(case.target)}
+        found = checks.run_across(catalogs, ctx.language.tag)
+        for name, entries in catalogs.items():
+            found += checks.run(entries, ctx, article=name)
+        return found
+    return checks.run([Entry(case.source, case.target, flags=list(case.flags))], ctx, article=SLUG)
+
+
+ABSENCE = "Numbness is more often a defense than a true absence."
+CITING = 'In Gross and John\'s research <a href="#ref-3">(2003)</a>, suppressors felt less.'
+
+PASSES: dict[str, list[Case]] = {
+    "markup": [
+        Case("es", CITING, 'En la investigación de Gross y John <a href="#ref-3">(2003)</a>, '
+                           'los supresores sentían menos.'),
+        Case("fr", "<em>expressive suppression</em> and <strong>reappraisal</strong>",
+             "la <strong>réévaluation</strong> et la <em>suppression expressive</em>"),   # reordered
+        Case("ar", 'Read <a href="/about/research-methodology">our methodology</a>.',
+             'اقرأ <a href="/about/research-methodology">منهجيتنا</a>.'),
+        Case("he", '<a href="#ref-1" class="cite">(2009)</a> shows it.',
+             '<a class="cite" href="#ref-1">(2009)</a> מראה זאת.'),                        # attribute order
+        Case("ja", "First line<br>second line", "一行目<br>二行目"),
+        Case("zh", "The &lt;em&gt; tag is text here.", "这里的 &lt;em&gt; 标签是文字。"),
+    ],
+    "unsafe": [
+        Case("es", "A plain sentence.", "Una frase sencilla."),
+        Case("ar", 'See <a href="https://example.org/">the site</a>.',
+             'انظر <a href="https://example.org/">الموقع</a>.'),
+        Case("he", "The &lt;script&gt; element runs code.", "הרכיב &lt;script&gt; מריץ קוד."),  # text, not a tag
+        Case("ja", "JavaScript: a language.", "JavaScript：プログラミング言語。"),
+        Case("zh", '<img src="data:image/png;base64,AAAA" alt="">Figure 1',
+             '<img src="data:image/png;base64,AAAA" alt="">图 1'),                         # as in the source
+    ],
+    "numbers": [
+        Case("es", "In 2003, 1,000 people took part.", "En 2003 participaron 1.000 personas."),
+        Case("fr", "3.5 percent of 10,000 readers", "3,5\u202f% de 10\u202f000 lecteurs"),
+        Case("ar", "In 2003, 3.5 percent", "في عام ٢٠٠٣، ٣٫٥ في المئة"),
+        Case("he", "pages 190–203", "עמודים 190–203"),
+        Case("zh", "published in 2005", "发表于２００５年"),
+        Case("ja", '<a href="#ref-5">(2005)</a>', '<a href="#ref-5">（2005年）</a>'),
+        Case("fa", "In 2003", "در سال ۲۰۰۳"),
+    ],
+    "citations": [
+        Case("es", CITING, 'En la investigación de Gross y John <a href="#ref-3">(2003)</a>, '
+                           'los supresores sentían menos.'),
+        Case("ar", 'Levant and colleagues <a href="#ref-1">(2009)</a> describe it.',
+             'يصف Levant وزملاؤه <a href="#ref-1">(٢٠٠٩)</a> ذلك.'),
+        Case("ja", 'Janet Hyde\'s hypothesis <a href="#ref-5">(2005)</a>',
+             'Janet Hydeの仮説<a href="#ref-5">（2005年）</a>'),
+        Case("fr", "No reference here.", "Aucune référence ici."),
+        Case("he", "Pennebaker's research on writing", "המחקר של Pennebaker על כתיבה"),
+    ],
+    "urls": [
+        Case("es", "Write to help@example.org or see https://example.org/help.",
+             "Escriba a help@example.org o consulte https://example.org/help."),
+        Case("fr", "See www.example.org!", "Voir www.example.org\u202f!"),
+        Case("zh", "Visit https://example.org/a.", "请访问 https://example.org/a。"),
+        Case("ar", "Mail help@example.org.", "راسلنا على help@example.org."),
+    ],
+    "empty": [
+        Case("es", "The nuance", "El matiz"),
+        Case("ja", "The nuance", " ", flags=("fuzzy",)),      # a draft with nothing in it yet
+        Case("ar", "The nuance", "الفارق الدقيق"),
+    ],
+    "untranslated": [
+        Case("es", "The nuance", "The nuance"),                                   # short
+        Case("fr", "Men Women Psychology", "Men Women Psychology"),               # protected
+        Case("ja", "Review of General Psychology", "Review of General Psychology"),  # a name
+        Case("he", "https://example.org/help", "https://example.org/help"),
+        Case("ar", "What the research actually shows", "ما تظهره الأبحاث فعلًا"),
+    ],
+    "mt-residue": [
+        Case("es", "Understanding emotional numbness", "Comprender el entumecimiento emocional"),
+        Case("es", "Follow #MentalHealth on the site.", "Siga #MentalHealth en el sitio."),
+        Case("fr", "Write to help@example.org.", "Écrivez à help@example.org."),
+        Case("ja", "Understanding emotional numbness", "感情の麻痺を理解する"),
+    ],
+    "untranslated-words": [
+        Case("es", "Numbness is a protective state.", "El entumecimiento es un estado protector."),
+        Case("fr", "It often follows burnout at work.", "Il suit souvent un burnout au travail."),  # one loanword
+        Case("zh", "Ronald Levant and colleagues describe it.", "Ronald Levant 及其同事对此进行了描述。"),
+        Case("ar", "Emotional numbness is common.", "الخدر العاطفي شائع."),
+    ],
+    "glossary": [
+        Case("es", "Emotional numbness is common.", "El entumecimiento emocional es común."),
+        Case("fr", "What causes emotional numbness?", "Qu'est-ce qui cause l'engourdissement émotionnel\u202f?"),
+        Case("ja", "Understanding emotional numbness", "感情の麻痺を理解する"),
+        Case("es", "Last reviewed by the Men Women Psychology editorial team.",
+             "Revisado por el equipo editorial de Men Women Psychology."),
+        Case("he", "Emotional numbness is common.", "קהות רגשית נפוצה."),
+        Case("zh", "The nuance", "细微差别"),                                     # no term in the source
+    ],
+    "inconsistent": [
+        Case("es", "The nuance", ("El matiz", "El matiz")),
+        Case("fr", "The nuance", ("La nuance", "La  nuance ")),                  # spacing aside
+        Case("ja", "The nuance", ("ニュアンス",)),
+        Case("he", "The nuance", ("הניואנס", "משהו אחר"), flags=("ignore-inconsistent",)),
+    ],
+    "punctuation": [
+        Case("es", "Why does this happen?", "¿Por qué ocurre esto?"),
+        Case("es", "Stop!", "¡Basta!"),
+        Case("fr", "Why does this happen?", "Pourquoi cela arrive-t-il\u202f?"),
+        Case("fr", "Note: it passes", "Remarque\u00a0: cela passe"),
+        Case("ar", "Why does this happen?", "لماذا يحدث هذا؟"),
+        Case("ar", 'He said "no."', "قال «لا»."),
+        Case("he", "Why does this happen?", "למה זה קורה?"),
+        Case("zh", "It works.", "它有效。"),
+        Case("ja", "Really?", "本当に？"),
+    ],
+    "brackets": [
+        Case("es", "Gross (1998) wrote it.", "Gross (1998) lo escribió."),
+        Case("fr", 'a "protective" state', "un état «\u202fprotecteur\u202f»"),
+        Case("ja", "the “gender similarities” idea", "「性差の類似性」という考え"),
+        Case("zh", "(see below)", "（见下文）"),
+        Case("he", "1) first", "1) ראשון"),                                      # unbalanced in the source too
+    ],
+    "whitespace": [
+        Case("es", "The nuance", "El matiz"),
+        Case("fr", "Total: ", "Total\u00a0: "),
+        Case("he", "\nThe nuance", "\nהניואנס"),
+    ],
+    "double-space": [
+        Case("es", "Numbness is common.", "El entumecimiento es común."),
+        Case("fr", "Why?", "Pourquoi\u202f?"),
+        Case("zh", "Numbness is common.", "麻木很常见。"),
+        Case("ar", "a  b", "أ  ب"),                                              # as in the source
+    ],
+    "length": [
+        Case("es", ABSENCE,
+             "El entumecimiento es más a menudo una defensa que una verdadera ausencia."),
+        Case("zh", ABSENCE, "麻木往往是一种防御，而不是真正的缺失。"),
+        Case("ja", ABSENCE, "麻痺は、本当の欠如というより防御であることが多い。"),
+        Case("ar", ABSENCE, "غالبًا ما يكون الخدر دفاعًا لا غيابًا حقيقيًا."),
+        Case("fr", "The nuance", "La nuance subtile dont on parle ici"),           # too short to judge
+    ],
+    "bidi": [
+        Case("ar", "Read Levant (2009).", "اقرأ \u200fLevant (2009)."),            # RLM in an RTL language
+        Case("he", "Gross wrote it.", "\u2067Gross\u2069 כתב את זה."),             # isolates
+        Case("fa", "I want", "می\u200cخواهم"),                                    # ZWNJ belongs to Persian
+        Case("es", "A\u200bB", "A\u200bB"),                                      # as in the source
+        Case("ja", "It works.", "うまくいく。"),
+    ],
+}
+
+FAILS: dict[str, list[Case]] = {
+    "markup": [
+        Case("es", CITING, "En la investigación de Gross y John (2003), los supresores sentían menos.",
+             'missing <a href="#ref-3">'),
+        Case("fr", CITING, 'Dans la recherche de Gross et John <a href="#ref-4">(2003)</a>, moins.',
+             'href changed: "#ref-3" -> "#ref-4"'),
+        Case("zh", "Numbness is common.", "麻木<b>很</b>常见。", "<b> is not in the source"),
+        Case("he", '<a href="#x"><em>word</em></a>', '<em><a href="#x">מילה</a></em>', "nesting changed"),
+        Case("ja", "<em><strong>word</strong></em>", "<em><strong>言葉</em></strong>", "badly nested"),
+        Case("ar", "<em>word</em> here", "<em>كلمة هنا", "missing </em>"),
+    ],
+    "unsafe": [
+        Case("es", "A plain sentence.", "Una frase <script>alert(1)</script>sencilla.", "<script> element"),
+        Case("fr", '<a href="#ref-1">(2009)</a>', '<a href="javascript:alert(1)">(2009)</a>', "javascript: URL"),
+        Case("ar", "A figure.", 'شكل <img src=x onerror=alert(1)>.', "event handler onerror="),
+        Case("zh", '<a href="#ref-1">(2009)</a>', '<a href="&#106;ava&#x09;script:alert(1)">(2009)</a>',
+             "javascript: URL"),
+        Case("ja", "See it.", '<a href="data:text/html;base64,PHNjcmlwdD4=">見る</a>', "data: URL"),
+        Case("he", "Plain.", "<style>body{display:none}</style>פשוט.", "<style> element"),
+        Case("es", "Plain.", "Sencillo <svg/onload=alert(1)>.", "event handler onload="),
+    ],
+    "numbers": [
+        Case("es", CITING, 'En la investigación de Gross y John <a href="#ref-3">(2004)</a>, menos.',
+             "missing 2003; added 2004"),
+        Case("fr", "between 18 and 65 years", "entre 18 et ans", "missing 65"),
+        Case("ar", "In 2003", "في عام ٢٠٠٤", "missing 2003; added 2004"),
+        Case("zh", "1,000 people", "100 人", "missing 1000; added 100"),
+        Case("ja", "once a week", "週に2回", "added 2"),
+        Case("he", "3.5 percent", "35 אחוז", "missing 3.5; added 35"),
+    ],
+    "citations": [
+        Case("es", CITING, "En la investigación de Gross y John (2003), los supresores sentían menos.",
+             "citation link to #ref-3 missing"),
+        Case("fr", CITING, 'Dans la recherche de Gross et John <a href="#ref-3">(2004)</a>, moins.',
+             "citation #ref-3 reads 2004, the source 2003"),
+        Case("he", "Pennebaker's research on writing", "המחקר של פנבייקר על כתיבה",
+             'author name "Pennebaker" missing or altered'),
+        Case("zh", "Gross wrote it.", "格罗斯写了它。", 'author name "Gross" missing or altered'),
+        Case("ar", 'Gross <a href="#ref-2">(1998)</a>', 'Gross <a href="#ref-4">(1998)</a>',
+             "citation link to #ref-2 missing"),
+        Case("ja", "Gross wrote it.", 'Gross <a href="#ref-1">(2009)</a>が書いた。',
+             "citation link to #ref-1 is not in the source"),
+    ],
+    "urls": [
+        Case("es", "See https://example.org/help.", "Vea https://example.org/ayuda.",
+             "missing https://example.org/help; added https://example.org/ayuda"),
+        Case("ar", "Mail help@example.org.", "راسلنا على hlep@example.org.", "missing help@example.org"),
+        Case("ja", "See https://example.org/help.", "ヘルプを参照してください。", "missing https://example.org/help"),
+    ],
+    "empty": [
+        Case("es", "The nuance", " ", "blank"),
+        Case("ja", "The nuance", "\u3000", "blank"),
+        Case("fr", "The nuance", "\n", "blank"),
+    ],
+    "untranslated": [
+        Case("es", "What the research actually shows", "What the research actually shows", "identical"),
+        Case("zh", "Numbness is a human experience.", "Numbness is a human experience.", "identical"),
+        Case("ar", "<em>Expressive writing</em> can help.", "<em>Expressive writing</em> can help.", "identical"),
+    ],
+    "mt-residue": [
+        Case("es", "Understanding emotional numbness", "Comprender el *numbness emocional", "*numbness"),
+        Case("ca", "It numbs the feeling.", "Això #entumir el sentiment.", "#entumir"),
+        Case("es", "They withdraw.", "Ellos @withdraw.", "@withdraw"),
+    ],
+    "untranslated-words": [
+        Case("es", "Numbness is a protective state rather than an absence.",
+             "El entumecimiento es a protective state más que una ausencia.",
+             '"a protective state"'),
+        Case("zh", "Numbness is often a protective state.", "麻木通常是 a protective state。",
+             '"a protective state"'),
+    ],
+    "glossary": [
+        Case("es", "Emotional numbness is common.", "La insensibilidad emocional es común.",
+             '"emotional numbness" should be "entumecimiento emocional"'),
+        Case("fr", "Last reviewed by the Men Women Psychology editorial team.",
+             "Revu par l'équipe de Psychologie Hommes Femmes.", '"Men Women Psychology" must stay as it is'),
+        Case("ar", "Emotional numbness is common.", "التبلد العاطفي شائع.",
+             '"emotional numbness" should be "الخدر العاطفي"'),
+    ],
+    "inconsistent": [
+        Case("es", "The nuance", ("El matiz", "La sutileza"), "translated differently in article-"),
+        Case("zh", "The nuance", ("细微差别", "细节"), "translated differently in article-"),
+    ],
+    "punctuation": [
+        Case("es", "Why does this happen?", "Por qué ocurre esto?", 'without its opening "¿"'),
+        Case("fr", "Why does this happen?", "Pourquoi cela arrive-t-il?", "no-break space before \"?\""),
+        Case("ar", "Why does this happen?", "لماذا يحدث هذا?", 'Arabic writes "؟"'),
+        Case("zh", "It works.", "它有效.", 'Chinese writes "。"'),
+        Case("ja", "It works.", "うまくいく", 'ends without punctuation, the source with "."'),
+        Case("he", "Really?", "באמת.", 'ends with ".", the source with "?"'),
+    ],
+    "brackets": [
+        Case("es", "Gross (1998) wrote it.", "Gross (1998 lo escribió.", '"(" opened 1 more time'),
+        Case("fr", 'a "protective" state', "un état «\u202fprotecteur", "odd number of double quotes"),
+        Case("ja", "the “gender similarities” idea", "「性差の類似性という考え", '"「" opened'),
+        Case("he", "(see below)", "ראו להלן)", 'a closing "(" without its opening one'),
+    ],
+    "whitespace": [
+        Case("es", "The nuance", " El matiz", "leading whitespace differs"),
+        Case("ja", "It works.", "うまくいく。 ", "trailing whitespace differs"),
+    ],
+    "double-space": [
+        Case("es", "Numbness is common.", "El entumecimiento  es común.", "double space"),
+        Case("fr", "Why?", "Pourquoi \u00a0?", "double space"),
+        Case("ar", "Numbness is common.", "الخدر  شائع.", "double space"),
+    ],
+    "length": [
+        Case("es", "Numbness is usually gradual.",
+             "El entumecimiento suele ser gradual, lento, progresivo, paulatino y casi siempre "
+             "imperceptible para quien lo vive día a día.", "much longer than usual"),
+        Case("zh", ABSENCE, "麻木往往是一种防御，而不是真正的缺失。" * 3, "much longer than usual"),
+        Case("fr", ABSENCE, "Défense.",
+             "much shorter than usual"),
+    ],
+    "bidi": [
+        Case("es", "Numbness is common.", "El entumecimiento\u200b es común.", "U+200B ZERO WIDTH SPACE"),
+        Case("he", "Published in 2003.", "פורסם ב-\u202e3002\u202c.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        Case("ja", "It works.", "うまく\u200bいく。", "U+200B"),
+        Case("es", "Gross wrote it.", "\u200eGross lo escribió.", "U+200E LEFT-TO-RIGHT MARK"),  # not RTL
+    ],
+}
+
+
+def _params(table: dict[str, list[Case]]) -> list:
+    return [pytest.param(check_id, case, id=f"{check_id}-{case.lang}-{i}")
+            for check_id, cases in table.items() for i, case in enumerate(cases)]
+
+
+@pytest.mark.parametrize("check_id, case", _params(PASSES))
+def test_passes(check_id: str, case: Case):
+    assert [p.message for p in problems_for(case) if p.check == check_id] == []
+
+
+@pytest.mark.parametrize("check_id, case", _params(FAILS))
+def test_fails(check_id: str, case: Case):
+    found = [p for p in problems_for(case) if p.check == check_id]
+    assert found, f"{check_id} found nothing"
+    assert any(case.says in p.message for p in found), [p.message for p in found]
+    assert all(p.severity == CHECKS[check_id].severity for p in found)
+    assert {p.msgid for p in found} == {case.source}
+
+
+def test_every_registered_check_has_cases_of_both_kinds():
+    assert set(PASSES) == set(CHECKS) == set(FAILS)
+    assert all(PASSES[c] and FAILS[c] for c in CHECKS)
+
+
+def test_tables_cover_the_languages():
+    wanted = {"es", "fr", "ar", "he", "zh", "ja"}
+    for table in (PASSES, FAILS):
+        assert wanted <= {case.lang for cases in table.values() for case in cases}
+
+
+def test_severities():
+    errors = {c.id for c in CHECKS.values() if c.severity == ERROR}
+    assert errors == {"markup", "unsafe", "numbers", "citations", "urls", "empty", "mt-residue", "bidi"}
+    assert all(c.severity in (ERROR, WARNING) for c in CHECKS.values())
+
+
+def test_a_clean_translation_has_no_problem_at_all():
+    case = Case("es", CITING, "En la investigación de Gross y John <a href=\"#ref-3\">(2003)</a>, "
+                              "los supresores sentían menos.")
+    assert problems_for(case) == []
+
+
+# -- flags and overrides ----------------------------------------------------------
+
+CHANGED_YEAR = 'En la investigación de Gross y John <a href="#ref-3">(2004)</a>, los supresores sentían menos.'
+
+
+def test_ignore_flag_switches_one_check_off_for_that_entry():
+    flagged = Entry(CITING, CHANGED_YEAR, flags=["ignore-numbers"])
+    plain = Entry(CITING + " Again.", CHANGED_YEAR + " Otra vez.")
+    found = checks.run([flagged, plain], context("es"))
+    assert {(p.msgid, p.check) for p in found} == {
+        (CITING, "citations"), (CITING + " Again.", "citations"), (CITING + " Again.", "numbers")}
+
+
+def test_override_is_reported_but_does_not_block():
+    entry = Entry(CITING, CHANGED_YEAR, comments=[
+        "qa-override numbers: the Spanish edition cites the 2004 reprint",
+        "qa-override citations:   ",          # no reason: not an override
+    ])
+    found = {p.check: p for p in checks.run([entry], context("es"))}
+    assert found["numbers"].overridden and found["numbers"].severity == ERROR
+    assert not found["citations"].overridden
+    assert checks.blocking(found.values()) == [found["citations"]]
+    assert checks.overrides(entry) == {"numbers": "the Spanish edition cites the 2004 reprint"}
+
+
+def test_add_override_keeps_the_reason_on_the_entry_through_a_save():
+    entry = Entry(CITING, CHANGED_YEAR, comments=["translator: checked with the author"])
+    checks.add_override(entry, "numbers", "the 2004 reprint")
+    checks.add_override(entry, "citations", "the 2004 reprint")
+    checks.add_override(entry, "numbers", "  the Spanish edition cites the 2004 reprint ")  # replaces
+    cat = po.parse(po.dumps(po.Catalog(header={"Language": "es"}, entries=[entry])))
+    again = cat.entries[0]
+    assert again.comments[0] == "translator: checked with the author"
+    assert checks.overrides(again) == {"citations": "the 2004 reprint",
+                                       "numbers": "the Spanish edition cites the 2004 reprint"}
+    assert checks.blocking(checks.run([again], context("es"))) == []
+    with pytest.raises(ValueError, match="reason"):
+        checks.add_override(entry, "numbers", "   ")
+    with pytest.raises(ValueError, match="no check"):
+        checks.add_override(entry, "nonsense", "why not")
+
+
+def test_unsafe_can_be_neither_ignored_nor_overridden():
+    entry = Entry("Plain.", "<script>alert(document.cookie)</script>Sencillo.", flags=["ignore-unsafe", "ignore-markup"],
+                  comments=["qa-override unsafe: the editor wants it"])
+    found = checks.run([entry], context("es"))
+    assert [(p.check, p.overridden) for p in found] == [("unsafe", False)]
+    assert checks.blocking(found)
+    with pytest.raises(ValueError, match="cannot be overridden"):
+        checks.add_override(entry, "unsafe", "the editor wants it")
+
+
+def test_which_entries_are_checked():
+    ctx = context("es")
+    entries = [
+        Entry("In 2003.", ""),                                          # untranslated: nothing to check
+        Entry("In 2004.", "En 2005.", flags=["fuzzy"]),                 # a draft is checked
+        Entry("In 2006.", "En 2007.", flags=["fuzzy"], previous_msgid="In 2005."),  # so is a stale one
+        Entry("In 2008.", "En 2009.", obsolete=True),                   # obsolete: gone from the article
+    ]
+    assert [(p.msgid, p.check) for p in checks.run(entries, ctx)] == [("In 2004.", "numbers"),
+                                                                      ("In 2006.", "numbers")]
+
+
+def test_plural_forms_are_checked_against_their_source():
+    entry = Entry("%d year", msgid_plural="%d years", msgstr_plural={0: "%d año", 1: ""})
+    assert [(p.check, p.message) for p in checks.run([entry], context("es"))] == [
+        ("empty", "a plural form is empty")]
+
+
+# -- the article's reference list and the glossary --------------------------------
+
+def test_reference_list_of_the_seed_article():
+    refs = article.references(article.parse(SEED.read_bytes()))
+    assert {"Levant", "Gross", "John", "Pennebaker", "Hyde"} <= set(refs.authors)
+    assert "R. F." not in " ".join(refs.authors) and "Psychology" not in refs.authors
+    assert refs.citations == ("#ref-1", "#ref-2", "#ref-3", "#ref-4", "#ref-5")
+
+
+def test_the_repository_glossary_loads():
+    terms = glossary.load(REPO / "glossary.toml")
+    assert "Men Women Psychology" in terms.keep
+    assert terms.required("es")["emotional numbness"] == "entumecimiento emocional"
+    assert {"es", "ca", "fr"} <= set(terms.translations)
+    assert terms.required("es-MX") == terms.required("es")   # a variant falls back to its language
+    assert terms.required("ja") == {}
+
+
+def test_a_missing_glossary_is_empty(tmp_path: Path):
+    assert glossary.load(tmp_path / "glossary.toml") == glossary.Glossary()
+
+
+@pytest.mark.parametrize("text, says", [
+    ("keep = [", "not valid TOML"),
+    ('keep = "Men Women Psychology"', "'keep' must be a list"),
+    ('keep = [""]', "'keep' must be a list of non-empty strings"),
+    ('[translations.es]\n"numbness" = 3', "must be non-empty strings"),
+    ('[translations.xx-notalanguage]\n"a" = "b"', "[translations.xx-notalanguage]"),
+    ('translations = ["es"]', "'translations' must be tables"),
+    ('terms = []', "unknown key 'terms'"),
+])
+def test_a_bad_glossary_is_refused_naming_the_file(tmp_path: Path, text: str, says: str):
+    path = tmp_path / "glossary.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as caught:
+        glossary.load(path)
+    assert str(path) in str(caught.value) and says in str(caught.value)
+
+
+# -- localize check ---------------------------------------------------------------
+
+FIELDS = {"article", "language", "msgctxt", "msgid", "check", "severity", "message", "overridden"}
+SUPPRESSION = next(e.msgid for e in po.parse((REPO / "locales" / f"{SLUG}.pot").read_text(encoding="utf-8")).entries
+                   if e.msgid.startswith("James Gross's work"))
+GOOD = ('El trabajo de James Gross sobre la regulación emocional <a href="#ref-2">(1998)</a> distingue '
+        "estrategias que trabajan con la emoción, como la reevaluación, de la <em>supresión expresiva</em> "
+        "— empujar los sentimientos hacia abajo sin cambiar la experiencia subyacente. La supresión tiene "
+        "un coste: en la investigación de Gross y John <a href=\"#ref-3\">(2003)</a>, quienes suprimían "
+        "habitualmente mostraban menos emoción positiva, más dificultades en sus relaciones y una sensación "
+        "de falta de autenticidad. Usada de forma crónica, la supresión puede aplanar la vida emocional "
+        "hasta algo cercano al entumecimiento.")
+
+
+def po_path(ws: Path, lang: str, slug: str = SLUG) -> Path:
+    return ws / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"
+
+
+def translate(path: Path, translations: dict[str, str], *, comments: dict[str, list[str]] | None = None) -> None:
+    """Approve translations of some entries, the way a PO editor saves them."""
+    cat = po.parse(path.read_text(encoding="utf-8"))
+    for entry in cat.entries:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+            entry.set_flag("fuzzy", False)
+            entry.comments = list((comments or {}).get(entry.msgid, []))
+    path.write_text(po.dumps(cat), encoding="utf-8")
+
+
+@pytest.fixture
+def translated(run, workspace: Path) -> Path:
+    assert run("extract", cwd=workspace).code == 0
+    assert run("update", cwd=workspace).code == 0
+    translate(po_path(workspace, "es"), {SUPPRESSION: GOOD, "The nuance": "El matiz"})
+    translate(po_path(workspace, "ar"), {"The nuance": "الفارق الدقيق"})
+    return workspace
+
+
+def test_check_passes_a_good_translation(run, translated: Path):
+    result = run("check", "--format", "json", cwd=translated)
+    assert result.code == 0, result
+    assert json.loads(result.out) == []
+    text = run("check", cwd=translated)
+    assert text.code == 0 and "0 errors (0 overridden), 0 warnings" in text.out
+
+
+def test_check_reports_an_error_and_exits_1(run, translated: Path):
+    translate(po_path(translated, "es"), {SUPPRESSION: GOOD.replace("(2003)", "(2004)")})
+    result = run("check", "--format", "json", cwd=translated)
+    assert result.code == 1, result
+    found = json.loads(result.out)
+    assert all(set(p) == FIELDS for p in found)
+    assert {(p["article"], p["language"], p["msgctxt"], p["msgid"], p["check"], p["severity"], p["overridden"])
+            for p in found} == {
+        (SLUG, "es", None, SUPPRESSION, "numbers", "error", False),
+        (SLUG, "es", None, SUPPRESSION, "citations", "error", False)}
+    assert "2004" in next(p["message"] for p in found if p["check"] == "numbers")
+
+    text = run("check", "--lang", "es", cwd=translated)
+    assert text.code == 1
+    assert "[numbers] numbers differ: missing 2003; added 2004" in text.out
+    assert "2 errors (0 overridden), 0 warnings" in text.out
+    assert run("check", "--lang", "ar", cwd=translated).code == 0   # the error is Spanish only
+
+
+def test_overridden_errors_are_listed_but_do_not_fail(run, translated: Path):
+    reason = "the Spanish edition cites the 2004 reprint"
+    translate(po_path(translated, "es"), {SUPPRESSION: GOOD.replace("(2003)", "(2004)")},
+              comments={SUPPRESSION: [f"qa-override numbers: {reason}", f"qa-override citations: {reason}"]})
+    result = run("check", "--format", "json", cwd=translated)
+    assert result.code == 0, result
+    found = json.loads(result.out)
+    assert {(p["check"], p["overridden"]) for p in found} == {("numbers", True), ("citations", True)}
+    assert f"qa-override numbers: {reason}" in po_path(translated, "es").read_text(encoding="utf-8")
+
+
+def test_warnings_alone_do_not_fail(run, translated: Path):
+    translate(po_path(translated, "es"), {"Why this happens": "Por qué ocurre esto?"})
+    result = run("check", "--format", "json", cwd=translated)
+    assert result.code == 0
+    assert [(p["check"], p["severity"]) for p in json.loads(result.out)] == [("punctuation", "warning")]
+
+
+def test_arabic_digits_in_a_citation_pass(run, translated: Path):
+    arabic = ('يميّز عمل James Gross حول تنظيم العواطف <a href="#ref-2">(١٩٩٨)</a> بين الاستراتيجيات، '
+              'ومن <em>الكبت التعبيري</em> أيضًا. وفي بحث Gross وJohn <a href="#ref-3">(٢٠٠٣)</a> أبلغ '
+              'الكابتون عن مشاعر أقل.')
+    translate(po_path(translated, "ar"), {SUPPRESSION: arabic})
+    found = json.loads(run("check", "--lang", "ar", "--format", "json", cwd=translated).out)
+    assert [p["check"] for p in found if p["severity"] == "error"] == []
+
+
+def test_inconsistent_translations_across_articles(run, workspace: Path):
+    shutil.copy(SEED, workspace / "source" / "second.html")
+    assert run("extract", cwd=workspace).code == 0
+    assert run("update", "--lang", "es", cwd=workspace).code == 0
+    translate(po_path(workspace, "es"), {"The nuance": "El matiz"})
+    translate(po_path(workspace, "es", "second"), {"The nuance": "La sutileza"})
+    result = run("check", "--lang", "es", "--format", "json", cwd=workspace)
+    assert result.code == 0   # a warning
+    found = [(p["article"], p["check"], p["message"]) for p in json.loads(result.out)]
+    assert found == [(SLUG, "inconsistent", 'translated differently in second: "La sutileza"'),
+                     ("second", "inconsistent", f'translated differently in {SLUG}: "El matiz"')]
+    only = json.loads(run("check", "--lang", "es", "--slug", "second", "--format", "json", cwd=workspace).out)
+    assert only == []   # one article has nothing to disagree with
+
+
+def test_workspace_glossary_is_used(run, translated: Path):
+    config = translated / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'glossary = "terms.toml"\n', encoding="utf-8")
+    (translated / "terms.toml").write_text('[translations.es]\n"nuance" = "matiz sutil"\n', encoding="utf-8")
+    found = json.loads(run("check", "--lang", "es", "--format", "json", cwd=translated).out)
+    assert [(p["msgid"], p["check"]) for p in found] == [("The nuance", "glossary")]
+    (translated / "terms.toml").write_text("keep = [", encoding="utf-8")
+    broken = run("check", cwd=translated)
+    assert broken.code == 2 and "terms.toml" in broken.err and "not valid TOML" in broken.err
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--lang", "xx-notalanguage"), "language code"),
+    (("--slug", "no-such-article"), "no article"),
+    (("--po", "missing.po"), "one --lang"),
+    (("--po", "missing.po", "--lang", "es"), "no such catalog"),
+])
+def test_bad_input_exits_2(run, translated: Path, args, says):
+    result = run("check", *args, cwd=translated)
+    assert result.code == 2 and says in result.err and result.err.count("\n") == 1, result
+
+
+def test_nothing_to_check_yet(run, workspace: Path):
+    result = run("check", cwd=workspace)
+    assert result.code == 2 and "localize update" in result.err
+
+
+def test_single_file_mode(run, translated: Path, tmp_path: Path):
+    outside = tmp_path / "es.po"
+    shutil.copy(po_path(translated, "es"), outside)
+    translate(outside, {SUPPRESSION: GOOD.replace("Gross y John", "Gross y Jon")})
+    result = run("check", "--po", outside, "--lang", "es", SEED, "--format", "json", cwd=tmp_path)
+    assert result.code == 1, result
+    found = json.loads(result.out)
+    assert [(p["article"], p["check"], p["message"]) for p in found] == [
+        ("es", "citations", 'author name "John" missing or altered')]
+    # without the article there is no reference list to protect
+    assert run("check", "--po", outside, "--lang", "es", cwd=tmp_path).code == 0
+    terms = tmp_path / "terms.toml"
+    terms.write_text('[translations.es]\n"nuance" = "matiz sutil"\n', encoding="utf-8")
+    result = run("check", "--po", outside, "--lang", "es", "--glossary", terms, "--format", "json", cwd=tmp_path)
+    assert [p["check"] for p in json.loads(result.out)] == ["glossary"]
+
+
+def test_only_approved_translations_are_compared_across_catalogs():
+    catalogs = {"one": [Entry("The nuance", "El matiz")],
+                "two": [Entry("The nuance", "La sutileza", flags=["fuzzy"])],   # a draft under review
+                "three": [Entry("The nuance", "El matiz")]}
+    assert checks.run_across(catalogs, "es") == []
+
+
+# -- a big catalog is read and checked in pieces ------------------------------------
+
+def big_catalog(path: Path, *, duplicate: bool = False, broken: bool = False) -> None:
+    """A Spanish catalog of 600 entries with a few errors, written by our writer."""
+    entries = []
+    for i in range(600):
+        source = f"Paragraph {i} cites <a href=\"#ref-{i % 5 + 1}\">({1990 + i % 30})</a> as shown."
+        target = f"El párrafo {i} cita <a href=\"#ref-{i % 5 + 1}\">({1990 + i % 30})</a> como se ve."
+        if i % 97 == 0:
+            target = target.replace(f"({1990 + i % 30})", "(2099)")
+        entries.append(Entry(source, target, references=[f"source/a.html:{i}"]))
+    if duplicate:
+        entries.append(Entry(entries[0].msgid, "otra vez"))
+    header = {"Language": "es", "Content-Type": "text/plain; charset=UTF-8",
+              "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    text = po.dumps(po.Catalog(header=header, entries=entries))
+    if broken:
+        text = text[: len(text) * 3 // 4] + 'msgstr "dangling\n' + text[len(text) * 3 // 4:]
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def in_pieces(monkeypatch):
+    from localize import jobs
+    monkeypatch.setattr(jobs, "PIECES_FROM", 0)
+    return jobs
+
+
+def test_pieces_find_what_a_whole_reading_finds(in_pieces, tmp_path: Path):
+    path = tmp_path / "es.po"
+    big_catalog(path)
+    whole = in_pieces.check_file(path, "es", jobs=1)
+    assert len([p for p in whole if p.check == "numbers"]) == 7
+    assert in_pieces.check_file(path, "es", jobs=3) == whole
+
+
+@pytest.mark.parametrize("kind, says", [("duplicate", "duplicate entry"), ("broken", "")])
+def test_pieces_report_a_bad_catalog_like_a_whole_reading(in_pieces, tmp_path: Path, kind, says):
+    from localize.errors import CatalogError
+    path = tmp_path / "es.po"
+    big_catalog(path, **{kind: True})
+    with pytest.raises(CatalogError) as whole:
+        in_pieces.check_file(path, "es", jobs=1)
+    with pytest.raises(CatalogError) as pieces:
+        in_pieces.check_file(path, "es", jobs=3)
+    assert str(pieces.value) == str(whole.value)
+    assert str(path) in str(whole.value) and says in str(whole.value)
