@@ -222,8 +222,9 @@ def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
                         return None
                 else:
                     notes.append(comment[1:].removeprefix(" ").rstrip())
-        msgid_value = _plain_string(msgid)
-        msgstr_value = _plain_string(msgstr)
+        # most strings are one line without escapes: their value is what the quotes hold
+        msgid_value = msgid[1:-1] if "\\" not in msgid and "\n" not in msgid else _plain_string(msgid)
+        msgstr_value = msgstr[1:-1] if "\\" not in msgstr and "\n" not in msgstr else _plain_string(msgstr)
         ctxt_value = None if ctxt is None else _plain_string(ctxt)
         if msgid_value is None or msgstr_value is None or (ctxt is not None and ctxt_value is None):
             return None
@@ -233,10 +234,12 @@ def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
             _set_header(reader, catalog, entry)
             header_seen = True
         else:
-            _check_entry(reader, entry)
+            if not msgid_value or "\n" in msgid_value or "\n" in msgstr_value:
+                _check_entry(reader, entry)
             entries.append(entry)
-        line += m.group().count("\n")
-        pos = m.end()
+        end_of_entry = m.end()
+        line += text.count("\n", pos, end_of_entry)
+        pos = end_of_entry
     return catalog
 
 
