@@ -20,42 +20,16 @@ Needs: the bench extra (translate-toolkit, polib) and GNU gettext.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-VENV_BIN = Path(sys.executable).parent
-
-
-def tool(name: str) -> str:
-    found = VENV_BIN / name
-    if found.exists():
-        return str(found)
-    path = shutil.which(name)
-    if path is None:
-        sys.exit(f"bench: {name} not found (run 'scripts/setup bench')")
-    return path
-
-
-def timed(argv: list[str], cwd: Path | None = None) -> float:
-    """Seconds a whole process takes, after letting the disk settle."""
-    subprocess.run(["sync"], check=True)
-    time.sleep(1.0)
-    start = time.perf_counter()
-    result = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"bench: {' '.join(argv[:3])} failed: {result.stderr.strip()[-500:]}")
-    return elapsed
+from common import corpus as make_corpus
+from common import main as bench_main
+from common import timed, tool
 
 
 def workspace(folder: Path, source: Path, languages: list[str]) -> Path:
@@ -123,31 +97,8 @@ def report(name: str, ours: list[float], peer: list[float], peer_name: str, targ
     return {"localize_s": mo, "peer_s": mp, "ratio": ratio, "target": target}
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=1000, help="articles in the corpus")
-    ap.add_argument("--runs", type=int, default=3, help="timed runs per tool and step")
-    ap.add_argument("--work", help="working folder (default: a new temporary folder, removed at the end)")
-    ap.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder with bench/")
-    args = ap.parse_args()
-    shared = Path(args.shared).resolve()
-    if not (shared / "bench/make_corpus.py").exists():
-        sys.exit(f"bench: no corpus generator in {shared}/bench (pass --shared)")
-    work = Path(args.work or tempfile.mkdtemp(prefix="localize-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    keep = args.work is not None
-    try:
-        return run(shared, work, args.n, args.runs)
-    finally:
-        if not keep:
-            shutil.rmtree(work, ignore_errors=True)
-
-
 def run(shared: Path, work: Path, n: int, runs: int) -> int:
-    corpus = work / "corpus"
-    if not (corpus / "truth.json").exists():
-        subprocess.run([sys.executable, str(shared / "bench/make_corpus.py"), "--n", str(n),
-                        "--out", str(corpus)], check=True, stdout=subprocess.DEVNULL)
+    corpus = make_corpus(shared, work, n)
     truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
     stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
     print(f"corpus: {stats['articles']} articles, {stats['segments_src']} segments, "
@@ -218,4 +169,4 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(__doc__, "localize-bench-", run))

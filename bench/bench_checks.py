@@ -20,7 +20,6 @@ Needs: the bench extra (translate-toolkit) and GNU gettext.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -28,16 +27,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-VENV_BIN = Path(sys.executable).parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import corpus as make_corpus  # noqa: E402
+from common import main as bench_main  # noqa: E402
+from common import timed, tool  # noqa: E402
 from localize import jobs, markup, po  # noqa: E402
 
 # pofilter's tests that look for what ours look for (markup, numbers, links,
@@ -46,30 +43,6 @@ POFILTER_TESTS = ("xmltags", "numbers", "urls", "emails", "untranslated", "uncha
                   "startwhitespace", "endwhitespace", "endpunc", "puncspacing", "brackets", "long",
                   "short", "escapes")
 TARGET = 5.0
-
-
-def tool(name: str) -> str:
-    found = VENV_BIN / name
-    if found.exists():
-        return str(found)
-    path = shutil.which(name)
-    if path is None:
-        sys.exit(f"bench: {name} not found (run 'scripts/setup bench')")
-    return path
-
-
-def timed(argv: list[str], out: Path, ok: tuple[int, ...] = (0,)) -> float:
-    """Seconds a whole process takes (its output to a file), after letting the disk settle."""
-    subprocess.run(["sync"], check=True)
-    time.sleep(1.0)
-    with out.open("wb") as sink:
-        start = time.perf_counter()
-        result = subprocess.run(argv, stdout=sink, stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - start
-    if result.returncode not in ok:
-        sys.exit(f"bench: {' '.join(argv[:3])} failed ({result.returncode}): "
-                 f"{result.stderr.decode('utf-8', 'replace').strip()[-500:]}")
-    return elapsed
 
 
 def spoil(entry: po.Entry, kind: str) -> bool:
@@ -136,30 +109,8 @@ def pofilter_findings(path: Path) -> Counter:
     return found
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=1000, help="articles in the corpus")
-    ap.add_argument("--runs", type=int, default=3, help="timed runs per tool")
-    ap.add_argument("--work", help="working folder (default: a new temporary folder, removed at the end)")
-    ap.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder with bench/")
-    args = ap.parse_args()
-    shared = Path(args.shared).resolve()
-    if not (shared / "bench/make_corpus.py").exists():
-        sys.exit(f"bench: no corpus generator in {shared}/bench (pass --shared)")
-    work = Path(args.work or tempfile.mkdtemp(prefix="localize-bench-checks-"))
-    work.mkdir(parents=True, exist_ok=True)
-    try:
-        return run(shared, work, args.n, args.runs)
-    finally:
-        if args.work is None:
-            shutil.rmtree(work, ignore_errors=True)
-
-
 def run(shared: Path, work: Path, n: int, runs: int) -> int:
-    corpus = work / "corpus"
-    if not (corpus / "stats.json").exists():
-        subprocess.run([sys.executable, str(shared / "bench/make_corpus.py"), "--n", str(n),
-                        "--out", str(corpus)], check=True, stdout=subprocess.DEVNULL)
+    corpus = make_corpus(shared, work, n)
     ws = work / "ws"
     if not (ws / "locales").is_dir() or not any((ws / "locales").glob("*.pot")):
         shutil.rmtree(ws, ignore_errors=True)
@@ -179,9 +130,9 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
     serial_cmd = [*ours_cmd, "-j", "1"]
     ours, serial, peer = [], [], []
     for i in range(runs):
-        ours.append(timed(ours_cmd, work / f"ours-{i}.json", ok=(0, 1)))
-        serial.append(timed(serial_cmd, work / f"serial-{i}.json", ok=(0, 1)))
-        peer.append(timed([*peer_cmd, str(work / f"pofilter-{i}.po")], work / f"pofilter-{i}.log"))
+        ours.append(timed(ours_cmd, out=work / f"ours-{i}.json", ok=(0, 1)))
+        serial.append(timed(serial_cmd, out=work / f"serial-{i}.json", ok=(0, 1)))
+        peer.append(timed([*peer_cmd, str(work / f"pofilter-{i}.po")], out=work / f"pofilter-{i}.log"))
     mo, ms, mp = statistics.median(ours), statistics.median(serial), statistics.median(peer)
     ratio = mp / mo
     verdict = "meets" if ratio >= TARGET else "MISSES"
@@ -208,4 +159,4 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bench_main(__doc__, "localize-bench-checks-", run))

@@ -46,15 +46,20 @@ def decode(data: bytes, name: str) -> str:
         raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", name, line) from None
 
 
-def read(path: Path) -> Catalog:
-    """Read and check one catalog file."""
+def read_text(path: Path) -> str:
+    """A catalog file's text: strict UTF-8, the BOM dropped; errors name the file."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise CatalogError("no such catalog", path) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
-    return po.parse(decode(data, str(path)), str(path))
+    return decode(data, str(path))
+
+
+def read(path: Path) -> Catalog:
+    """Read and check one catalog file."""
+    return po.parse(read_text(path), str(path))
 
 
 def msgfmt_check(path: Path, text: str | None = None) -> None:
@@ -74,13 +79,7 @@ def msgfmt_check(path: Path, text: str | None = None) -> None:
 
 def validate(path: Path) -> Catalog:
     """Read a catalog that comes from outside, refusing anything doubtful."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("no such catalog", path) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
-    text = decode(data, str(path))
+    text = read_text(path)
     catalog = po.parse(text, str(path))
     msgfmt_check(path, text)
     return catalog

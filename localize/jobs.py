@@ -356,13 +356,7 @@ def check_file(file: Path, lang: str, *, page: Path | None = None, glossary_file
     refs = _references(page) if page is not None else None
     context = _context(language, languages.validate(source_language), refs, terms)
     name = file.name.removesuffix(".po")
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("no such catalog", file) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", file) from None
-    text = catalog.decode(data, str(file))
+    text = catalog.read_text(file)
     jobs = jobs or default_jobs()
     with _collector_paused():
         if jobs > 1 and len(text) >= PIECES_FROM:

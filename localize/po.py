@@ -10,7 +10,6 @@ which keeps diffs of a catalog small.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .errors import CatalogError
