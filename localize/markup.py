@@ -12,7 +12,7 @@ import copy
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -115,8 +115,7 @@ def _serialize_node(node, out: _Writer) -> None:
 
 # -- reading a unit's text back -------------------------------------------------
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     """One tag of a unit's text: its position, name and attributes."""
 
     start: int
