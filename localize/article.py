@@ -119,7 +119,7 @@ class TextUnit:
         if not self.nodes and "<" not in translation:  # plain text: nothing to match
             self._set_slot(lead + (html.unescape(translation) if "&" in translation else translation) + trail)
             return
-        fragment = markup.build(translation, markup.inline_elements(self.nodes))
+        fragment = markup.build(translation, markup.inline_elements(self.nodes), self.text)
         index = 0 if self.prev is None else self.parent.index(self.prev) + 1
         for node in self.nodes:
             self.parent.remove(node)
@@ -132,35 +132,28 @@ class TextUnit:
         self.nodes = new
 
     def mark_language(self, lang: str) -> None:
-        """Say that this run is still in the source language."""
-        if self.prev is None and all(n.tail is None or not n.tail.strip() or n is self.nodes[-1]
-                                     for n in self.nodes) and _run_is_whole(self):
+        """Say that this run is still in the source language: on its element, or on a span around it."""
+        if self.prev is None and len(self.parent) == len(self.nodes):  # the run is all the element holds
             self.parent.set("lang", lang)
             return
         span = etree.Element("span", lang=lang)
         first = self._slot()
-        body = first.lstrip()
+        body = first.lstrip(_SPACE)
         self._set_slot(first[: len(first) - len(body)])
-        span.text = body
         index = 0 if self.prev is None else self.parent.index(self.prev) + 1
         for node in self.nodes:
             span.append(node)  # moves it, with its tail
         if len(span):
+            span.text = body
             last = span[-1]
             tail = last.tail or ""
-            last.tail = tail.rstrip()
-            span.tail = tail[len(tail.rstrip()):]
+            last.tail = tail.rstrip(_SPACE)
+            span.tail = tail[len(last.tail):]
         else:
-            span.text = body.rstrip()
-            span.tail = body[len(body.rstrip()):]
+            span.text = body.rstrip(_SPACE)
+            span.tail = body[len(span.text):]
         self.parent.insert(index, span)
         self.nodes = [span]
-
-
-def _run_is_whole(unit: TextUnit) -> bool:
-    """True when the run is everything its element holds."""
-    return len(unit.parent) == len(unit.nodes) and not any(
-        not isinstance(n.tag, str) for n in unit.nodes if False)
 
 
 class AttributeUnit:
@@ -198,7 +191,7 @@ def _translates(el, inherited: bool) -> bool:
 
 
 _NAMES: dict[str, str] = {}
-_OUTSIDE_FAQ, _IN_FAQ, _IN_ANSWER = 0, 1, 2
+_IN_FAQ, _IN_ANSWER = 1, 2  # 0: outside any FAQ
 
 
 def _name(tag: str) -> str:

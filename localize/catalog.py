@@ -307,13 +307,11 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
-def template(name: str, units: Iterable, reference: str, *, created: datetime,
-             previous: Catalog | None = None) -> Catalog:
+def template(name: str, units: Iterable, reference: str, *, created: datetime) -> Catalog:
     """The .pot of one article: one entry per distinct unit text.
 
     ``units`` have ``text``, ``kind`` and ``line``; ``reference`` is the path
-    written in ``#:`` comments. If ``previous`` has the same entries, its
-    creation date is kept, so re-extracting an unchanged article changes nothing.
+    written in ``#:`` comments.
     """
     entries: dict[str, Entry] = {}
     for unit in units:
@@ -340,15 +338,7 @@ def template(name: str, units: Iterable, reference: str, *, created: datetime,
         },
         entries=list(entries.values()),
     )
-    if previous is not None and _same_entries(previous, catalog):
-        catalog.header["POT-Creation-Date"] = previous.header.get(
-            "POT-Creation-Date", catalog.header["POT-Creation-Date"])
     return catalog
-
-
-def _same_entries(a: Catalog, b: Catalog) -> bool:
-    return [(e.msgid, e.extracted, e.references) for e in a.entries] == \
-        [(e.msgid, e.extracted, e.references) for e in b.entries]
 
 
 def translation_catalog(pot: Catalog, language: Language, *, created: datetime) -> Catalog:

@@ -51,7 +51,7 @@ def _each(work: Callable[[list], list], items: list, jobs: int | None) -> list:
         return [result for part in pool.map(work, chunks) for result in part]
 
 
-def template_for(page: Path, reference: str, *, name: str, previous: Path | None = None) -> po.Catalog:
+def template_for(page: Path, reference: str, *, name: str) -> po.Catalog:
     """Split one HTML page into its template."""
     try:
         data = page.read_bytes()

@@ -332,3 +332,24 @@ def test_render_output_is_html_a_browser_reads_back_the_same():
     assert tokens(again) == tokens(output)
     assert output.startswith("<!DOCTYPE html>")
     assert isinstance(etree.fromstring(output.encode(), etree.HTMLParser()), etree._Element)
+
+
+@pytest.mark.parametrize("translation", [
+    'Véase <a href="#ref-3">(2003)</a> y <em>esto</em>.',
+    'Véase <a href="#ref-3">(2003)</a> y <em>x &lt; y &amp; z</em>.',
+    'Véase <a href="#ref-3">(2003)</a> y <em>x < y > z</em>.',
+    '<a href="#ref-3">(2003)</a><em></em>',
+    'Véase <em>esto</em> y <a href="#ref-3">(2003)</a>.',          # reordered
+    'Véase <a href="#ref-3">(2003)</a> y <em>esto</em> <b>más</b>.',  # an extra tag
+    'Véase <a href="#ref-3">(2003) y <em>esto</em></a>.',           # nesting changed
+])
+def test_the_in_order_shortcut_builds_what_the_general_way_builds(translation):
+    """A translation keeping the source's tags in order takes a shortcut; the page is the same."""
+    from localize import markup
+
+    tree = article.parse(SOURCE)
+    p = tree.getroot().find(".//p")
+    sources = markup.inline_elements(list(p))
+    quick = markup.build(translation, sources, MSGID)
+    general = markup.build(translation, sources)
+    assert etree.tostring(quick) == etree.tostring(general)
