@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, catalog, checks, languages, po
+from . import __version__, catalog, languages, po
 from . import jobs as work
 from .errors import LocalizeError, WorkspaceError
 from .workspace import INIT_CONFIG, CONFIG, Workspace
@@ -213,14 +213,16 @@ def check(ctx, langs, names, fmt, po_file, glossary_file, source_lang, page, job
     With --po, on one catalog: localize check --po L.po --lang L [PAGE.html]
     (PAGE.html, the source article, gives the reference list to protect).
     """
+    from . import checks, qa  # only this command needs them: the others start faster
+
     if po_file or page or glossary_file:
         if not po_file or len(langs) != 1 or names:
             raise click.UsageError("single-file mode needs --po FILE.po and one --lang (and no --slug)")
-        problems = work.check_file(Path(po_file), langs[0], page=Path(page) if page else None,
-                                   glossary_file=Path(glossary_file) if glossary_file else None,
-                                   source_language=source_lang, jobs=jobs)
+        problems = qa.check_file(Path(po_file), langs[0], page=Path(page) if page else None,
+                                 glossary_file=Path(glossary_file) if glossary_file else None,
+                                 source_language=source_lang, jobs=jobs)
     else:
-        problems = work.check(_workspace(ctx), list(langs), list(names), jobs)
+        problems = qa.check(_workspace(ctx), list(langs), list(names), jobs)
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:

@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.messages.plurals import get_plural
 
 from localize.errors import LanguageError
 
@@ -116,6 +115,8 @@ def _load(language, script, region) -> Language | None:
     locale = _locale(*_modernize(language, script, region))
     if locale is None:
         return None
+    from babel.messages.plurals import get_plural  # it loads Babel's catalog code: only when needed
+
     parts = [locale.language, locale.script, locale.territory]
     plural = get_plural(locale)
     return Language(

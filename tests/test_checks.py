@@ -652,9 +652,9 @@ def big_catalog(path: Path, *, duplicate: bool = False, broken: bool = False) ->
 
 @pytest.fixture
 def in_pieces(monkeypatch):
-    from localize import jobs
-    monkeypatch.setattr(jobs, "PIECES_FROM", 0)
-    return jobs
+    from localize import qa
+    monkeypatch.setattr(qa, "PIECES_FROM", 0)
+    return qa
 
 
 def test_pieces_find_what_a_whole_reading_finds(in_pieces, tmp_path: Path):
