@@ -119,7 +119,15 @@ class TextUnit:
         if not self.nodes and "<" not in translation:  # plain text: nothing to match
             self._set_slot(lead + (html.unescape(translation) if "&" in translation else translation) + trail)
             return
-        fragment = markup.build(translation, markup.inline_elements(self.nodes), self.text)
+        pieces = markup.texts_in_order(translation, self.text)
+        slots = _text_slots(self.nodes) if pieces is not None else None
+        if slots is not None and len(slots) == len(pieces) - 1:
+            # the same tags in the same order: the text goes into the elements in place
+            self._set_slot(lead + pieces[0] + ("" if slots else trail))
+            for number, ((element, where), piece) in enumerate(zip(slots, pieces[1:]), 1):
+                setattr(element, where, (piece + trail if number == len(slots) else piece) or None)
+            return
+        fragment = markup.build(translation, markup.inline_elements(self.nodes))
         index = 0 if self.prev is None else self.parent.index(self.prev) + 1
         for node in self.nodes:
             self.parent.remove(node)
@@ -154,6 +162,29 @@ class TextUnit:
             span.tail = body[len(span.text):]
         self.parent.insert(index, span)
         self.nodes = [span]
+
+
+def _text_slots(nodes: list) -> list[tuple[object, str]] | None:
+    """Where a run's text goes, in document order: each element's text (unless void), then its tail.
+
+    These are the places between the tags of the unit's text, one for one. None
+    when the run holds a comment or a ``translate`` attribute (its text differs
+    from its tree there, or its content is not the translator's).
+    """
+    slots: list[tuple[object, str]] = []
+
+    def visit(element) -> bool:
+        if not isinstance(element.tag, str) or element.get("translate") is not None:
+            return False
+        if _name(element.tag) not in markup.VOID_TAGS:
+            slots.append((element, "text"))
+            for child in element:
+                if not visit(child):
+                    return False
+        slots.append((element, "tail"))
+        return True
+
+    return slots if all(visit(node) for node in nodes) else None
 
 
 class AttributeUnit:

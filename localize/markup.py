@@ -180,21 +180,14 @@ def _pair(tokens: list[Tag]) -> dict[int, int]:
     return pairs
 
 
-def build(translation: str, sources: Sequence, source_text: str | None = None) -> etree._Element:
+def build(translation: str, sources: Sequence) -> etree._Element:
     """A translation as a ``<div>`` holding text and copies of source elements.
 
     A tag becomes an element only when it is properly nested and the source run
     has an unused element with the same name and attributes; then the copy takes
     the source element's attributes (and, under ``translate="no"``, its content).
     Every other tag is kept as literal text, so it is shown, never obeyed.
-    ``source_text`` (the unit's text, as :func:`serialize` wrote it from
-    ``sources``) allows a shortcut for the common translation that keeps every
-    tag as written and in order.
     """
-    if source_text is not None:
-        same = _build_in_order(translation, sources, source_text)
-        if same is not None:
-            return same
     tokens = tags(translation)
     pairs = _pair(tokens)
     pool: dict[tuple, list] = {}
@@ -249,45 +242,16 @@ def build(translation: str, sources: Sequence, source_text: str | None = None) -
 _RAW_TAG = re.compile(r"<[^<>]*>")
 
 
-def _build_in_order(translation: str, sources: Sequence, source_text: str) -> etree._Element | None:
-    """The fragment, when the translation has exactly the source text's tags in the same order.
+def texts_in_order(translation: str, source_text: str) -> list[str] | None:
+    """The text between the tags of a translation that keeps every tag of its source as written, in order.
 
-    The unit's text was written from ``sources`` (start tags in document order,
-    no end tag for void elements), so the n-th start tag is the n-th source
-    element. None when the shortcut does not apply.
+    Such a translation has the source's very structure, so its text can go into
+    the source's own elements. None when the tags differ in any way.
     """
     raw = _RAW_TAG.findall(translation)
     if raw != _RAW_TAG.findall(source_text):
         return None
-    if sum(1 for tag in raw if tag[1] != "/") != len(sources) or \
-            any(el.get("translate") is not None for el in sources):
-        return None  # protected content (or anything unusual) takes the general way
-    texts = _RAW_TAG.split(translation)
-    root = etree.Element("div")
-    stack = [root]
-    last = None  # the element whose tail takes the next text, or None for the parent's text
-    source = iter(sources)
-    for index, text in enumerate(texts):
-        if text:
-            text = html.unescape(text) if "&" in text else text
-            if last is None:
-                stack[-1].text = (stack[-1].text or "") + text
-            else:
-                last.tail = (last.tail or "") + text
-        if index == len(raw):
-            break
-        tag = raw[index]
-        if tag[1] == "/":
-            last = stack.pop()
-            continue
-        src = next(source)
-        el = etree.SubElement(stack[-1], src.tag, dict(src.attrib))
-        if local_name(src.tag) in VOID_TAGS:
-            last = el
-        else:
-            stack.append(el)
-            last = None
-    return root
+    return [html.unescape(text) if "&" in text else text for text in _RAW_TAG.split(translation)]
 
 
 def markup_of(text: str) -> list[tuple[str, frozenset]]:
