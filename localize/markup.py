@@ -253,12 +253,6 @@ def texts_in_order(translation: str, source_text: str) -> list[str] | None:
         return None
     return [html.unescape(text) if "&" in text else text for text in _RAW_TAG.split(translation)]
 
-
-def markup_of(text: str) -> list[tuple[str, frozenset]]:
-    """The keys of the tags in a unit's text, opening tags only, sorted."""
-    return sorted((t.key for t in tags(text) if not t.closing), key=repr)
-
-
 def raw_tags(text: str) -> list[str]:
     """Every tag of a unit's text as written, in order; cheaper than :func:`tags`."""
     return [m.group() for m in _TAG.finditer(text)]
