@@ -15,12 +15,14 @@ deletions. Prints medians and ratios, and the fuzzy-match recall of both
 merges scored as ../shared/bench/score_merge.py scores it.
 
 Usage: bench/bench_catalogs.py [--n 1000] [--runs 3] [--work DIR] [--shared DIR]
+       BENCH_STEPS=render bench/bench_catalogs.py …   (some of extract,update,render)
 Needs: the bench extra (translate-toolkit, polib) and GNU gettext.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -97,35 +99,10 @@ def report(name: str, ours: list[float], peer: list[float], peer_name: str, targ
     return {"localize_s": mo, "peer_s": mp, "ratio": ratio, "target": target}
 
 
-def run(shared: Path, work: Path, n: int, runs: int) -> int:
-    corpus = make_corpus(shared, work, n)
-    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
-    stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
-    print(f"corpus: {stats['articles']} articles, {stats['segments_src']} segments, "
-          f"{stats['words_src']} words; {stats['edited_count']} edited, "
-          f"{stats['removed_count']} removed, {stats['added_count']} added paragraphs")
-    html2po, po2html, msgmerge = tool("html2po"), tool("po2html"), tool("msgmerge")
-    results = {}
-
-    # -- extract ------------------------------------------------------------------
-    ours, peer = [], []
-    for i in range(runs):
-        ws = workspace(work / f"extract-{i}", corpus / "src", ["es"])
-        ours.append(timed([tool("localize"), "extract"], cwd=ws))
-        out = work / f"html2po-{i}"
-        peer.append(timed([html2po, "--progress=none", "--pot", str(corpus / "src"), str(out)]))
-    results["extract"] = report("extract", ours, peer, "html2po", 8)
-
-    # -- update -------------------------------------------------------------------
-    # Old catalogs: our templates of the original articles, pseudo-translated.
-    base = work / "extract-0"
-    old_po = work / "old-po"
-    pseudo_translate(shared, base / "locales", old_po)
-    new_pot = work / "changed-pot"
-    changed = workspace(work / "changed-ws", corpus / "changed", ["es"])
-    run_localize(changed, "extract")
-    shutil.copytree(changed / "locales", new_pot)
-    names = sorted(p.stem for p in new_pot.glob("*.pot"))
+def update(shared: Path, work: Path, corpus: Path, truth: dict, runs: int, names: list[str],
+           old_po: Path, new_pot: Path, results: dict) -> None:
+    """Our update against msgmerge once per article, and the fuzzy-match recall of both."""
+    msgmerge = tool("msgmerge")
     ours, peer = [], []
     for i in range(runs):
         ws = workspace(work / f"update-{i}", corpus / "changed", ["es"])
@@ -149,8 +126,47 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
           f"localize {ours_score['added_with_suggestion']}, msgmerge {peer_score['added_with_suggestion']}")
     results["update"].update(recall=ours_score, peer_recall=peer_score)
 
+
+def run(shared: Path, work: Path, n: int, runs: int) -> int:
+    corpus = make_corpus(shared, work, n)
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
+    print(f"corpus: {stats['articles']} articles, {stats['segments_src']} segments, "
+          f"{stats['words_src']} words; {stats['edited_count']} edited, "
+          f"{stats['removed_count']} removed, {stats['added_count']} added paragraphs")
+    html2po, po2html = tool("html2po"), tool("po2html")
+    results = {}
+
+    steps = os.environ.get("BENCH_STEPS", "extract,update,render").split(",")
+
+    # -- extract ------------------------------------------------------------------
+    ours, peer = [], []
+    for i in range(runs if "extract" in steps else 1):  # the first run's files serve the other steps
+        ws = workspace(work / f"extract-{i}", corpus / "src", ["es"])
+        ours.append(timed([tool("localize"), "extract"], cwd=ws))
+        out = work / f"html2po-{i}"
+        peer.append(timed([html2po, "--progress=none", "--pot", str(corpus / "src"), str(out)]))
+    if "extract" in steps:
+        results["extract"] = report("extract", ours, peer, "html2po", 8)
+
+    # -- update -------------------------------------------------------------------
+    # Old catalogs: our templates of the original articles, pseudo-translated.
+    base = work / "extract-0"
+    old_po = work / "old-po"
+    pseudo_translate(shared, base / "locales", old_po)
+    new_pot = work / "changed-pot"
+    changed = workspace(work / "changed-ws", corpus / "changed", ["es"])
+    run_localize(changed, "extract")
+    shutil.copytree(changed / "locales", new_pot)
+    names = sorted(p.stem for p in new_pot.glob("*.pot"))
+    if "update" in steps:
+        update(shared, work, corpus, truth, runs, names, old_po, new_pot, results)
+
     # -- render -------------------------------------------------------------------
     # Each tool renders from pseudo-translations of its own templates.
+    if "render" not in steps:
+        (work / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
     ours, peer = [], []
     peer_po = work / "html2po-po"
     pseudo_translate(shared, work / "html2po-0", peer_po)

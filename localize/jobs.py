@@ -91,6 +91,7 @@ def extract(ws: Workspace, names: list[str], jobs: int | None = None) -> Outcome
     names = [*map(_known(ws), names)] if names else ws.slugs()
     if not names:
         raise WorkspaceError(f"no articles in {ws.source_dir}")
+    ws.template_path(names[0])  # the folder is checked before anything is written in it
     outcome = Outcome()
     with templates_locked(ws.locales_dir):
         catalog.sweep(ws.locales_dir, held=True)

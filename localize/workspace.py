@@ -6,6 +6,7 @@ path; anything that would lead outside the workspace is refused first.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class Workspace:
     def __init__(self, root: Path, settings: Settings):
         self.root = root.resolve()
         self.settings = settings
+        self._folders: dict[Path, Path] = {}  # folder -> where it really is (links followed)
 
     @classmethod
     def find(cls, start: Path | None = None) -> Workspace:
@@ -91,8 +93,12 @@ class Workspace:
     # -- paths ------------------------------------------------------------------
 
     def _inside(self, path: Path) -> Path:
-        resolved = path.resolve()
-        if not resolved.is_relative_to(self.root):
+        """The path, if neither its folder nor (as a link) the file itself leads outside the workspace."""
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        if not folder.is_relative_to(self.root) or \
+                (os.path.islink(path) and not path.resolve().is_relative_to(self.root)):
             raise WorkspaceError(f"{path} is outside the workspace")
         return path
 

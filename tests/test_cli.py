@@ -310,3 +310,18 @@ def test_every_catalog_in_the_repository_passes_msgfmt():
     assert catalogs, "the repository's workspace has catalogs"
     for path in catalogs:
         assert_msgfmt_ok(path)
+
+
+def test_links_leading_outside_the_workspace_are_refused(run, workspace: Path, tmp_path: Path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>not for the catalogs</p>")
+    (workspace / "source" / "evil.html").symlink_to(secret)
+    result = run("extract", "evil", cwd=workspace)
+    assert result.code == 2 and "outside the workspace" in result.err
+    assert not (workspace / "locales" / "evil.pot").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (workspace / "locales").symlink_to(elsewhere)
+    result = run("extract", "emotional-numbness", cwd=workspace)
+    assert result.code == 2 and "outside the workspace" in result.err
+    assert not any(elsewhere.iterdir())
