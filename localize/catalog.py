@@ -68,7 +68,7 @@ def msgfmt_check(path: Path, text: str | None = None) -> None:
     if msgfmt is None:
         return
     if text is None:
-        text = decode(path.read_bytes(), str(path))
+        text = read_text(path)
     result = subprocess.run([msgfmt, "--check", "-o", os.devnull, "-"], input=text.encode("utf-8"),
                             capture_output=True)
     if result.returncode != 0:
@@ -286,8 +286,7 @@ def transaction(path: Path, create: Callable[[], Catalog] | None = None) -> Iter
     """
     with locked(path):
         if path.exists():
-            data = path.read_bytes()
-            original = decode(data, str(path))
+            original = read_text(path)
             catalog = po.parse(original, str(path))
         elif create is not None:
             original, catalog = None, create()

@@ -126,7 +126,7 @@ def update_catalog(path: Path, pot: po.Catalog, language: languages.Language,
     """Create or merge one language's catalog under its lock; True if it will be written."""
     batch.lock(path)
     if path.exists():
-        original = catalog.decode(path.read_bytes(), str(path))
+        original = catalog.read_text(path)
         merged = catalog.merge(po.parse(original, str(path)), pot)
     else:
         original, merged = None, catalog.translation_catalog(pot, language, created=catalog.now())
