@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 from lxml import etree
@@ -433,3 +434,12 @@ def references(tree: etree._ElementTree) -> References:
             for m in _AUTHOR.finditer(names):
                 authors[_JOINER.sub("", m.group(1))] = None
     return References(tuple(authors), tuple(citations))
+
+
+def read_references(page: Path) -> References:
+    """The reference list of an article file."""
+    try:
+        data = page.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot read {page}: {exc.strerror}") from None
+    return references(parse(data, str(page)))

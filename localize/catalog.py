@@ -458,15 +458,22 @@ def words(text: str) -> int:
     return len(_WORD.findall(_TAGS.sub(" ", text)))
 
 
+MACHINE = "machine drafts"  # needs review, drafted by an engine or the memory, untouched by people
+COLUMNS = (APPROVED, NEEDS_REVIEW, MACHINE, STALE, UNTRANSLATED)
+
+
 def statistics(catalog: Catalog) -> dict[str, int]:
-    """Units, source words and how many units are in each state."""
-    counts = {"units": 0, "words": 0, APPROVED: 0, NEEDS_REVIEW: 0, STALE: 0, UNTRANSLATED: 0}
+    """Units, source words and how many units are in each state; machine drafts apart from human work."""
+    counts = {"units": 0, "words": 0, APPROVED: 0, NEEDS_REVIEW: 0, MACHINE: 0, STALE: 0, UNTRANSLATED: 0}
     for entry in catalog.entries:
         if entry.obsolete:
             continue
         counts["units"] += 1
         counts["words"] += words(entry.msgid)
-        counts[entry.state] += 1
+        state = entry.state
+        if state == NEEDS_REVIEW and entry.draft_origin is not None:
+            state = MACHINE
+        counts[state] += 1
     return counts
 
 

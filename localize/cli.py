@@ -132,7 +132,7 @@ def status(ctx, langs, fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    columns = ["article", "language", "units", "words", *po.STATES]
+    columns = ["article", "language", "units", "words", *catalog.COLUMNS]
     table = [columns] + [[str(row[c]) for c in columns] for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
     for r in table:
@@ -175,6 +175,75 @@ def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, ou
     outcome = work.render(ws, lang, list(names), Path(out) if out else None,
                           include_drafts=include_drafts, jobs=jobs)
     _summary(ws, outcome, f"rendered {len(outcome.written)} pages", False)
+
+
+@cli.command("draft")
+@click.option("--lang", "lang", required=True, help="The language to draft.")
+@click.option("--engine", help="memory, apertium, google, deepl, microsoft, libretranslate, mymemory or pseudo "
+                               "(default: [tool.localize.engines], else Apertium where a pair is installed).")
+@click.option("--slug", "names", multiple=True, help="Only these articles (repeatable).")
+@click.option("--limit", type=click.IntRange(min=1), help="Draft at most this many units.")
+@click.option("--dry-run", is_flag=True, help="Say what would be drafted; write nothing, send nothing.")
+@click.pass_context
+def draft_(ctx, lang, engine, names, limit, dry_run):
+    """Fill untranslated entries from translation memory, then a machine-translation engine.
+
+    Drafts are marked fuzzy (needs review) and record where they came from;
+    entries that hold a translation are never touched. Each batch is saved as
+    it finishes: after an interruption, run the same command again to go on.
+    """
+    from . import draft as drafting
+
+    ws = _workspace(ctx)
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"drafting {lang}", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    show = progress if sys.stderr.isatty() and not dry_run else None
+    try:
+        report = drafting.draft(ws, lang, engine=engine, names=list(names), limit=limit,
+                                dry_run=dry_run, progress=show)
+    except (LocalizeError, KeyboardInterrupt) as exc:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        saved = getattr(exc, "report", None)
+        if saved is not None and saved.written:
+            kept = f"{saved.drafted + saved.from_memory} drafts in {len(saved.written)} catalogs were saved"
+            if isinstance(exc, KeyboardInterrupt):
+                click.echo(f"localize: interrupted: {kept}; run the same command again to go on", err=True)
+                raise SystemExit(130)
+            raise type(exc)(f"{exc} ({kept}; run the same command again to go on)") from None
+        raise
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    _draft_summary(ws, report)
+
+
+def _draft_summary(ws: Workspace, report) -> None:
+    click.echo(f"{report.language}: {report.notice}")
+    verb = "would be drafted" if report.dry_run else "drafted"
+    parts = [f"{report.drafted} {verb} by {report.engine}" if report.engine else None,
+             f"{report.from_memory} from memory",
+             f"{report.copied} copied (nothing to translate)" if report.copied else None,
+             f"{sum(report.skipped.values())} skipped"]
+    click.echo(f"{report.language}: {report.units} untranslated units ({report.words} words): "
+               + ", ".join(p for p in parts if p) + f"; {report.seconds:.1f} s")
+    for reason, count in report.skipped.most_common():
+        example = " ".join(report.examples[reason].split())
+        example = example if len(example) <= 60 else example[:59] + "…"
+        click.echo(f"  skipped {count}: {reason} (e.g. \"{example}\")")
+    if report.unknown_words:
+        click.echo(f"  {report.unknown_words} drafts hold words {report.engine} did not know "
+                   "(listed on each entry)")
+    for path in report.written:
+        click.echo(f"wrote {_rel(ws, path)}")
+    if report.written:
+        click.echo("drafts are marked fuzzy (needs review): nothing is published until a person approves it")
 
 
 @cli.command("import")

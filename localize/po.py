@@ -16,6 +16,9 @@ from .errors import CatalogError
 
 APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED = "approved", "needs review", "stale", "untranslated"
 STATES = (APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED)
+# A machine draft says where it came from in a translator comment GNU tools keep:
+#   # draft: apertium eng-spa
+DRAFT_COMMENT = "draft: "
 
 
 @dataclass(eq=False, slots=True)
@@ -58,6 +61,21 @@ class Entry:
         if self.fuzzy:
             return STALE if self.previous_msgid is not None else NEEDS_REVIEW
         return APPROVED
+
+    @property
+    def draft_origin(self) -> str | None:
+        """Where a machine draft came from ("apertium eng-spa", "memory 92%"), or None."""
+        for comment in self.comments:
+            if comment.startswith(DRAFT_COMMENT):
+                return comment[len(DRAFT_COMMENT):].strip()
+        return None
+
+    def set_draft(self, text: str, origin: str) -> None:
+        """Fill in a machine draft: fuzzy, with its origin recorded."""
+        self.msgstr = text
+        self.set_flag("fuzzy")
+        self.comments = [c for c in self.comments if not c.startswith(DRAFT_COMMENT)]
+        self.comments.append(DRAFT_COMMENT + origin)
 
     def set_flag(self, flag: str, on: bool = True) -> None:
         if on and flag not in self.flags:

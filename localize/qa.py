@@ -52,20 +52,12 @@ def _check_some(ws: Workspace, targets: list[languages.Language], terms: glossar
             if not path.exists():
                 continue
             if refs is None:
-                refs = _references(ws.source_path(name))
+                refs = article.read_references(ws.source_path(name))
             cat = catalog.read(path)
             context = _context(language, ws.settings.source_language, refs, terms)
             approved = [e for e in cat.entries if not e.obsolete and not e.fuzzy and e.translated]
             done.append((name, language.tag, checks.run(cat.entries, context, article=name), approved))
     return done
-
-
-def _references(page: Path) -> article.References:
-    try:
-        data = page.read_bytes()
-    except OSError as exc:
-        raise WorkspaceError(f"cannot read {page}: {exc.strerror}") from None
-    return article.references(article.parse(data, str(page)))
 
 
 def _context(language: languages.Language, source_language: str, refs: article.References | None,
@@ -88,7 +80,7 @@ def check_file(file: Path, lang: str, *, page: Path | None = None, glossary_file
     if glossary_file is not None and not glossary_file.is_file():
         raise WorkspaceError(f"no glossary {glossary_file}")
     terms = glossary.load(glossary_file) if glossary_file is not None else glossary.Glossary()
-    refs = _references(page) if page is not None else None
+    refs = article.read_references(page) if page is not None else None
     context = _context(language, languages.validate(source_language), refs, terms)
     name = file.name.removesuffix(".po")
     text = catalog.read_text(file)

@@ -77,6 +77,11 @@ PASSES: dict[str, list[Case]] = {
         Case("ja", "First line<br>second line", "一行目<br>二行目"),
         Case("zh", "The &lt;em&gt; tag is text here.", "这里的 &lt;em&gt; 标签是文字。"),
     ],
+    "pseudo": [
+        Case("es", "A plain sentence.", "Una frase sencilla."),
+        Case("fr", "[Note] See the list!!", "[Remarque] Voir la liste !!"),
+        Case("ar", "Wow!!", "!!رائع"),
+    ],
     "unsafe": [
         Case("es", "A plain sentence.", "Una frase sencilla."),
         Case("ar", 'See <a href="https://example.org/">the site</a>.',
@@ -207,6 +212,10 @@ FAILS: dict[str, list[Case]] = {
         Case("he", '<a href="#x"><em>word</em></a>', '<em><a href="#x">מילה</a></em>', "nesting changed"),
         Case("ja", "<em><strong>word</strong></em>", "<em><strong>言葉</em></strong>", "badly nested"),
         Case("ar", "<em>word</em> here", "<em>كلمة هنا", "missing </em>"),
+    ],
+    "pseudo": [
+        Case("es", "A plain sentence.", "[!! À ƥĺààîñ šéééñţéñçé. !!]", "pseudo-translation"),
+        Case("ja", "See <em>it</em>.", "[!! Šéé <em>îţ</em>.· !!]", "never to publish"),
     ],
     "unsafe": [
         Case("es", "A plain sentence.", "Una frase <script>alert(1)</script>sencilla.", "<script> element"),
@@ -352,7 +361,7 @@ def test_tables_cover_the_languages():
 
 def test_severities():
     errors = {c.id for c in CHECKS.values() if c.severity == ERROR}
-    assert errors == {"markup", "unsafe", "numbers", "citations", "urls", "empty", "mt-residue", "bidi"}
+    assert errors == {"markup", "pseudo", "unsafe", "numbers", "citations", "urls", "empty", "mt-residue", "bidi"}
     assert all(c.severity in (ERROR, WARNING) for c in CHECKS.values())
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 
 from .. import markup
 from ..po import Entry
+
+PSEUDO_OPEN, PSEUDO_CLOSE = "[!!", "!!]"  # what localize.engines.pseudo wraps its text in
 from .base import (EMAIL, ERROR, LANGUAGE, URL, URL_END, WARNING, Context, Pair, check, numbers_in,
                    plain_text)
 
@@ -116,6 +118,16 @@ def _unsafe(text: str) -> list[str]:
             if m:
                 found.append(f"{m.group(1).lower()}: URL in {name}=")
     return found
+
+
+@check("pseudo", ERROR, ignorable=False)
+def pseudo(pair: Pair, ctx: Context) -> str | None:
+    """A pseudo-translation (for testing layouts) is never publishable."""
+    if pair.entry is not None and (pair.entry.draft_origin or "").startswith("pseudo"):
+        return "a pseudo-translation: for testing layouts only, never to publish"
+    if pair.target.startswith(PSEUDO_OPEN) and pair.target.endswith(PSEUDO_CLOSE):
+        return "a pseudo-translation: for testing layouts only, never to publish"
+    return None
 
 
 @check("unsafe", ERROR, ignorable=False)

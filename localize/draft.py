@@ -1,0 +1,262 @@
+"""The drafting job: translation memory first, then a machine-translation engine.
+
+Only untranslated entries are drafted; whatever holds a translation (approved,
+in review, stale) is never touched. Every draft is ``fuzzy`` and records its
+origin (``# draft: apertium eng-spa``), so it never passes for reviewed text.
+
+Work goes to the engine in batches; each finished batch is written at once,
+every catalog under its lock, so an interruption keeps what was done and a
+rerun goes on from there. A text is protected before it goes to an engine
+(:mod:`localize.protect`); a draft whose protected parts did not all come back
+is not saved, and the reason is reported.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import article, catalog, glossary, languages, markup, po
+from .engines import Draft, Engine, EngineError, UnknownEngine, apertium, create
+from .errors import LanguageError, WorkspaceError
+from .memory import Memory
+from .protect import LostToken, Protected, Terms, protect, restore
+from .workspace import Workspace, slug
+
+COPIED = "copy: nothing to translate"
+
+
+@dataclass
+class Report:
+    """What a draft run did, for its summary."""
+
+    language: str
+    engine: str | None            # None: memory only
+    notice: str = ""              # said before the run: why this engine, or none
+    units: int = 0                # untranslated units found
+    words: int = 0
+    drafted: int = 0              # by the engine
+    from_memory: int = 0
+    copied: int = 0               # nothing to translate (a year, a link): the source, for review
+    skipped: Counter = field(default_factory=Counter)   # reason → units
+    examples: dict[str, str] = field(default_factory=dict)  # reason → one unit it happened to
+    unknown_words: int = 0        # drafts holding words the engine did not know
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def skip(self, reason: str, unit: str) -> None:
+        self.skipped[reason] += 1
+        self.examples.setdefault(reason, unit)
+
+
+@dataclass
+class _Unit:
+    path: Path
+    key: tuple[str | None, str]
+    text: str
+    terms: Terms
+    protected: Protected | None = None
+
+
+def engine_for(ws: Workspace, language: str, name: str | None) -> tuple[Engine | None, str]:
+    """The engine to draft a language with, and a line saying why.
+
+    An engine named on the command line or in ``[tool.localize.engines]``;
+    otherwise Apertium where a pair is installed; otherwise none: memory only.
+    Text is sent off this machine only to an engine named explicitly.
+    """
+    source = ws.settings.source_language
+    configured = _configured(ws).get(language)
+    chosen = name or configured
+    if chosen:
+        engine = create(chosen, workspace=ws) if chosen == "memory" else create(chosen)
+        if not engine.supports(source, language):
+            raise UnknownEngine(f"{chosen} cannot translate {source} → {language}"
+                                + (" (is its Apertium pair installed?)" if chosen == "apertium" else ""))
+        how = "as asked" if name else "from [tool.localize.engines]"
+        return (None, "memory only, as asked") if chosen == "memory" else (engine, f"{chosen} ({how})")
+    engine = create("apertium")
+    if engine.supports(source, language):
+        return engine, f"apertium {apertium.mode_for(source, language)} (offline)"
+    return None, (f"no offline engine for {source} → {language}: drafting from translation memory only; "
+                  f"name an engine with --engine or in [tool.localize.engines]")
+
+
+def _configured(ws: Workspace) -> dict[str, str]:
+    table = ws.settings.extra.get("engines", {})
+    where = ws.root / "pyproject.toml"
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise WorkspaceError(f'{where}: [tool.localize.engines] must map languages to engine names: es = "apertium"')
+    found = {}
+    for code, name in table.items():
+        try:
+            tag = languages.validate(code)
+        except LanguageError as exc:
+            raise WorkspaceError(f"{where}: [tool.localize.engines]: {exc}") from None
+        found[tag] = name
+    return found
+
+
+def draft(ws: Workspace, language: str, *, engine: str | None = None, names: list[str] | None = None,
+          limit: int | None = None, dry_run: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> Report:
+    """Draft the untranslated entries of one language (all articles, or ``names``)."""
+    started = time.perf_counter()
+    tag = languages.validate(language)
+    if tag not in ws.settings.languages:
+        raise WorkspaceError(f"{tag} is not a language of this workspace "
+                             f"({', '.join(ws.settings.languages) or 'none listed'})")
+    machine, notice = engine_for(ws, tag, engine)
+    report = Report(tag, machine.name if machine else None, notice, dry_run=dry_run)
+    source = ws.settings.source_language
+    memory = None if machine is not None and machine.name == "pseudo" else Memory(ws)
+
+    units = _untranslated(ws, tag, names, limit, report)
+    total = len(units)
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    # memory first: its drafts are written before any engine is asked
+    if memory is not None and units:
+        found = memory.translate([u.text for u in units], source, tag)
+        hits = [(u, d) for u, d in zip(units, found) if d is not None]
+        report.from_memory = len(hits)
+        if not dry_run:
+            _save(hits, report)
+        units = [u for u, d in zip(units, found) if d is None]
+        advance(len(hits))
+
+    if machine is None:
+        for u in units:
+            report.skip("no match in translation memory", u.text)
+        advance(len(units))
+    elif dry_run:
+        report.drafted = len(units)
+        advance(len(units))
+    else:
+        try:
+            _run_engine(machine, units, source, tag, report, advance)
+        except (EngineError, KeyboardInterrupt) as exc:
+            report.seconds = time.perf_counter() - started
+            exc.report = report  # what was saved before it, for the caller to say
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int | None,
+                  report: Report) -> list[_Unit]:
+    names = [slug(n) for n in names] if names else ws.slugs()
+    terms = glossary.for_workspace(ws)
+    required = terms.required(tag)
+    units: list[_Unit] = []
+    for name in names:
+        path = ws.catalog_path(tag, name)
+        if not path.is_file():
+            if not ws.source_path(name).is_file():
+                raise WorkspaceError(f"no article {name!r}: {ws.source_path(name)} does not exist")
+            report.skip(f"no {tag} catalog yet: run 'localize update --lang {tag}'", name)
+            continue
+        cat = catalog.read(path)
+        todo = [e for e in cat.entries if not e.obsolete and e.msgid and e.state == po.UNTRANSLATED]
+        if not todo:
+            continue
+        refs = article.read_references(ws.source_path(name)) if ws.source_path(name).is_file() else None
+        article_terms = Terms(keep=(*(refs.authors if refs else ()), *terms.keep), required=required,
+                              citations=frozenset(refs.citations if refs else ()))
+        for entry in todo:
+            if limit is not None and len(units) >= limit:
+                return units
+            report.units += 1
+            report.words += catalog.words(entry.msgid)
+            if entry.msgid_plural is not None:
+                report.skip("plural entry: translate it by hand", entry.msgid)
+                continue
+            units.append(_Unit(path, entry.key, entry.msgid, article_terms))
+    return units
+
+
+def _run_engine(machine: Engine, units: list[_Unit], source: str, target: str, report: Report,
+                advance: Callable[[int], None]) -> None:
+    ready: list[tuple[_Unit, Draft]] = []
+    sent: list[_Unit] = []
+    for u in units:
+        u.protected = protect(u.text, u.terms)
+        if not u.protected.translatable:
+            ready.append((u, Draft(u.protected.text, COPIED)))
+        elif machine.max_chars is not None and len(u.protected.text) > machine.max_chars:
+            report.skip(f"longer than the {machine.max_chars} characters {machine.name} takes", u.text)
+        else:
+            sent.append(u)
+    done_without = len(units) - len(sent)
+    size = max(1, machine.batch_size)
+    for start in range(0, len(sent), size):
+        batch = sent[start:start + size]
+        found = machine.translate([u.protected.text for u in batch], source, target)
+        for u, d in zip(batch, found):
+            if d is None:
+                report.skip(f"{machine.name} gave no translation", u.text)
+                continue
+            ready.append((u, d))
+        _save(_restored(ready, report), report)
+        ready = []
+        advance(len(batch) + done_without)
+        done_without = 0
+    if ready:
+        _save(_restored(ready, report), report)
+    if done_without:
+        advance(done_without)
+
+
+def _restored(drafts: list[tuple[_Unit, Draft]], report: Report) -> list[tuple[_Unit, Draft]]:
+    good = []
+    for u, d in drafts:
+        try:
+            text = restore(d.text, u.protected)
+        except LostToken as exc:
+            report.skip(str(exc), u.text)
+            continue
+        text = markup.normalize_space(text).strip(" ")
+        if not markup.without_tags(text).strip():
+            report.skip(f"{report.engine} gave an empty translation", u.text)
+            continue
+        origin = d.origin
+        if d.unknown:
+            report.unknown_words += 1
+            origin += "; unknown words: " + ", ".join(d.unknown[:10])
+        good.append((u, Draft(text, origin, d.unknown, d.score)))
+        if d.origin == COPIED:
+            report.copied += 1
+        else:
+            report.drafted += 1
+    return good
+
+
+def _save(drafts: list[tuple[_Unit, Draft]], report: Report) -> None:
+    """Write drafts into their catalogs: each locked, read again, only still-untranslated entries filled."""
+    by_path: dict[Path, dict] = {}
+    for u, d in drafts:
+        by_path.setdefault(u.path, {})[u.key] = d
+    with catalog.Batch() as batch:
+        for path, found in by_path.items():
+            batch.lock(path)
+            original = catalog.read_text(path)
+            cat = po.parse(original, str(path))
+            for entry in cat.entries:
+                d = found.get(entry.key)
+                if d is not None and not entry.obsolete and entry.state == po.UNTRANSLATED:
+                    entry.set_draft(d.text, d.origin)
+            text = po.dumps(cat)
+            if text != original:
+                batch.write(path, text)
+                if path not in report.written:
+                    report.written.append(path)

@@ -1,0 +1,110 @@
+"""Apertium, offline, from Debian's packages (``apertium`` and its language pairs).
+
+A whole batch goes through one ``apertium`` process, one blank line between
+texts (a single newline is not a boundary for Apertium: words move across
+it). Unknown words come back marked ``*word``; the marks are dropped and the
+words remembered on the draft.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from functools import cache
+
+from .. import markup
+from . import Draft, Engine, EngineError
+
+# BCP 47 language → ISO 639-3, for the languages Apertium's modes name either way.
+ISO639_3 = {
+    "an": "arg", "ar": "ara", "ast": "ast", "be": "bel", "bg": "bul", "br": "bre", "ca": "cat",
+    "cy": "cym", "da": "dan", "de": "deu", "el": "ell", "en": "eng", "eo": "epo", "es": "spa",
+    "eu": "eus", "fr": "fra", "ga": "gle", "gl": "glg", "hi": "hin", "id": "ind", "is": "isl",
+    "it": "ita", "kk": "kaz", "mk": "mkd", "ms": "msa", "mt": "mlt", "nb": "nob", "nn": "nno",
+    "oc": "oci", "pl": "pol", "pt": "por", "ro": "ron", "ru": "rus", "sc": "srd", "sh": "hbs",
+    "sl": "slv", "sv": "swe", "tr": "tur", "uk": "ukr", "ur": "urd",
+}
+_MARK = re.compile(r"[*#@]")
+_UNKNOWN = re.compile(r"\*([^\W\d_][\w'’-]*)")
+_SEPARATOR = re.compile(r"\n[ \t]*\n")
+TIMEOUT = 300  # seconds for one batch; ~1,000 units take about a second
+
+
+@cache
+def modes() -> frozenset[str]:
+    """The translation modes installed (``apertium -l``); empty without Apertium."""
+    if shutil.which("apertium") is None:
+        return frozenset()
+    try:
+        listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.strip() for line in listed.stdout.splitlines() if line.strip())
+
+
+def _names(tag: str) -> list[str]:
+    base = tag.split("-")[0]
+    return list(dict.fromkeys(n for n in (base, ISO639_3.get(base)) if n))
+
+
+def mode_for(source: str, target: str) -> str | None:
+    """The installed mode for a pair of BCP 47 tags: en→es is ``eng-spa``, ca-valencia ``eng-cat_valencia``."""
+    installed = modes()
+    variants = [sub for sub in target.split("-")[1:]]
+    for src in _names(source):
+        for tgt in _names(target):
+            for variant in variants:
+                for form in (variant, variant.lower(), variant.upper()):
+                    if f"{src}-{tgt}_{form}" in installed:
+                        return f"{src}-{tgt}_{form}"
+            if f"{src}-{tgt}" in installed:
+                return f"{src}-{tgt}"
+    return None
+
+
+class Apertium(Engine):
+    name = "apertium"
+    online = False
+    batch_size = 1000
+    max_chars = None
+
+    def supports(self, source: str, target: str) -> bool:
+        return mode_for(source, target) is not None
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[Draft | None]:
+        if not modes():
+            raise EngineError("apertium: not installed (Debian packages apertium and its language pairs; "
+                              "scripts/setup installs them)")
+        mode = mode_for(source, target)
+        if mode is None:
+            raise self.unsupported(source, target)
+        sent = [i for i, text in enumerate(texts) if text.strip()]
+        if not sent:
+            return [None] * len(texts)
+        stdin = "\n\n".join(_one_line(texts[i]) for i in sent) + "\n"
+        try:
+            run = subprocess.run(["apertium", mode], input=stdin, capture_output=True, text=True,
+                                 timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise EngineError(f"apertium: {mode} gave no answer within {TIMEOUT} s") from None
+        except OSError as exc:
+            raise EngineError(f"apertium: cannot start: {exc.strerror}") from None
+        if run.returncode != 0:
+            detail = " ".join(run.stderr.split())[:200] or f"exit status {run.returncode}"
+            raise EngineError(f"apertium: {mode} failed: {detail}")
+        segments = _SEPARATOR.split(run.stdout.strip("\n"))
+        if len(segments) != len(sent):
+            raise EngineError(f"apertium: {mode} returned {len(segments)} texts for {len(sent)}")
+        found: list[Draft | None] = [None] * len(texts)
+        origin = f"apertium {mode}"
+        for i, segment in zip(sent, segments):
+            unknown = tuple(dict.fromkeys(_UNKNOWN.findall(segment)))
+            found[i] = Draft(_one_line(_MARK.sub("", segment)), origin, unknown)
+        return found
+
+
+def _one_line(text: str) -> str:
+    """HTML whitespace (not no-break spaces) collapsed: a text must not hold a blank line."""
+    return markup.normalize_space(text).strip(" ")

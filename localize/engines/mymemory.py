@@ -1,0 +1,45 @@
+"""MyMemory (translated.net) through deep-translator; no key (``MYMEMORY_EMAIL`` raises the daily quota).
+
+One request per text, at most 500 characters each.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .online import DeepTranslatorProvider, shim
+
+
+class MyMemory(DeepTranslatorProvider):
+    name = "mymemory"
+    upstream = "http://api.mymemory.translated.net/"
+    max_chars = 499
+
+    def __init__(self, **options):
+        from deep_translator import mymemory
+        from deep_translator.constants import MY_MEMORY_LANGUAGES_TO_CODES
+
+        shim(mymemory)
+        self.codes = frozenset(MY_MEMORY_LANGUAGES_TO_CODES.values())
+        super().__init__(**options)
+
+    def code(self, tag: str) -> str | None:
+        if tag in self.codes:
+            return tag
+        base = tag.split("-")[0]
+        preferred = f"{base}-{base.upper()}"  # es-ES, fr-FR
+        if preferred in self.codes:
+            return preferred
+        if base == "en":
+            return "en-GB"
+        return next((code for code in sorted(self.codes) if code.split("-")[0] == base), None)
+
+    def translator(self, source: str, target: str):
+        from deep_translator import MyMemoryTranslator
+
+        options = {}
+        if os.environ.get("MYMEMORY_EMAIL"):
+            options["email"] = os.environ["MYMEMORY_EMAIL"]
+        translator = MyMemoryTranslator(source=source, target=target, **options)
+        translator._base_url = self.transport.url(translator._base_url)
+        return translator
