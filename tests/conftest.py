@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+pytest.register_assert_rewrite("providers")
+pytest_plugins = ["providers"]  # local stand-ins for the online MT services: fake_provider, mt_env
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "source" / "emotional-numbness.html"
 PAGES = sorted((Path(__file__).parent / "pages").glob("*.html"))

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +19,7 @@ import pytest
 from conftest import SEED, assert_msgfmt_ok, snapshot
 from localize import markup
 from localize.engines import REGISTRY, apertium, create
+from providers import LoseToken, Sleep, Status
 
 SLUG = "emotional-numbness"
 AUTHORS = ("Gross", "John", "Levant", "Pennebaker", "Hyde")
@@ -279,3 +285,68 @@ def test_offline_engine_contract(pairs, name):
             continue
         assert d.origin.startswith(name)
         assert sorted(re.findall(r"⟦\d+⟧", d.text)) == sorted(re.findall(r"⟦\d+⟧", text))
+
+
+# -- interruptions: an outage, Ctrl-C; a rerun goes on --------------------------------------
+
+def _drafted(ws: Path, lang: str = "es") -> dict[str, str]:
+    return {e.msgid: e.msgstr for e in entries(po_path(ws, lang)) if e.msgstr}
+
+
+def test_an_outage_half_way_keeps_the_saved_batches_and_a_rerun_finishes(ws, run, fake_provider):
+    fake = fake_provider("libretranslate")          # 20 units a batch, one request a unit
+    fake.script(*[Sleep(0)] * 20)                   # the first batch goes through…
+    fake.always(Status(500))                        # …then the service falls over
+    result = run("draft", "--lang", "es", "--engine", "libretranslate", cwd=ws)
+    assert result.code == 1
+    assert len(result.err.strip().splitlines()) == 1
+    assert "libretranslate" in result.err and "HTTP 500" in result.err and "20 drafts" in result.err
+    assert_msgfmt_ok(po_path(ws, "es"))
+    first = _drafted(ws)
+    assert len(first) == 20
+    fake.always(None)
+    again = run("draft", "--lang", "es", "--engine", "libretranslate", cwd=ws)
+    assert again.code == 0, again.err
+    done = _drafted(ws)
+    assert len(done) == len(entries(po_path(ws, "es")))
+    assert {k: done[k] for k in first} == first     # what was saved is not drafted twice
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+def test_ctrl_c_keeps_what_was_saved_and_a_rerun_finishes(ws, fake_provider):
+    fake = fake_provider("libretranslate")
+    fake.always(Sleep(0.15))                        # ~3 s a batch of 20
+    command = [str(Path(sys.executable).parent / "localize"), "draft", "--lang", "es",
+               "--engine", "libretranslate"]
+    proc = subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    path = po_path(ws, "es")
+    deadline = time.monotonic() + 30
+    while "# draft: " not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted" in err and "run the same command again" in err
+    assert_msgfmt_ok(path)
+    saved = _drafted(ws)
+    assert 0 < len(saved) < len(entries(path))
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    fake.always(None)
+    again = subprocess.run(command, cwd=ws, capture_output=True, text=True, env=os.environ)
+    assert again.returncode == 0, again.stderr
+    done = _drafted(ws)
+    assert len(done) == len(entries(path)) and {k: done[k] for k in saved} == saved
+
+
+def test_a_draft_that_lost_a_token_is_not_saved_and_the_reason_is_given(ws, run, fake_provider):
+    fake = fake_provider("libretranslate")
+    units = [e.msgid for e in entries(po_path(ws, "es"))]
+    with_tokens = [i for i, u in enumerate(units) if "<" in u]
+    # the unit with the first tag loses a token on its way back; every other one is fine
+    fake.script(*[LoseToken() if i == with_tokens[0] else Sleep(0) for i in range(len(units))])
+    result = run("draft", "--lang", "es", "--engine", "libretranslate", cwd=ws)
+    assert result.code == 0, result.err
+    assert "skipped 1: the engine lost 1 protected part(s)" in result.out
+    found = {e.msgid: e for e in entries(po_path(ws, "es"))}
+    assert found[units[with_tokens[0]]].msgstr == ""
+    assert sum(1 for e in found.values() if e.msgstr) == len(units) - 1

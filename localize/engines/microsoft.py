@@ -34,6 +34,14 @@ class Microsoft(Provider):
                 raise EngineError(f"microsoft: {self.transport.host} sent no language list") from None
         return self._codes
 
+    def code(self, tag: str) -> str | None:
+        """Microsoft lists some codes in lower case (pt-pt, fr-ca), others not (zh-Hans)."""
+        by_lower = {code.lower(): code for code in self.codes}
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate.lower() in by_lower:
+                return by_lower[candidate.lower()]
+        return None
+
     def send(self, texts: list[str], source: str, target: str) -> list[str | None]:
         headers = {"Ocp-Apim-Subscription-Key": self.key}
         if self.region:

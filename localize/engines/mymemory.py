@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from .online import DeepTranslatorProvider, shim
+from .online import DeepTranslatorProvider, EngineError, shim
 
 
 class MyMemory(DeepTranslatorProvider):
@@ -22,6 +22,7 @@ class MyMemory(DeepTranslatorProvider):
         shim(mymemory)
         self.codes = frozenset(MY_MEMORY_LANGUAGES_TO_CODES.values())
         super().__init__(**options)
+        self.transport.check = _refused
 
     def code(self, tag: str) -> str | None:
         if tag in self.codes:
@@ -43,3 +44,18 @@ class MyMemory(DeepTranslatorProvider):
         translator = MyMemoryTranslator(source=source, target=target, **options)
         translator._base_url = self.transport.url(translator._base_url)
         return translator
+
+
+def _refused(transport, response) -> None:
+    """MyMemory answers 200 with its own status inside: a quota warning is not a translation."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return  # deep-translator reports an unreadable answer
+    if not isinstance(answer, dict):
+        return
+    status = answer.get("responseStatus")
+    if answer.get("quotaFinished") or (status is not None and str(status) != "200"):
+        detail = answer.get("responseDetails") or (answer.get("responseData") or {}).get("translatedText") or ""
+        raise EngineError(f"mymemory: {transport.host} refused: {' '.join(str(detail).split())[:120]} "
+                          f"(status {status})")

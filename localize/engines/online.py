@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextvars
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -63,6 +63,8 @@ class Transport:
         self.timeout = timeout if timeout is not None else _number("LOCALIZE_MT_TIMEOUT", 10.0, minimum=0.1)
         self.retries = int(retries if retries is not None else _number("LOCALIZE_MT_RETRIES", 3))
         self.backoff = backoff if backoff is not None else _number("LOCALIZE_MT_BACKOFF", 1.0)
+        # called on every answer that is not retried: a provider's own way of saying "failed"
+        self.check: Callable[[Transport, requests.Response], None] | None = None
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies or .netrc credentials picked up behind our back
 
@@ -86,12 +88,18 @@ class Transport:
             except requests.Timeout:
                 raise EngineError(f"{self.name}: no answer from {self.host} within {self.timeout:g} s") from None
             except requests.ConnectionError as exc:
+                if "Read timed out" in str(exc):  # a reply that stalled half way
+                    raise EngineError(f"{self.name}: no answer from {self.host} within {self.timeout:g} s") from None
+                if "RemoteDisconnected" in str(exc) or "Connection aborted" in str(exc):
+                    raise EngineError(f"{self.name}: {self.host} closed the connection without answering") from None
                 raise EngineError(f"{self.name}: cannot reach {self.host}: {_reason(exc)}") from None
             except requests.RequestException as exc:
                 raise EngineError(f"{self.name}: request to {self.host} failed: {_reason(exc)}") from None
             if response.status_code in (401, 403):
                 raise EngineError(f"{self.name}: {self.host} refused the API key (HTTP {response.status_code})")
             if response.status_code not in RETRIED:
+                if self.check is not None:
+                    self.check(self, response)
                 return response
             if attempt < self.retries:
                 time.sleep(self._wait(response, attempt))
@@ -152,7 +160,11 @@ class _Requests:
         if transport is None:  # somebody else's use of deep-translator: still never without a timeout
             options.setdefault("timeout", 10)
             return requests.request(method, url, **options)
-        return transport.request(method, url, **options)
+        response = transport.request(method, url, **options)
+        if response.status_code >= 400:  # deep-translator's own errors say nothing of what happened
+            raise EngineError(f"{transport.name}: {transport.host} answered HTTP {response.status_code}: "
+                              f"{_excerpt(response.text)}")
+        return response
 
 
 _SHIM = _Requests()
@@ -224,8 +236,10 @@ class DeepTranslatorProvider(Provider):
             except EngineError:
                 raise
             except dt.TranslationNotFound:
-                found.append(None)
-            except (dt.BaseError, ValueError, KeyError, TypeError, AttributeError, StopIteration) as exc:
+                # deep-translator says so of pages it cannot read (a consent page, a new layout)
+                raise EngineError(f"{self.name}: {self.transport.host} sent an answer without a translation") from None
+            except (dt.BaseError, dt.RequestError, dt.ServerException, dt.TooManyRequests,
+                    ValueError, KeyError, TypeError, AttributeError, StopIteration) as exc:
                 raise EngineError(f"{self.name}: {self.transport.host} sent an unreadable answer "
                                   f"({type(exc).__name__})") from None
         return found
