@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-checks clean
+.PHONY: run test bench bench-checks bench-draft clean
 
 run:            ## set up and run the main job on this workspace
 	scripts/run
@@ -13,6 +13,10 @@ bench:          ## benchmarks against html2po, po2html and msgmerge (see bench/R
 bench-checks:   ## localize check against pofilter on one ~57,000-entry catalog
 	scripts/setup bench
 	.venv/bin/python bench/bench_checks.py
+
+bench-draft:    ## localize draft against Apertium per unit and one bare Apertium run; 100 articles
+	scripts/setup bench
+	.venv/bin/python bench/bench_draft.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -13,6 +13,8 @@ is not saved, and the reason is reported.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -78,7 +80,10 @@ def engine_for(ws: Workspace, language: str, name: str | None) -> tuple[Engine |
             raise UnknownEngine(f"{chosen} cannot translate {source} → {language}"
                                 + (" (is its Apertium pair installed?)" if chosen == "apertium" else ""))
         how = "as asked" if name else "from [tool.localize.engines]"
-        return (None, "memory only, as asked") if chosen == "memory" else (engine, f"{chosen} ({how})")
+        if chosen == "memory":
+            return None, f"memory only ({how})"
+        shown = f"apertium {apertium.mode_for(source, language)}" if chosen == "apertium" else chosen
+        return engine, f"{shown} ({how})"
     engine = create("apertium")
     if engine.supports(source, language):
         return engine, f"apertium {apertium.mode_for(source, language)} (offline)"
@@ -115,7 +120,7 @@ def draft(ws: Workspace, language: str, *, engine: str | None = None, names: lis
     source = ws.settings.source_language
     memory = None if machine is not None and machine.name == "pseudo" else Memory(ws)
 
-    units = _untranslated(ws, tag, names, limit, report)
+    units = _untranslated(ws, tag, names, limit, report, memory)
     total = len(units)
     done = 0
 
@@ -154,19 +159,30 @@ def draft(ws: Workspace, language: str, *, engine: str | None = None, names: lis
 
 
 def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int | None,
-                  report: Report) -> list[_Unit]:
-    names = [slug(n) for n in names] if names else ws.slugs()
+                  report: Report, memory: Memory | None) -> list[_Unit]:
+    """The untranslated units of the named articles, in order; every catalog of the
+    language is read once, and its approved entries go into the memory."""
+    wanted = [slug(n) for n in names] if names else ws.slugs()
+    for name in wanted:
+        if not ws.catalog_path(tag, name).is_file() and not ws.source_path(name).is_file():
+            raise WorkspaceError(f"no article {name!r}: {ws.source_path(name)} does not exist")
     terms = glossary.for_workspace(ws)
     required = terms.required(tag)
+    if memory is not None:
+        memory.prime(tag)
     units: list[_Unit] = []
-    for name in names:
+    reading = wanted if memory is None else list(dict.fromkeys([*wanted, *ws.slugs()]))
+    for name in reading:
         path = ws.catalog_path(tag, name)
         if not path.is_file():
-            if not ws.source_path(name).is_file():
-                raise WorkspaceError(f"no article {name!r}: {ws.source_path(name)} does not exist")
-            report.skip(f"no {tag} catalog yet: run 'localize update --lang {tag}'", name)
+            if name in wanted:
+                report.skip(f"no {tag} catalog yet: run 'localize update --lang {tag}'", name)
             continue
         cat = catalog.read(path)
+        if memory is not None:
+            memory.remember(tag, cat, name)
+        if name not in wanted or (limit is not None and len(units) >= limit):
+            continue
         todo = [e for e in cat.entries if not e.obsolete and e.msgid and e.state == po.UNTRANSLATED]
         if not todo:
             continue
@@ -175,7 +191,7 @@ def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int |
                               citations=frozenset(refs.citations if refs else ()))
         for entry in todo:
             if limit is not None and len(units) >= limit:
-                return units
+                break
             report.units += 1
             report.words += catalog.words(entry.msgid)
             if entry.msgid_plural is not None:
@@ -199,9 +215,8 @@ def _run_engine(machine: Engine, units: list[_Unit], source: str, target: str, r
             sent.append(u)
     done_without = len(units) - len(sent)
     size = max(1, machine.batch_size)
-    for start in range(0, len(sent), size):
-        batch = sent[start:start + size]
-        found = machine.translate([u.protected.text for u in batch], source, target)
+    batches = [sent[start:start + size] for start in range(0, len(sent), size)]
+    for batch, found in _translated(machine, batches, source, target):
         for u, d in zip(batch, found):
             if d is None:
                 report.skip(f"{machine.name} gave no translation", u.text)
@@ -215,6 +230,35 @@ def _run_engine(machine: Engine, units: list[_Unit], source: str, target: str, r
         _save(_restored(ready, report), report)
     if done_without:
         advance(done_without)
+
+
+def _translated(machine: Engine, batches: list[list[_Unit]], source: str, target: str):
+    """(batch, drafts) in order, the engine working on the next batch while this one is saved.
+
+    Identical texts of a batch go to the engine once. The engine runs in a
+    daemon thread one batch ahead at most, so an interruption wastes at most
+    one batch and never waits for it.
+    """
+    results: queue.Queue = queue.Queue(maxsize=1)
+
+    def work() -> None:
+        for batch in batches:
+            try:
+                unique = list(dict.fromkeys(u.protected.text for u in batch))
+                found = dict(zip(unique, machine.translate(unique, source, target)))
+                results.put((batch, [found[u.protected.text] for u in batch], None))
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                results.put((batch, None, exc))
+                return
+
+    if not batches:
+        return
+    threading.Thread(target=work, name=f"draft-{machine.name}", daemon=True).start()
+    for _ in batches:
+        batch, found, error = results.get()
+        if error is not None:
+            raise error
+        yield batch, found
 
 
 def _restored(drafts: list[tuple[_Unit, Draft]], report: Report) -> list[tuple[_Unit, Draft]]:

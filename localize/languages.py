@@ -1,8 +1,8 @@
 """Language codes: checking, canonical BCP 47 and gettext forms, names, direction, plurals."""
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -31,11 +31,22 @@ class Language:
 
     tag: str
     gettext: str
-    english_name: str
-    native_name: str
-    direction: str
     nplurals: int
     plural_expr: str
+    locale: Locale = field(repr=False, compare=False)
+
+    # Names and direction load the locale's CLDR data: only when asked for.
+    @cached_property
+    def english_name(self) -> str:
+        return self.locale.get_display_name("en")
+
+    @cached_property
+    def native_name(self) -> str:
+        return self.locale.get_display_name()
+
+    @cached_property
+    def direction(self) -> str:
+        return self.locale.text_direction
 
     @property
     def plural_forms(self) -> str:
@@ -122,11 +133,9 @@ def _load(language, script, region) -> Language | None:
     return Language(
         tag="-".join(part for part in parts if part),
         gettext="_".join(part for part in parts if part),
-        english_name=locale.get_display_name("en"),
-        native_name=locale.get_display_name(),
-        direction=locale.text_direction,
         nplurals=plural.num_plurals,
         plural_expr=plural.plural_expr,
+        locale=locale,
     )
 
 

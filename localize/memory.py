@@ -51,6 +51,16 @@ class Memory(Engine):
                 self._load(language)
         return self._units[language]
 
+    def prime(self, language: str) -> None:
+        """Say the caller fills this language's memory itself (with :meth:`remember`)."""
+        self._units.setdefault(language, {})
+
+    def remember(self, language: str, found: po.Catalog, where: str = "") -> None:
+        """The approved entries of one catalog."""
+        for entry in found.entries:
+            if entry.state == po.APPROVED and entry.msgid and entry.msgid_plural is None and not entry.obsolete:
+                self.add(language, entry.msgid, entry.msgstr, where)
+
     def _load(self, language: str) -> None:
         for name in self.workspace.slugs():
             path = self.workspace.catalog_path(language, name)
@@ -61,9 +71,7 @@ class Memory(Engine):
             except CatalogError as exc:
                 self.unreadable.append(str(exc))  # a broken catalog is reported by check; it adds nothing
                 continue
-            for entry in found.entries:
-                if entry.state == po.APPROVED and entry.msgid and entry.msgid_plural is None:
-                    self.add(language, entry.msgid, entry.msgstr, name)
+            self.remember(language, found, name)
 
     def supports(self, source: str, target: str) -> bool:
         return source != target

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from . import markup
 
@@ -55,16 +55,7 @@ class Terms:
 
     @cached_property
     def pattern(self) -> re.Pattern:
-        parts = []
-        required = sorted(self.required, key=len, reverse=True)
-        if required:
-            parts.append(r"(?P<required>(?i:" + "|".join(_word(t) for t in required) + "))")
-        keep = sorted(self.keep, key=len, reverse=True)
-        if keep:
-            # a possessive stays with its name: engines mangle "⟦0⟧'s"
-            parts.append(r"(?P<keep>(?:" + "|".join(_word(t) for t in keep) + r")(?:['’]s(?!\w))?)")
-        parts.append(f"(?P<fixed>{_FIXED})")
-        return re.compile("|".join(parts))
+        return _pattern(tuple(self.keep), tuple(self.required))
 
     @cached_property
     def _required_lower(self) -> dict[str, str]:
@@ -75,6 +66,20 @@ class Terms:
         if found[:1].isupper() and target[:1].islower():
             target = target[0].upper() + target[1:]
         return target
+
+
+@lru_cache(maxsize=256)  # articles of one workspace share the glossary, and often authors
+def _pattern(keep: tuple[str, ...], required: tuple[str, ...]) -> re.Pattern:
+    parts = []
+    required = sorted(required, key=len, reverse=True)
+    if required:
+        parts.append(r"(?P<required>(?i:" + "|".join(_word(t) for t in required) + "))")
+    keep = sorted(keep, key=len, reverse=True)
+    if keep:
+        # a possessive stays with its name: engines mangle "⟦0⟧'s"
+        parts.append(r"(?P<keep>(?:" + "|".join(_word(t) for t in keep) + r")(?:['’]s(?!\w))?)")
+    parts.append(f"(?P<fixed>{_FIXED})")
+    return re.compile("|".join(parts))
 
 
 def _word(term: str) -> str:

@@ -8,11 +8,13 @@ words remembered on the draft.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 from .. import markup
 from . import Draft, Engine, EngineError
@@ -34,9 +36,14 @@ TIMEOUT = 300  # seconds for one batch; ~1,000 units take about a second
 
 @cache
 def modes() -> frozenset[str]:
-    """The translation modes installed (``apertium -l``); empty without Apertium."""
+    """The translation modes installed (what ``apertium -l`` lists); empty without Apertium."""
     if shutil.which("apertium") is None:
         return frozenset()
+    # what `apertium -l` lists, without its 40 ms: the .mode files of its data folder
+    folder = Path(os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium") / "modes"
+    found = frozenset(p.name[:-5] for p in folder.glob("*.mode")) if folder.is_dir() else frozenset()
+    if found:
+        return found
     try:
         listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):

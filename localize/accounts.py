@@ -1,0 +1,348 @@
+"""Accounts, roles, per-language rights, and the change history: one SQLite file.
+
+The file lives in the web app's instance folder (``instance/localize.sqlite3``).
+It is opened in WAL mode with a busy timeout, so several worker processes share
+it; every write is one short transaction.
+
+Roles, each with the rights of the one before:
+
+* ``translator``: edit and save drafts in their languages;
+* ``reviewer``: also approve and reject, in their languages;
+* ``editor``: every language; also start drafts, export and publish;
+* ``admin``: also manage accounts.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import languages
+from .errors import BadInput, LocalizeError
+
+ROLES = ("translator", "reviewer", "editor", "admin")
+RIGHTS = {
+    "translator": {"view", "save", "comment"},
+    "reviewer": {"view", "save", "comment", "approve", "reject", "revert"},
+    "editor": {"view", "save", "comment", "approve", "reject", "revert", "draft", "export"},
+    "admin": {"view", "save", "comment", "approve", "reject", "revert", "draft", "export", "users"},
+}
+EVERY_LANGUAGE = frozenset({"editor", "admin"})
+MIN_PASSWORD = 8
+LOGIN_LIMIT, LOGIN_WINDOW = 5, 300  # failed logins per name or address, seconds
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    languages TEXT NOT NULL DEFAULT '',
+    password TEXT NOT NULL,
+    ui_language TEXT,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    label TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,
+    language TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    msgctxt TEXT,
+    msgid TEXT NOT NULL,
+    action TEXT NOT NULL,
+    old_msgstr TEXT NOT NULL,
+    new_msgstr TEXT NOT NULL,
+    old_state TEXT NOT NULL,
+    new_state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_entry ON history (language, slug, entry, id);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,
+    language TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_entry ON comments (language, slug, entry, id);
+CREATE TABLE IF NOT EXISTS failed_logins (key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS failed_logins_key ON failed_logins (key, at);
+"""
+
+
+class AccountError(BadInput):
+    """A bad account request: unknown user, bad role, weak password."""
+
+
+class PermissionDenied(LocalizeError):
+    """The account may not do this (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    languages: tuple[str, ...] = ()
+    ui_language: str | None = None
+
+    def may(self, right: str, language: str | None = None) -> bool:
+        if right not in RIGHTS[self.role]:
+            return False
+        if language is None or self.role in EVERY_LANGUAGE:
+            return True
+        return language in self.languages
+
+    def require(self, right: str, language: str | None = None) -> None:
+        if not self.may(right, language):
+            where = f" in {language}" if language else ""
+            raise PermissionDenied(f"{self.name} ({self.role}) may not {right}{where}")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One accepted change of an entry, as the history keeps it."""
+
+    id: int
+    at: float
+    user: str
+    language: str
+    slug: str
+    entry: str
+    msgctxt: str | None
+    msgid: str
+    action: str
+    old_msgstr: str
+    new_msgstr: str
+    old_state: str
+    new_state: str
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    at: float
+    user: str
+    text: str
+
+
+class Store:
+    """The accounts and history database."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    # -- accounts --------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, langs: list[str] | tuple[str, ...], password: str) -> User:
+        name = _check_name(name)
+        if role not in ROLES:
+            raise AccountError(f"no role {role!r}; roles: {', '.join(ROLES)}")
+        tags = tuple(dict.fromkeys(languages.validate(code) for code in langs))
+        if role not in EVERY_LANGUAGE and not tags:
+            raise AccountError(f"a {role} works in named languages: add --lang L")
+        digest = _hash(password)
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise AccountError(f"there is already a user {name!r}")
+            db.execute("INSERT INTO users (name, role, languages, password, created) VALUES (?, ?, ?, ?, ?)",
+                       (name, role, " ".join(tags), digest, time.time()))
+        return User(name, role, tags)
+
+    def remove_user(self, name: str) -> None:
+        with self._write() as db:
+            if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
+                raise AccountError(f"no user {name!r}")
+
+    def set_password(self, name: str, password: str) -> None:
+        digest = _hash(password)
+        with self._write() as db:
+            if db.execute("UPDATE users SET password = ? WHERE name = ?", (digest, name)).rowcount == 0:
+                raise AccountError(f"no user {name!r}")
+
+    def set_ui_language(self, name: str, code: str | None) -> None:
+        tag = languages.validate(code) if code else None
+        with self._write() as db:
+            db.execute("UPDATE users SET ui_language = ? WHERE name = ?", (tag, name))
+
+    def users(self) -> list[User]:
+        with self._read() as db:
+            rows = db.execute("SELECT name, role, languages, ui_language FROM users ORDER BY name").fetchall()
+        return [_user(row) for row in rows]
+
+    def user(self, name: str) -> User | None:
+        with self._read() as db:
+            row = db.execute("SELECT name, role, languages, ui_language FROM users WHERE name = ?",
+                             (name,)).fetchone()
+        return _user(row) if row else None
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user if the password is right; None otherwise (in the same time either way)."""
+        with self._read() as db:
+            row = db.execute("SELECT name, role, languages, ui_language, password FROM users WHERE name = ?",
+                             (name,)).fetchone()
+        if row is None:
+            check_password_hash(_dummy(), password)  # as slow as a real check: no guessing names by timing
+            return None
+        return _user(row[:4]) if check_password_hash(row[4], password) else None
+
+    # -- API tokens --------------------------------------------------------------------
+
+    def new_token(self, name: str, label: str = "") -> str:
+        """A new API token for a user; only its digest is stored, the token is shown once."""
+        token = secrets.token_urlsafe(32)
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise AccountError(f"no user {name!r}")
+            db.execute("INSERT INTO tokens (digest, user, label, created) VALUES (?, ?, ?, ?)",
+                       (_digest(token), name, label, time.time()))
+        return token
+
+    def token_user(self, token: str) -> User | None:
+        with self._read() as db:
+            row = db.execute("SELECT u.name, u.role, u.languages, u.ui_language FROM tokens t "
+                             "JOIN users u ON u.name = t.user WHERE t.digest = ?", (_digest(token),)).fetchone()
+        return _user(row) if row else None
+
+    # -- login rate limit, shared by every worker process ------------------------------
+
+    def login_blocked(self, *keys: str, limit: int = LOGIN_LIMIT, window: float = LOGIN_WINDOW) -> bool:
+        since = time.time() - window
+        with self._read() as db:
+            return any(db.execute("SELECT COUNT(*) FROM failed_logins WHERE key = ? AND at > ?",
+                                  (key, since)).fetchone()[0] >= limit for key in keys)
+
+    def login_failed(self, *keys: str, window: float = LOGIN_WINDOW) -> None:
+        now = time.time()
+        with self._write() as db:
+            db.execute("DELETE FROM failed_logins WHERE at < ?", (now - window,))
+            db.executemany("INSERT INTO failed_logins (key, at) VALUES (?, ?)", [(k, now) for k in keys])
+
+    def login_succeeded(self, *keys: str) -> None:
+        with self._write() as db:
+            db.executemany("DELETE FROM failed_logins WHERE key = ?", [(k,) for k in keys])
+
+    # -- history and comments ----------------------------------------------------------
+
+    def record(self, change: dict) -> int:
+        """Append a change to the history; its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO history (at, user, language, slug, entry, msgctxt, msgid, action, old_msgstr, "
+                "new_msgstr, old_state, new_state) VALUES (:at, :user, :language, :slug, :entry, :msgctxt, "
+                ":msgid, :action, :old_msgstr, :new_msgstr, :old_state, :new_state)",
+                {"at": time.time(), **change})
+            return cursor.lastrowid
+
+    def forget(self, change_id: int) -> None:
+        """Take back a change whose catalog write failed."""
+        with self._write() as db:
+            db.execute("DELETE FROM history WHERE id = ?", (change_id,))
+
+    def history(self, language: str | None = None, slug: str | None = None, entry: str | None = None,
+                *, since: int = 0) -> list[Change]:
+        sql, args = "SELECT * FROM history WHERE id > ?", [since]
+        for column, value in (("language", language), ("slug", slug), ("entry", entry)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        with self._read() as db:
+            return [Change(*row) for row in db.execute(sql + " ORDER BY id", args).fetchall()]
+
+    def change(self, change_id: int) -> Change | None:
+        with self._read() as db:
+            row = db.execute("SELECT * FROM history WHERE id = ?", (change_id,)).fetchone()
+        return Change(*row) if row else None
+
+    def add_comment(self, user: str, language: str, slug: str, entry: str, text: str) -> Comment:
+        text = text.strip()
+        if not text:
+            raise AccountError("an empty comment")
+        if len(text) > 5000:
+            raise AccountError("a comment is at most 5,000 characters")
+        at = time.time()
+        with self._write() as db:
+            cursor = db.execute("INSERT INTO comments (at, user, language, slug, entry, text) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", (at, user, language, slug, entry, text))
+        return Comment(cursor.lastrowid, at, user, text)
+
+    def comments(self, language: str, slug: str, entry: str) -> list[Comment]:
+        with self._read() as db:
+            rows = db.execute("SELECT id, at, user, text FROM comments WHERE language = ? AND slug = ? "
+                              "AND entry = ? ORDER BY id", (language, slug, entry)).fetchall()
+        return [Comment(*row) for row in rows]
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not 1 <= len(name) <= 64 or not set(name) <= _NAME_CHARS:
+        raise AccountError(f"bad user name {name[:40]!r}: use letters, digits, . _ - @ (at most 64)")
+    return name
+
+
+def _hash(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    return generate_password_hash(password, method="scrypt")
+
+
+@functools.cache
+def _dummy() -> str:
+    return generate_password_hash("not a password of anybody", method="scrypt")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _user(row) -> User:
+    name, role, langs, ui_language = row
+    return User(name, role, tuple(langs.split()), ui_language)
