@@ -246,6 +246,78 @@ def _draft_summary(ws: Workspace, report) -> None:
         click.echo("drafts are marked fuzzy (needs review): nothing is published until a person approves it")
 
 
+def _store(ws: Workspace):
+    from .accounts import Store
+
+    return Store(ws.root / "instance" / "localize.sqlite3")
+
+
+def _password(prompt: str) -> str:
+    """The password: asked twice on a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise click.UsageError("no password on standard input")
+    return line.rstrip("\r\n")
+
+
+@cli.group()
+def user():
+    """Accounts of the review UI: add, list, remove, passwd (kept in instance/localize.sqlite3)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["translator", "reviewer", "editor", "admin"]),
+              help="translator, reviewer (their languages), editor or admin (every language).")
+@click.option("--lang", "langs", multiple=True, help="A language this account works in (repeatable).")
+@click.pass_context
+def user_add(ctx, name, role, langs):
+    """Add an account; the password is asked for, or read from standard input."""
+    ws = _workspace(ctx)
+    store = _store(ws)
+    for code in langs:
+        if languages.validate(code) not in ws.settings.languages:
+            raise WorkspaceError(f"{languages.validate(code)} is not a language of this workspace "
+                                 f"({', '.join(ws.settings.languages)})")
+    if store.user(name) is not None:
+        raise WorkspaceError(f"there is already a user {name!r}")
+    made = store.add_user(name, role, list(langs), _password(f"password for {name}"))
+    where = ", ".join(made.languages) if made.languages else "every language"
+    click.echo(f"added {made.name}: {made.role}, {where}")
+    click.echo("log in at http://127.0.0.1:5000/login after 'localize serve'")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx):
+    """The accounts, with role and languages."""
+    for found in _store(_workspace(ctx)).users():
+        click.echo(f"{found.name}\t{found.role}\t{' '.join(found.languages) or '*'}")
+
+
+@user.command("remove")
+@click.argument("name")
+@click.pass_context
+def user_remove(ctx, name):
+    """Remove an account (its history stays)."""
+    _store(_workspace(ctx)).remove_user(name)
+    click.echo(f"removed {name}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.pass_context
+def user_passwd(ctx, name):
+    """Set an account's password (asked for, or read from standard input)."""
+    store = _store(_workspace(ctx))
+    if store.user(name) is None:
+        raise WorkspaceError(f"no user {name!r}")
+    store.set_password(name, _password(f"new password for {name}"))
+    click.echo(f"password of {name} changed")
+
+
 @cli.command("import")
 @click.option("--lang", "lang", required=True, help="The catalog's language.")
 @click.option("--slug", "name", help="The article (default: from the file name).")
