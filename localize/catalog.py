@@ -16,12 +16,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, po
-from .errors import CatalogError
+from .errors import Busy, CatalogError
 from .languages import Language
 from .po import APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED, Catalog, Entry
 
@@ -241,17 +242,21 @@ def sweep(folder: Path, *, held: bool = False) -> int:
 
 
 @contextlib.contextmanager
-def locked(path: Path, *, clean: bool = True) -> Iterator[None]:
+def locked(path: Path, *, clean: bool = True, timeout: float | None = None) -> Iterator[None]:
     """Hold the catalog's exclusive lock (a sidecar file, so it survives replacement).
 
     Under the lock, temporary files an interrupted writer of this catalog left
     are removed, unless ``clean`` is False (a batch job sweeps the folder once
-    instead, with :func:`sweep`).
+    instead, with :func:`sweep`). With ``timeout``, :class:`Busy` is raised if
+    the lock is not free within that many seconds (a stuck writer).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            _lock_within(fd, path, timeout)
         if clean:
             for leftover in _temporaries(path.parent, glob_escape(path.name)):
                 if leftover.name[1:].rsplit(".", 2)[0] != path.name:
@@ -261,6 +266,21 @@ def locked(path: Path, *, clean: bool = True) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _lock_within(fd: int, path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise Busy(f"{path.name} is being written by another process; try again in a moment",
+                           retry_after=max(1, int(timeout))) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
 
 def glob_escape(name: str) -> str:

@@ -39,3 +39,11 @@ class CatalogError(BadInput):
 
 class ConflictError(LocalizeError):
     """Work would be overwritten; nothing was changed."""
+
+
+class Busy(LocalizeError):
+    """A resource is held by someone else for too long (HTTP 503, with Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int = 5):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -32,6 +32,7 @@ from .workspace import Workspace, slug as check_slug
 ACTIONS = ("save", "approve", "reject", "revert")
 RIGHT = {"save": "save", "approve": "approve", "reject": "reject", "revert": "revert"}
 MAX_TEXT = 100_000
+LOCK_WAIT = 5.0   # seconds a save waits for a catalog another process holds, then Busy (HTTP 503)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MACHINE = "machine draft"   # the state shown for a needs-review entry drafted by an engine
 
@@ -196,7 +197,7 @@ class Review:
         path = self.path(tag, slug)
         if text is not None:
             text = _clean(text)
-        with catalog.locked(path):
+        with catalog.locked(path, timeout=LOCK_WAIT):
             original = catalog.read_text(path)
             cat = po.parse(original, str(path))
             live = [e for e in cat.entries if not e.obsolete and e.msgid]

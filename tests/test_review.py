@@ -269,3 +269,26 @@ def test_user_commands(ws, run, monkeypatch):
     assert bad.code == 2 and "de is not a language of this workspace" in bad.err
     assert run("user", "remove", "maria", cwd=ws.root).code == 0
     assert run("user", "remove", "maria", cwd=ws.root).code == 2
+
+
+def test_a_stuck_writer_makes_a_save_busy_not_hang(ws, store, monkeypatch):
+    import fcntl
+    import os
+    import time
+
+    from localize.errors import Busy
+    monkeypatch.setattr(review, "LOCK_WAIT", 0.5)
+    r = Review(ws, store)
+    item = find(r.items("es", SLUG), "The evidence")
+    path = po(ws)
+    before = path.read_bytes()
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)            # a writer that never lets go
+    try:
+        start = time.monotonic()
+        with pytest.raises(Busy, match="being written") as busy:
+            r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Las pruebas")
+        assert time.monotonic() - start < 3 and busy.value.retry_after >= 1
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == before and store.history() == []
