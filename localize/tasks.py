@@ -1,0 +1,332 @@
+"""Background jobs: the workspace's huey queue, the drafting task, and its progress in SQLite.
+
+The queue is a ``SqliteHuey`` in ``<workspace>/instance/tasks.sqlite3`` (one
+machine, no server), or a ``RedisHuey`` when ``LOCALIZE_REDIS_URL`` is set
+(several machines sharing one Redis). ``localize worker`` runs its consumer;
+the web app only enqueues. A job waits in the queue's storage until a
+consumer takes it, so it outlives a restart of the web processes.
+
+Progress lives in a ``jobs`` table of the accounts database
+(``<workspace>/instance/localize.sqlite3``, WAL mode), written by the worker
+as each batch lands and read by any web worker.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey, TaskWrapper
+from huey.consumer import Consumer
+from huey.exceptions import ConfigurationError
+from huey.signals import SIGNAL_INTERRUPTED
+
+from . import draft, languages
+from .engines import REGISTRY, UnknownEngine
+from .errors import ConflictError, LocalizeError, WorkspaceError
+from .workspace import Workspace, slug
+
+QUEUE_NAME = "localize"
+QUEUE_FILE = "tasks.sqlite3"
+JOBS_FILE = "localize.sqlite3"          # the accounts database: one file to back up
+STATES = ("queued", "running", "done", "failed")
+STALE_AFTER = 30 * 60                   # an active job silent this long no longer blocks a new one
+PROGRESS_EVERY = 0.25                   # seconds between progress writes (the last one always lands)
+MAX_ERROR = 300
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    engine TEXT,
+    names TEXT NOT NULL DEFAULT '',
+    user TEXT NOT NULL,
+    state TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    total INTEGER,
+    drafted INTEGER NOT NULL DEFAULT 0,
+    from_memory INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    notice TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL,
+    started REAL,
+    updated REAL NOT NULL,
+    finished REAL
+);
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created);
+"""
+
+
+class JobRunning(ConflictError):
+    """A draft of that language is already queued or running (HTTP 409); ``job`` is that one."""
+
+    def __init__(self, job: "Job"):
+        super().__init__(f"a draft of {job.language} is already {job.state} (job {job.id})")
+        self.job = job
+
+
+@dataclass(frozen=True)
+class Job:
+    """One background job as the UI shows it."""
+
+    id: str
+    kind: str
+    language: str
+    engine: str | None
+    names: tuple[str, ...]
+    user: str
+    state: str
+    done: int
+    total: int | None
+    drafted: int
+    from_memory: int
+    skipped: int
+    notice: str
+    error: str
+    created: float
+    started: float | None
+    updated: float
+    finished: float | None
+
+    @property
+    def percent(self) -> int:
+        if self.state == "done" or self.total == 0:
+            return 100 if self.state == "done" else 0
+        return int(100 * self.done / self.total) if self.total else 0
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "names": list(self.names), "percent": self.percent}
+
+
+def jobs_path(root: Path) -> Path:
+    return Path(root) / "instance" / JOBS_FILE
+
+
+def queue_path(root: Path) -> Path:
+    return Path(root) / "instance" / QUEUE_FILE
+
+
+class Jobs:
+    """The jobs table: created by the web app, advanced by the worker."""
+
+    _ready: set[Path] = set()   # files whose table exists: every request opens Jobs anew
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if self.path in Jobs._ready:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._connect()
+        try:
+            db.executescript(_SCHEMA)
+        finally:
+            db.close()
+        Jobs._ready.add(self.path)
+
+    @classmethod
+    def of(cls, root: Path) -> "Jobs":
+        return cls(jobs_path(root))
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    def create(self, language: str, engine: str | None, names: list[str], user: str) -> Job:
+        """A new queued draft job; :class:`JobRunning` if one of the language is still active."""
+        now = time.time()
+        job_id = uuid.uuid4().hex
+        with self._write() as db:
+            row = db.execute("SELECT * FROM jobs WHERE language = ? AND state IN ('queued', 'running') "
+                             "AND updated > ? ORDER BY created DESC LIMIT 1",
+                             (language, now - STALE_AFTER)).fetchone()
+            if row is not None:
+                raise JobRunning(_job(row))
+            db.execute("INSERT INTO jobs (id, kind, language, engine, names, user, state, created, updated) "
+                       "VALUES (?, 'draft', ?, ?, ?, ?, 'queued', ?, ?)",
+                       (job_id, language, engine, " ".join(names), user, now, now))
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> Job | None:
+        db = self._connect()
+        try:
+            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        finally:
+            db.close()
+        return _job(row) if row else None
+
+    def recent(self, limit: int = 20) -> list[Job]:
+        db = self._connect()
+        try:
+            rows = db.execute("SELECT * FROM jobs ORDER BY created DESC LIMIT ?", (limit,)).fetchall()
+        finally:
+            db.close()
+        return [_job(row) for row in rows]
+
+    def start(self, job_id: str) -> bool:
+        """Mark a queued job running; False if it is not queued (finished, failed, unknown)."""
+        now = time.time()
+        with self._write() as db:
+            return db.execute("UPDATE jobs SET state = 'running', started = ?, updated = ? "
+                              "WHERE id = ? AND state = 'queued'", (now, now, job_id)).rowcount == 1
+
+    def progress(self, job_id: str, done: int, total: int) -> None:
+        with self._write() as db:
+            db.execute("UPDATE jobs SET done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
+                       (done, total, time.time(), job_id))
+
+    def finish(self, job_id: str, report: draft.Report) -> None:
+        now = time.time()
+        with self._write() as db:
+            db.execute("UPDATE jobs SET state = 'done', done = ?, total = ?, drafted = ?, from_memory = ?, "
+                       "skipped = ?, notice = ?, updated = ?, finished = ? WHERE id = ? AND state = 'running'",
+                       (report.units, report.units, report.drafted + report.copied, report.from_memory,
+                        sum(report.skipped.values()), report.notice, now, now, job_id))
+
+    def fail(self, job_id: str, error: str, report: draft.Report | None = None) -> None:
+        now = time.time()
+        counts = (report.drafted + report.copied, report.from_memory, sum(report.skipped.values())) \
+            if report is not None else (0, 0, 0)
+        with self._write() as db:
+            db.execute("UPDATE jobs SET state = 'failed', error = ?, drafted = ?, from_memory = ?, skipped = ?, "
+                       "updated = ?, finished = ? WHERE id = ? AND state IN ('queued', 'running')",
+                       (one_line(error), *counts, now, now, job_id))
+
+
+def _job(row) -> Job:
+    (job_id, kind, language, engine, names, user, state, done, total, drafted, from_memory, skipped,
+     notice, error, created, started, updated, finished) = row
+    return Job(job_id, kind, language, engine, tuple(names.split()), user, state, done, total, drafted,
+               from_memory, skipped, notice, error, created, started, updated, finished)
+
+
+def one_line(text: str) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= MAX_ERROR else line[:MAX_ERROR - 1] + "…"
+
+
+# -- the task -----------------------------------------------------------------------------
+
+def draft_language(root: str, lang: str, engine: str | None, names: list[str], job_id: str) -> None:
+    """Draft one language of a workspace as a job: progress and outcome go to the jobs table."""
+    jobs = Jobs.of(Path(root))
+    if not jobs.start(job_id):
+        return  # delivered twice, or failed meanwhile: nothing to do
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done >= total or now - last >= PROGRESS_EVERY:
+            last = now
+            jobs.progress(job_id, done, total)
+
+    try:
+        ws = Workspace.open(Path(root))
+        report = draft.draft(ws, lang, engine=engine, names=list(names) or None, progress=progress)
+    except LocalizeError as exc:
+        saved = getattr(exc, "report", None)
+        kept = ""
+        if saved is not None and saved.written:
+            kept = f" ({saved.drafted + saved.from_memory} drafts saved before it; start the draft again to go on)"
+        jobs.fail(job_id, f"{exc}{kept}", saved)
+        return
+    except BaseException as exc:  # a bug, or the worker stopping: recorded, then the consumer logs it
+        jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc}" if isinstance(exc, Exception)
+                  else "interrupted: the worker stopped; start the draft again to go on")
+        raise
+    jobs.finish(job_id, report)
+
+
+# -- the queue ----------------------------------------------------------------------------
+
+@functools.cache
+def _queue(root: str, redis_url: str | None) -> tuple[Huey, TaskWrapper]:
+    if redis_url:
+        try:
+            huey = RedisHuey(QUEUE_NAME, url=redis_url, results=False)
+        except ConfigurationError:
+            raise LocalizeError("LOCALIZE_REDIS_URL is set but the Redis client is missing: "
+                                "pip install redis") from None
+    else:
+        path = queue_path(Path(root))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
+    task = huey.task(name="draft_language")(draft_language)
+
+    @huey.signal(SIGNAL_INTERRUPTED)
+    def interrupted(signal, task, *args, **kwargs):  # the consumer stopped while the job ran
+        if task.args and len(task.args) == 5:
+            Jobs.of(Path(task.args[0])).fail(task.args[4], "interrupted: the worker stopped; "
+                                                           "start the draft again to go on")
+
+    return huey, task
+
+
+def _current(root: Path) -> tuple[Huey, TaskWrapper]:
+    return _queue(str(Path(root).resolve()), os.environ.get("LOCALIZE_REDIS_URL") or None)
+
+
+def queue(root: Path) -> Huey:
+    """The huey queue of a workspace: Redis when LOCALIZE_REDIS_URL is set, else SQLite in instance/."""
+    return _current(root)[0]
+
+
+def start_draft(ws: Workspace, lang: str, engine: str | None, names: list[str], user: str) -> Job:
+    """Queue a draft of one language; the job as recorded (queued)."""
+    tag = languages.validate(lang)
+    if tag not in ws.settings.languages:
+        raise WorkspaceError(f"{tag} is not a language of this workspace "
+                             f"({', '.join(ws.settings.languages) or 'none listed'})")
+    if engine is not None and engine not in REGISTRY:
+        raise UnknownEngine(f"no engine {engine!r}; engines: {', '.join(REGISTRY)}")
+    names = [slug(n) for n in names]
+    root = str(ws.root)
+    _, task = _current(ws.root)
+    jobs = Jobs.of(ws.root)
+    job = jobs.create(tag, engine, names, user)
+    try:
+        task(root, tag, engine, names, job.id)
+    except Exception as exc:
+        jobs.fail(job.id, f"could not queue the job: {exc}")
+        raise LocalizeError(f"could not queue the job: {one_line(str(exc))}") from None
+    return job
+
+
+def consumer(root: Path, *, workers: int = 1, **options) -> Consumer:
+    """A huey consumer for the workspace's queue (threads; the drafting is I/O and subprocess bound)."""
+    options = {"worker_type": "thread", "periodic": False, "max_delay": 2.0, **options}
+    return queue(root).create_consumer(workers=workers, **options)
+
+
+def describe(root: Path) -> str:
+    """Where the queue lives, for the worker's first line."""
+    url = os.environ.get("LOCALIZE_REDIS_URL")
+    if url:
+        return "Redis (LOCALIZE_REDIS_URL)"
+    return str(queue_path(Path(root)))
+

@@ -1,0 +1,324 @@
+"""Drafting from the UI through the huey queue: a real consumer, progress in SQLite, restarts, failures;
+``localize worker`` and ``localize serve``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import assert_msgfmt_ok
+from localize import tasks
+from localize.engines import REGISTRY, Draft, Engine
+from test_api import COPY, SLUG, site, template  # noqa: F401  (fixtures: a workspace with accounts)
+from web import create_app
+
+UNITS = 92  # two copies of the seed article, 46 units each
+
+
+@contextmanager
+def consumer(root: Path):
+    """huey's own consumer for the workspace's queue, in threads of this process."""
+    running = tasks.consumer(root, initial_delay=0.02, max_delay=0.1)
+    running._set_signal_handlers = lambda: None   # signal handlers belong to a real `localize worker`
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop(graceful=True)
+
+
+def wait_for(site, job_id: str, states=("done", "failed"), timeout: float = 20, seen: list | None = None) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        answer = site.call("eve", "GET", f"/api/jobs/{job_id}")
+        assert answer.status_code == 200
+        job = answer.get_json()["job"]
+        if seen is not None:
+            seen.append((job["state"], job["done"], job["total"], drafts(site.po("es")) + drafts(site.po("es", COPY))))
+        if job["state"] in states:
+            return job
+        time.sleep(0.02)
+    raise AssertionError(f"job {job_id} still {job['state']} after {timeout} s")
+
+
+def drafts(path: Path, origin: str = "") -> int:
+    return sum(1 for e in polib.pofile(str(path), wrapwidth=0)
+               if not e.obsolete and e.msgstr and "fuzzy" in e.flags and f"draft: {origin}" in e.tcomment)
+
+
+def start_from_form(site, who: str = "eve", **form):
+    client = site.login(who)
+    return client.post("/jobs/draft", data={"csrf_token": client.csrf, **form})
+
+
+class Slow(Engine):
+    """A test engine that takes a while per batch, so progress can be watched."""
+
+    name = "slow"
+    batch_size = 10
+    max_chars = None
+
+    def supports(self, source, target):
+        return True
+
+    def translate(self, texts, source, target):
+        time.sleep(0.08)
+        return [Draft(f"«{text}»", "slow") for text in texts]
+
+
+# -- the whole way: form, queue, consumer, progress, catalog ------------------------------------
+
+def test_an_editor_drafts_a_language_from_the_ui_and_the_catalogs_fill(site):
+    client = site.login("eve")
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert 'action="/jobs/draft"' in page and 'value="pseudo"' in page
+    answer = client.post("/jobs/draft", data={"lang": "es", "engine": "pseudo", "csrf_token": client.csrf})
+    assert answer.status_code == 303
+    job_id = answer.headers["Location"].rsplit("/", 1)[1]
+    assert site.call("eve", "GET", f"/api/jobs/{job_id}").get_json()["job"]["state"] == "queued"
+    with consumer(site.root):
+        job = wait_for(site, job_id)
+    assert job["state"] == "done", job
+    assert (job["done"], job["total"], job["drafted"], job["percent"], job["error"]) == (UNITS, UNITS, UNITS, 100, "")
+    for slug in (SLUG, COPY):
+        assert drafts(site.po("es", slug), "pseudo") == UNITS // 2
+        assert_msgfmt_ok(site.po("es", slug))
+    assert drafts(site.po("fr"), "") == 0
+    shown = client.get(f"/jobs/{job_id}")
+    assert shown.status_code == 200 and f'data-job-url="/api/jobs/{job_id}"' in shown.get_data(as_text=True)
+    assert client.get(f"/jobs/{job_id}", headers={"Accept": "application/json"}).get_json()["job"]["state"] == "done"
+    assert client.get("/jobs/progress.js").mimetype == "text/javascript"
+    assert job_id in client.get("/jobs/").get_data(as_text=True)
+
+
+def test_progress_is_written_as_batches_land(site, monkeypatch):
+    monkeypatch.setitem(REGISTRY, "slow", "test_jobs:Slow")
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "slow"}).get_json()["job"]
+    seen: list = []
+    with consumer(site.root):
+        done = wait_for(site, job["id"], seen=seen)
+    assert done["state"] == "done" and done["drafted"] == UNITS
+    running = [(d, t, saved) for state, d, t, saved in seen if state == "running" and t and 0 < d < t]
+    assert running, seen
+    assert any(0 < saved < UNITS for _, _, saved in running)   # drafts on disk before the job ended
+    assert all(saved >= d - Slow.batch_size for d, _, saved in running)
+
+
+def test_a_job_outlives_the_web_app_that_queued_it(site):
+    """Queued by one app object, run by a `localize worker` started after that app is gone."""
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "pseudo"}).get_json()["job"]
+    del site.app
+    tasks._queue.cache_clear()  # nothing of the first process's queue object survives either
+    site.app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOCALIZE_ROOT": str(site.root)})
+    assert site.call("eve", "GET", f"/api/jobs/{job['id']}").get_json()["job"]["state"] == "queued"
+    worker = subprocess.Popen([sys.executable, "-m", "localize.cli", "--root", str(site.root), "worker"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        done = wait_for(site, job["id"], timeout=30)
+    finally:
+        worker.send_signal(signal.SIGINT)   # graceful: waits for a running job
+        out, err = worker.communicate(timeout=20)
+    assert done["state"] == "done" and done["drafted"] == UNITS, (done, err)
+    assert worker.returncode == 0, err
+    assert "localize worker" in err and str(tasks.queue_path(site.root)) in err
+    assert drafts(site.po("es"), "pseudo") == UNITS // 2
+
+
+WORKER_WITH_A_SLOW_ENGINE = """
+import sys, time
+from localize.engines import REGISTRY, Draft, Engine
+
+class Slow(Engine):
+    name, batch_size, max_chars = "slow", 5, None
+    def supports(self, source, target):
+        return True
+    def translate(self, texts, source, target):
+        time.sleep(0.2)
+        return [Draft(text, "slow") for text in texts]
+
+REGISTRY["slow"] = "__main__:Slow"
+from localize.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_job_running_when_the_worker_is_stopped_is_marked_interrupted(site, monkeypatch, tmp_path):
+    monkeypatch.setitem(REGISTRY, "slow", "test_jobs:Slow")
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "slow"}).get_json()["job"]
+    script = tmp_path / "slow_worker.py"
+    script.write_text(WORKER_WITH_A_SLOW_ENGINE, encoding="utf-8")
+    worker = subprocess.Popen([sys.executable, str(script), "--root", str(site.root), "worker"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while tasks.Jobs.of(site.root).get(job["id"]).done == 0:
+            assert time.monotonic() < deadline and worker.poll() is None, worker.communicate()
+            time.sleep(0.05)
+    finally:
+        worker.send_signal(signal.SIGTERM)   # huey: stop now, not after the job
+        worker.communicate(timeout=20)
+    stopped = site.call("eve", "GET", f"/api/jobs/{job['id']}").get_json()["job"]
+    assert stopped["state"] == "failed" and stopped["error"].startswith("interrupted: the worker stopped")
+    assert 0 < stopped["done"] < stopped["total"]
+    kept = drafts(site.po("es"), "slow") + drafts(site.po("es", COPY), "slow")
+    assert 0 < kept < UNITS                   # the batches saved before it stay; a new job goes on
+    assert_msgfmt_ok(site.po("es"))
+    again = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "pseudo"}).get_json()["job"]
+    with consumer(site.root):
+        assert wait_for(site, again["id"])["done"] == UNITS - kept
+
+
+def test_a_job_that_cannot_run_fails_with_one_line(site):
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "ar", "engine": "apertium"}).get_json()["job"]
+    before = site.po("ar").read_bytes()
+    with consumer(site.root):
+        failed = wait_for(site, job["id"])
+    assert failed["state"] == "failed"
+    assert failed["error"] == "apertium cannot translate en → ar (is its Apertium pair installed?)"
+    assert site.po("ar").read_bytes() == before
+    page = site.login("eve").get(f"/jobs/{job['id']}").get_data(as_text=True)
+    assert "apertium cannot translate en → ar" in page
+
+
+def test_a_bug_in_a_job_is_recorded_as_one_line_not_lost(site, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom\nwith a second line")
+
+    monkeypatch.setattr(tasks.draft, "draft", broken)
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "pseudo"}).get_json()["job"]
+    with consumer(site.root):
+        failed = wait_for(site, job["id"])
+    assert failed["state"] == "failed"
+    assert failed["error"] == "internal error: RuntimeError: boom with a second line"
+
+
+# -- who may start jobs ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["tom", "rita"])
+def test_translators_and_reviewers_cannot_start_jobs(site, who):
+    answer = start_from_form(site, who, lang="es", engine="pseudo")
+    assert answer.status_code == 403
+    assert site.call(who, "POST", "/api/jobs/draft", {"lang": "es", "engine": "pseudo"}).status_code == 403
+    assert tasks.Jobs.of(site.root).recent() == []
+    assert 'action="/jobs/draft"' not in site.login(who).get("/jobs/").get_data(as_text=True)
+
+
+def test_the_form_needs_its_csrf_token_and_a_known_engine(site):
+    client = site.login("eve")
+    assert client.post("/jobs/draft", data={"lang": "es", "engine": "pseudo"}).status_code == 400
+    assert client.post("/jobs/draft", data={"lang": "es", "engine": "babelfish",
+                                            "csrf_token": client.csrf}).status_code == 400
+    assert client.post("/jobs/draft", data={"lang": "", "csrf_token": client.csrf}).status_code == 400
+    assert tasks.Jobs.of(site.root).recent() == []
+    assert client.get("/jobs/0123").status_code == 404
+
+
+def test_a_second_draft_of_a_language_goes_to_the_job_already_queued(site):
+    first = start_from_form(site, lang="es", engine="pseudo")
+    second = start_from_form(site, lang="es", engine="pseudo")
+    assert second.status_code == 303 and second.headers["Location"] == first.headers["Location"]
+    assert len(tasks.Jobs.of(site.root).recent()) == 1
+
+
+def test_a_job_in_a_language_the_user_cannot_view_is_403(site):
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "fr", "engine": "pseudo"}).get_json()["job"]
+    assert site.call("tom", "GET", f"/api/jobs/{job['id']}").status_code == 403
+    assert site.login("tom").get(f"/jobs/{job['id']}").status_code == 403
+
+
+# -- the queue's storage ------------------------------------------------------------------------
+
+def test_the_queue_is_sqlite_in_instance_unless_redis_is_named(site, monkeypatch):
+    monkeypatch.delenv("LOCALIZE_REDIS_URL", raising=False)
+    from huey import RedisHuey, SqliteHuey
+
+    queue = tasks.queue(site.root)
+    assert isinstance(queue, SqliteHuey) and Path(queue.storage.filename) == site.root / "instance" / "tasks.sqlite3"
+    monkeypatch.setenv("LOCALIZE_REDIS_URL", "redis://127.0.0.1:1/3")
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        with pytest.raises(tasks.LocalizeError, match="pip install redis"):
+            tasks.queue(site.root)
+    else:
+        assert isinstance(tasks.queue(site.root), RedisHuey)   # connects only when used
+
+
+# -- localize serve -------------------------------------------------------------------------------
+
+def test_serve_refuses_to_start_without_a_secret_key(site, run, monkeypatch):
+    monkeypatch.delenv("LOCALIZE_SECRET_KEY", raising=False)
+    result = run("--root", site.root, "serve")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "LOCALIZE_SECRET_KEY is not set" in result.err
+    assert "export LOCALIZE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')" in result.err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.add(int(status.parent.name))
+    return found
+
+
+def test_serve_runs_the_ui_and_a_worker_and_stops_both(site):
+    port = _free_port()
+    env = {**os.environ, "LOCALIZE_SECRET_KEY": "x" * 64}
+    server = subprocess.Popen([sys.executable, "-m", "localize.cli", "--root", str(site.root), "serve",
+                               "--port", str(port), "--workers", "1"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.communicate()
+                time.sleep(0.1)
+        request = urllib.request.Request(base + "/api/jobs/draft", method="POST",
+                                         data=b'{"lang": "es", "engine": "pseudo"}',
+                                         headers={"Authorization": f"Bearer {site.tokens['eve']}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 202
+        job = tasks.Jobs.of(site.root).recent()[0]
+        deadline = time.monotonic() + 20
+        while tasks.Jobs.of(site.root).get(job.id).state != "done":
+            assert time.monotonic() < deadline, "the worker of localize serve did not run the job"
+            time.sleep(0.1)
+        children = _children(server.pid)
+        assert len(children) >= 2   # a gunicorn worker and the job worker
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert f"at http://localhost:{port}/" in out
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children), "a child of localize serve lived on"
+    assert drafts(site.po("es"), "pseudo") == UNITS // 2
