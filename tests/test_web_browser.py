@@ -1,0 +1,90 @@
+"""The editor's script in a real browser (Chromium through Playwright): keys, fetch saves, the 409 panel, the preview.
+
+Skipped where no Chromium is installed; everything here also works without script,
+which the other web tests check through the forms.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from test_web_support import SLUG, find, make_app, password, prepare, web_template, ws  # noqa: F401
+
+playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
+
+
+@pytest.fixture
+def server(ws):
+    app = make_app(ws)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", app.extensions["localize"]
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        found = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield found
+        found.close()
+
+
+def login(browser, base: str, name: str):
+    page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + "/login")
+    page.fill("#name", name)
+    page.fill("#password", password(name))
+    page.click("button.primary")
+    page.wait_for_url(base + "/")
+    return page, errors
+
+
+def test_keys_fetch_saves_the_conflict_panel_and_the_preview(server, browser):
+    base, local = server
+    page, errors = login(browser, base, "tina")
+    page.goto(f"{base}/review/es/{SLUG}")
+    page.frame_locator("#preview").locator("h2", has_text="What the research actually shows").click()
+    heading = find(local, "What the research actually shows")
+    page.wait_for_url(f"{base}/review/es/{SLUG}/{heading.id}")          # a click in the preview opens the entry
+
+    page.fill("#text", "Lo que muestra la investigación")
+    page.keyboard.press("Control+s")                                    # saved through fetch(), no reload
+    expect(page.locator("#entry-state")).to_have_text("needs review")
+    expect(page.locator("#status")).to_contain_text("Saved")
+    assert find(local, "What the research actually shows").msgstr == "Lo que muestra la investigación"
+
+    prepare(local, "What the research actually shows", text="Lo que dice la investigación", user="rita")
+    page.fill("#text", "Lo que enseña la investigación")
+    page.keyboard.press("Control+s")                                    # someone saved meanwhile: 409
+    page.wait_for_selector("#conflict")
+    assert "Lo que dice la investigación" in page.inner_text("#conflict")
+    page.click("#conflict [data-choice=mine]")                          # keep mine: saved on theirs
+    page.wait_for_selector("#conflict", state="detached")
+    expect(page.locator("#status")).to_contain_text("Saved")
+    assert find(local, "What the research actually shows").msgstr == "Lo que enseña la investigación"
+
+    page.keyboard.press("Alt+ArrowDown")
+    following = local.review.items("es", SLUG)[heading.position + 1]
+    page.wait_for_url(f"{base}/review/es/{SLUG}/{following.id}")
+    page.keyboard.press("Alt+ArrowUp")
+    page.wait_for_url(f"{base}/review/es/{SLUG}/{heading.id}")
+
+    reviewer, more_errors = login(browser, base, "rafa")
+    reviewer.goto(f"{base}/review/es/{SLUG}/{heading.id}")
+    reviewer.focus("#text")
+    reviewer.keyboard.press("Control+Enter")                            # approve, then on to the next entry
+    reviewer.wait_for_url(f"{base}/review/es/{SLUG}/{following.id}")
+    assert find(local, "What the research actually shows").state == "approved"
+    assert errors == [] and more_errors == []

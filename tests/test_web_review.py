@@ -1,0 +1,363 @@
+"""The review pages on real catalogs: rights, actions, conflicts, the QA gate, four eyes, history, comments."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import polib
+import pytest
+
+from conftest import assert_msgfmt_ok
+from localize.cli import main
+from test_web_support import (  # noqa: F401  (fixtures)
+    ANY_PAGE, CITING, OTHER, SLUG, app, client_as, csrf_token, entry_url, find, items, local, po_path, post_action,
+    prepare, reopen, web_template, ws)
+
+
+def po_entry(ws, lang: str, start: str, slug: str = SLUG) -> polib.POEntry:
+    return next(e for e in polib.pofile(str(po_path(ws, lang, slug)), wrapwidth=0) if e.msgid.startswith(start))
+
+
+# -- who may do what, where ------------------------------------------------------------------------
+
+ALLOWED = {   # account: {language: actions}
+    "tina": {"es": {"save"}, "fr": set()},
+    "rita": {"es": {"save", "approve", "reject", "revert"}, "fr": set()},
+    "ed": {"es": {"save", "approve", "reject", "revert"}, "fr": {"save", "approve", "reject", "revert"}},
+    "ada": {"es": {"save", "approve", "reject", "revert"}, "fr": {"save", "approve", "reject", "revert"}},
+}
+GOOD = {"es": "Las pruebas", "fr": "Les preuves"}
+
+
+@pytest.mark.parametrize("action", ["save", "approve", "reject", "revert"])
+@pytest.mark.parametrize("lang", ["es", "fr"])
+@pytest.mark.parametrize("name", ["tina", "rita", "ed", "ada"])
+def test_rights_by_role_language_and_action(client_as, local, ws, name, lang, action):
+    saved = prepare(local, "The evidence", lang, text=GOOD[lang])           # by sam, so others may approve
+    change = local.store.history(lang, SLUG, saved.id)[-1].id
+    client = client_as(name)
+    before = po_path(ws, lang).read_bytes()
+    text = {"save": "Otra versión", "approve": GOOD[lang]}.get(action)
+    response = post_action(client, lang, saved, action, text=text, change=change if action == "revert" else None)
+    after = po_path(ws, lang).read_bytes()
+    if action in ALLOWED[name][lang]:
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        assert after != before
+        assert_msgfmt_ok(po_path(ws, lang))
+        state = {"save": "needs review", "approve": "approved", "reject": "untranslated", "revert": "untranslated"}
+        assert find(local, "The evidence", lang).state == state[action]
+    else:
+        assert response.status_code == 403
+        assert after == before
+
+
+def test_a_translator_sees_no_approve_or_reject_button(client_as, local):
+    item = prepare(local, "The evidence", text=GOOD["es"])
+    page = client_as("tina").get(entry_url("es", item.id)).get_data(as_text=True)
+    assert 'value="save"' in page and 'value="skip"' in page
+    assert 'value="approve"' not in page and 'value="reject"' not in page and 'value="revert"' not in page
+    reviewer = client_as("rita").get(entry_url("es", item.id)).get_data(as_text=True)
+    assert 'value="approve"' in reviewer and 'value="reject"' in reviewer and 'value="revert"' in reviewer
+
+
+# -- saving and approving --------------------------------------------------------------------------
+
+def test_save_stays_on_the_entry_and_approve_goes_to_the_next(client_as, local, ws):
+    tina, rita = client_as("tina"), client_as("rita")
+    item = find(local, "The evidence")
+    response = post_action(tina, "es", item, "save", text="Las pruebas")
+    assert response.status_code == 302 and response.headers["Location"] == entry_url("es", item.id)
+    page = tina.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Saved" in page and "needs review" in page
+    saved = find(local, "The evidence")
+    response = post_action(rita, "es", saved, "approve", text="Las pruebas")
+    following = items(local)[saved.position + 1]
+    assert response.status_code == 302 and response.headers["Location"] == entry_url("es", following.id)
+    entry = po_entry(ws, "es", "The evidence")
+    assert entry.msgstr == "Las pruebas" and "fuzzy" not in entry.flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+def test_skip_goes_to_the_next_entry_of_the_filtered_queue(client_as, local):
+    client = client_as("rita")
+    entries = items(local)
+    prepare(local, "Why this happens", text="Por qué pasa")
+    token = csrf_token(client, ANY_PAGE)
+    response = client.post(entry_url("es", entries[0].id) + "?state=review",
+                           data={"csrf_token": token, "action": "skip", "version": entries[0].version})
+    target = find(local, "Why this happens")
+    assert response.status_code == 302
+    assert response.headers["Location"] == entry_url("es", target.id) + "?state=review"
+
+
+def test_actions_answer_json_with_the_entry_and_its_checks(client_as, local, ws):
+    client = client_as("tina")
+    item = find(local, CITING)
+    dropped = "El trabajo de James Gross sobre la regulación emocional distingue estrategias."
+    response = post_action(client, "es", item, "save", text=dropped, as_json=True)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["ok"] and data["item"]["state"] == "needs review" and data["item"]["msgstr"] == dropped
+    assert data["errors"] >= 1
+    assert "citations" in {p["check"] for p in data["item"]["problems"]}   # QA shown on every save
+    assert data["next"] is None
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+def test_qa_errors_block_approval_with_422(client_as, local, ws):
+    dropped = "El trabajo de James Gross sobre la regulación emocional distingue estrategias."
+    item = prepare(local, CITING, text=dropped)
+    client = client_as("rita")
+    before = po_path(ws, "es").read_bytes()
+    response = post_action(client, "es", item, "approve", text=dropped)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "citations" in page and "QA errors block approval" in page
+    assert po_path(ws, "es").read_bytes() == before
+    response = post_action(client, "es", item, "approve", text=dropped, as_json=True)
+    assert response.status_code == 422
+    assert "citations" in {p["check"] for p in response.get_json()["problems"]}
+
+
+def test_four_eyes_a_reviewer_does_not_approve_their_own_translation(client_as, local, ws):
+    rita, rafa = client_as("rita"), client_as("rafa")
+    item = find(local, "The evidence")
+    assert post_action(rita, "es", item, "save", text="Las pruebas").status_code == 302
+    saved = find(local, "The evidence")
+    before = po_path(ws, "es").read_bytes()
+    response = post_action(rita, "es", saved, "approve", text="Las pruebas")
+    assert response.status_code == 403
+    assert "another reviewer approves it" in response.get_data(as_text=True)   # shown in the editor
+    assert 'id="text"' in response.get_data(as_text=True)
+    assert po_path(ws, "es").read_bytes() == before
+    assert post_action(rafa, "es", saved, "approve", text="Las pruebas").status_code == 302
+    assert find(local, "The evidence").state == "approved"
+    # a reviewer who edits while approving becomes the author: not approved, nothing written
+    other = prepare(local, "Why this happens", text="Por qué pasa")
+    before = po_path(ws, "es").read_bytes()
+    assert post_action(rafa, "es", other, "approve", text="Por qué ocurre").status_code == 403
+    assert po_path(ws, "es").read_bytes() == before
+
+
+# -- conflicts -------------------------------------------------------------------------------------
+
+def test_a_stale_version_is_409_with_both_versions(client_as, local, ws):
+    client = client_as("tina")
+    loaded = find(local, "The evidence")
+    prepare(local, "The evidence", text="La evidencia", user="rita")     # someone else, meanwhile
+    before = po_path(ws, "es").read_bytes()
+    response = post_action(client, "es", loaded, "save", text="Las pruebas")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "La evidencia" in page and "Las pruebas" in page
+    assert "Use theirs" in page and "Keep mine" in page
+    assert po_path(ws, "es").read_bytes() == before
+    current = find(local, "The evidence")
+    assert f'name="version" value="{current.version}"' in page           # keep mine re-submits on theirs
+    data = post_action(client, "es", loaded, "save", text="Las pruebas", as_json=True)
+    assert data.status_code == 409
+    body = data.get_json()
+    assert body["current"]["msgstr"] == "La evidencia" and body["yours"] == "Las pruebas"
+    assert body["current"]["version"] == current.version
+    keep_mine = post_action(client, "es", current, "save", text="Las pruebas")
+    assert keep_mine.status_code == 302
+    assert po_entry(ws, "es", "The evidence").msgstr == "Las pruebas"
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+# -- history, revert, comments ---------------------------------------------------------------------
+
+def test_history_lists_changes_and_a_change_can_be_reverted(client_as, local, ws):
+    client = client_as("rita")
+    item = find(local, "The evidence")
+    post_action(client, "es", item, "save", text="Las pruebas")
+    post_action(client, "es", find(local, "The evidence"), "save", text="La evidencia")
+    page = client.get(entry_url("es", item.id)).get_data(as_text=True)
+    history = page[page.index('id="history-heading"'):page.index('id="comments-heading"')]
+    assert history.count("<li>") == 2 and "rita" in history
+    assert "Las pruebas" in history and "La evidencia" in history
+    last = local.store.history("es", SLUG, item.id)[-1]
+    assert f'name="change" value="{last.id}"' in history
+    response = post_action(client, "es", find(local, "The evidence"), "revert", change=last.id)
+    assert response.status_code == 302
+    assert po_entry(ws, "es", "The evidence").msgstr == "Las pruebas"
+    assert [c.action for c in local.store.history("es", SLUG, item.id)] == ["save", "save", "revert"]
+    assert_msgfmt_ok(po_path(ws, "es"))
+    # a change of another entry is not this entry's
+    other = find(local, "Why this happens")
+    assert post_action(client, "es", other, "revert", change=last.id).status_code == 404
+
+
+def test_comments_are_listed_and_added(client_as, local):
+    client = client_as("tina")
+    item = find(local, "The evidence")
+    url = entry_url("es", item.id) + "/comments"
+    response = client.post(url, data={"csrf_token": csrf_token(client, ANY_PAGE), "text": "¿«pruebas» o «evidencia»?"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#comments")
+    page = client.get(entry_url("es", item.id)).get_data(as_text=True)
+    assert "¿«pruebas» o «evidencia»?" in page
+    json = client.post(url, data={"csrf_token": csrf_token(client, ANY_PAGE), "text": "Otra"},
+                       headers={"Accept": "application/json"})
+    assert json.status_code == 201 and json.get_json()["comment"]["user"] == "tina"
+    assert [c.text for c in local.store.comments("es", SLUG, item.id)] == ["¿«pruebas» o «evidencia»?", "Otra"]
+    assert client.post(url, data={"csrf_token": csrf_token(client, ANY_PAGE), "text": "  "}).status_code == 400
+    fr = find(local, "The evidence", "fr")
+    assert client.post(entry_url("fr", fr.id) + "/comments",
+                       data={"csrf_token": csrf_token(client, ANY_PAGE), "text": "x"}).status_code == 403
+
+
+# -- what the editor shows -------------------------------------------------------------------------
+
+def test_source_markup_is_shown_as_tag_chips(client_as, local):
+    item = find(local, CITING)
+    page = client_as("tina").get(entry_url("es", item.id)).get_data(as_text=True)
+    source = page[page.index('id="source"'):page.index("</p>", page.index('id="source"'))]
+    assert re.search(r'class="chip chip-open"[^>]*>a #ref-2</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*>em</button>', source)
+    assert re.search(r'class="chip chip-close"[^>]*>/em</button>', source)
+    assert "<a href" not in source and "<em>" not in source   # chips, not raw markup
+    assert 'data-insert="&lt;a href=&#34;#ref-2&#34;&gt;"' in source
+
+
+def test_the_translation_box_follows_the_target_language(client_as, local):
+    item = find(local, "The evidence", "ar")
+    page = client_as("lina").get(entry_url("ar", item.id)).get_data(as_text=True)
+    assert re.search(r'<textarea id="text" name="text" lang="ar" dir="rtl"', page)
+    assert '<label for="text">' in page
+
+
+def test_memory_matches_show_score_and_where(client_as, local):
+    approved = prepare(local, "The evidence", text="Las pruebas", slug=OTHER)
+    local.review.act(local.store.user("rita"), "es", OTHER, approved.id, "approve", based_on=approved.version)
+    page = client_as("tina").get(entry_url("es", find(local, "The evidence").id)).get_data(as_text=True)
+    suggestions = page[page.index('id="suggestion-list"'):page.index('id="history-heading"')]
+    assert "100%" in suggestions and OTHER in suggestions and "Las pruebas" in suggestions
+
+
+def test_a_fresh_engine_draft_is_suggested_with_its_origin_and_not_saved(client_as, local, ws):
+    client = client_as("tina")
+    item = find(local, "The evidence")
+    before = po_path(ws, "es").read_bytes()
+    url = entry_url("es", item.id) + "/draft"
+    data = client.post(url, data={"csrf_token": csrf_token(client, ANY_PAGE)}, headers={"Accept": "application/json"})
+    assert data.status_code == 200
+    assert data.get_json()["origin"] == "pseudo" and data.get_json()["text"].startswith("[!!")
+    page = client.post(url, data={"csrf_token": csrf_token(client, ANY_PAGE), "text": "mi borrador"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "pseudo" in text and "[!!" in text and "mi borrador" in text   # the unsaved text is kept
+    assert po_path(ws, "es").read_bytes() == before
+    fr = find(local, "The evidence", "fr")             # no engine for French: said, not a 500
+    editor = client_as("ed")
+    answer = editor.post(entry_url("fr", fr.id) + "/draft", data={"csrf_token": csrf_token(editor, ANY_PAGE)},
+                         headers={"Accept": "application/json"})
+    assert answer.status_code in (422, 502) and answer.get_json()["message"]
+
+
+def test_a_stale_entry_shows_the_previous_source_and_a_word_diff(client_as, local, ws):
+    prepare(local, "Why this happens", text="Por qué pasa")
+    page = ws / "source" / f"{SLUG}.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Why this happens", "Why this really happens"),
+                    encoding="utf-8")
+    assert main(["--root", str(ws), "extract"]) == 0 and main(["--root", str(ws), "update"]) == 0
+    item = find(local, "Why this really happens")
+    assert item.state == "stale"
+    response = client_as("rita").get(entry_url("es", item.id))
+    text = response.get_data(as_text=True)
+    assert "<ins>really </ins>" in text or "<ins>really</ins>" in text
+    assert "Previous source" in text and "Why this happens" in text
+
+
+def test_hostile_translations_are_shown_as_text_everywhere(client_as, local, ws):
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    item = prepare(local, "The evidence", text=hostile, user="tina")
+    assert_msgfmt_ok(po_path(ws, "es"))
+    client = client_as("rita")
+    for url in (f"/review/es/{SLUG}", entry_url("es", item.id), f"/review/es/{SLUG}/preview"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, url
+        assert "&lt;script&gt;alert(1)" in page, url
+    editor = client.get(entry_url("es", item.id)).get_data(as_text=True)
+    assert "unsafe" in editor   # and the QA check says why
+
+
+# -- the queue -------------------------------------------------------------------------------------
+
+def test_the_queue_lists_entries_in_order_with_counts_and_filters(client_as, local):
+    prepare(local, "The evidence", text="Las pruebas")
+    dropped = "El trabajo de James Gross sobre la regulación emocional distingue estrategias."
+    prepare(local, CITING, text=dropped)
+    client = client_as("rita")
+    all_items = items(local)
+    page = client.get(f"/review/es/{SLUG}").get_data(as_text=True)
+    positions = [page.index(f'data-entry="{i.id}"') for i in all_items]
+    assert positions == sorted(positions)
+    assert re.search(r'state=review[^"]*"[^>]*>To review <span class="count">2</span>', page)
+    review = client.get(f"/review/es/{SLUG}?state=review").get_data(as_text=True)
+    assert review.count('class="entry ') == 2
+    errors = client.get(f"/review/es/{SLUG}?state=errors").get_data(as_text=True)
+    assert errors.count('class="entry ') == 1 and find(local, CITING).id in errors
+    untranslated = client.get(f"/review/es/{SLUG}?state=untranslated").get_data(as_text=True)
+    assert untranslated.count('class="entry ') == len(all_items) - 2
+    found = client.get(f"/review/es/{SLUG}?q=PRUEBAS").get_data(as_text=True)   # in the translation
+    assert found.count('class="entry ') == 1
+    found = client.get(f"/review/es/{SLUG}?q=alexithymia").get_data(as_text=True)   # in the source
+    assert found.count('class="entry ') == sum("alexithymia" in i.msgid for i in all_items) > 0
+    odd = client.get(f"/review/es/{SLUG}?state=nonsense&q=" + "x" * 5000)
+    assert odd.status_code == 200
+
+
+def test_the_dashboard_shows_progress_and_qa_errors_per_language(client_as, local):
+    prepare(local, CITING, text="El trabajo de James Gross distingue estrategias.")
+    page = client_as("ed").get("/").get_data(as_text=True)
+    for lang in ("es", "fr", "ar"):
+        assert f'href="/review/{lang}/{SLUG}"' in page
+        assert f'href="/review/{lang}/{OTHER}"' in page
+    errors = len(find(local, CITING).errors)
+    assert errors > 1
+    assert f'href="/review/es/{SLUG}?state=errors">{errors} QA errors' in page
+    assert f'href="/review/es/{SLUG}?state=review">1 to review' in page
+    assert "<svg" in page and 'aria-label="approved: 0, needs review: 1' in page
+    prepare(local, "The evidence", text="Las pruebas")            # the figures follow the catalogs
+    again = client_as("ed").get("/").get_data(as_text=True)
+    assert f'href="/review/es/{SLUG}?state=review">2 to review' in again
+
+
+# -- the preview -----------------------------------------------------------------------------------
+
+def test_the_preview_tags_every_unit_with_its_entry_under_a_strict_policy(client_as, local):
+    prepare(local, "The evidence", text="Las pruebas")
+    response = client_as("rita").get(f"/review/es/{SLUG}/preview?current={find(local, 'The evidence').id}")
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:" in policy
+    assert "script-src" not in policy
+    page = response.get_data(as_text=True)
+    tagged = set(re.findall(r'data-entry(?:-[a-z]+)?="([0-9a-f]{16})"', page))
+    assert {i.id for i in items(local)} <= tagged
+    assert '<html lang="es"' in page
+    assert re.search(r'data-entry="[0-9a-f]{16}" data-state="needs review">Las pruebas<', page)  # drafts shown
+    assert f'[data-entry="{find(local, "The evidence").id}"]' in page                            # highlighted
+    ar = client_as("ed").get(f"/review/ar/{SLUG}/preview").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl"' in ar
+
+
+def test_the_preview_frame_is_sandboxed_without_scripts(client_as, local):
+    page = client_as("rita").get(entry_url("es", find(local, "The evidence").id)).get_data(as_text=True)
+    frame = re.search(r"<iframe[^>]*>", page).group()
+    assert 'sandbox="allow-same-origin"' in frame and "allow-scripts" not in frame
+    assert f'/review/es/{SLUG}/preview' in frame
+
+
+def test_the_preview_never_carries_a_hostile_current_value(client_as):
+    response = client_as("rita").get(f'/review/es/{SLUG}/preview?current="}}body{{display:none')
+    assert response.status_code == 200
+    assert "display:none" not in response.get_data(as_text=True)
+
+
+def test_a_reopened_review_sees_what_the_web_wrote(client_as, local, ws):
+    item = find(local, "The evidence")
+    post_action(client_as("tina"), "es", item, "save", text="Las pruebas")
+    assert reopen(ws).item("es", SLUG, item.id).msgstr == "Las pruebas"
+    assert html.unescape(po_entry(ws, "es", "The evidence").msgstr) == "Las pruebas"

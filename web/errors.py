@@ -1,0 +1,99 @@
+"""Errors as pages for people and as JSON for scripts; a library error maps to its HTTP status."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from localize.accounts import PermissionDenied
+from localize.engines import EngineError
+from localize.errors import BadInput, ConflictError, LocalizeError
+from localize.review import Blocked, Conflict, NotFound
+
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Not logged in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Changed meanwhile"),
+    413: _l("Too large"),
+    422: _l("Blocked by quality checks"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    502: _l("The translation engine failed"),
+}
+
+
+def wants_json() -> bool:
+    """Whether the client asked for JSON (a script, the editor's fetch calls, the API)."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def status_of(exc: LocalizeError) -> int:
+    """The HTTP status of a library error."""
+    if isinstance(exc, PermissionDenied):
+        return 403
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, (Conflict, ConflictError)):
+        return 409
+    if isinstance(exc, Blocked):
+        return 422
+    if isinstance(exc, EngineError):
+        return 502
+    if isinstance(exc, BadInput):
+        return 400
+    return 500
+
+
+def error_response(code: int, message: str, **extra):
+    """A page, or ``{"error", "message", …}`` for a client that wants JSON."""
+    if wants_json():
+        return jsonify(error=str(TITLES.get(code, code)), status=code, message=message, **extra), code
+    return render_template("error.html", code=code, title=TITLES.get(code, str(code)), message=message), code
+
+
+def init_app(app: Flask) -> None:
+    for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500):
+        app.register_error_handler(code, _http)
+    app.register_error_handler(LocalizeError, _library)
+
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("Your account may not do this here."),
+    404: _l("There is no such page."),
+    405: _l("This address does not take that kind of request."),
+    413: _l("What was sent is too large."),
+    500: _l("The server could not finish this request. The error has been logged."),
+}
+
+
+def _http(exc: HTTPException):
+    code = exc.code or 500
+    if isinstance(exc, CSRFError):
+        message = _("The form expired or did not come from this site. Reload the page and try again.")
+    elif exc.description and exc.description != type(exc).description:
+        message = exc.description            # a reason given with abort(code, reason)
+    else:
+        message = str(MESSAGES.get(code, exc.description or ""))
+    response = make_response(*error_response(code, message))
+    if code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def _library(exc: LocalizeError):
+    code = status_of(exc)
+    extra = {}
+    if isinstance(exc, Conflict):
+        extra["current"] = exc.current.as_dict()
+    if isinstance(exc, Blocked):
+        extra["problems"] = [p.as_dict() for p in exc.problems]
+    return error_response(code, str(exc), **extra)

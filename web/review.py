@@ -1,0 +1,296 @@
+"""The review pages: dashboard, a catalog's queue, the entry editor and its actions, the preview."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, url_for)
+from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
+
+from localize import languages
+from localize.accounts import PermissionDenied
+from localize.engines import EngineError
+from localize.errors import BadInput, LocalizeError
+from localize.review import ACTIONS, Blocked, Conflict, Item, NotFound
+
+from . import present, preview as previews, progress, suggest
+from .auth import account, require_login
+from .errors import TITLES, status_of, wants_json
+from .security import PREVIEW_POLICY
+
+bp = Blueprint("review", __name__)
+bp.before_request(require_login)
+
+
+def _local():
+    return current_app.extensions["localize"]
+
+
+def _open(lang: str, slug: str, right: str = "view") -> str:
+    """The language tag of an existing catalog the account may use this way; 404 or 403 otherwise."""
+    try:
+        _local().review.path(lang, slug)
+    except BadInput:
+        abort(404)
+    tag = languages.validate(lang)
+    if not account().may(right, tag):
+        abort(403)
+    return tag
+
+
+@lru_cache(maxsize=256)
+def _language_name(tag: str, ui: str) -> str:
+    return languages.parse(tag).locale.get_display_name(ui) or tag
+
+
+def language_name(tag: str) -> str:
+    return _language_name(tag, str(get_locale()))
+
+
+@bp.app_template_global()
+def when(at: float) -> str:
+    return format_datetime(datetime.fromtimestamp(at, timezone.utc), "medium")
+
+
+bp.add_app_template_global(present.state_label, "state_label")
+bp.add_app_template_global(present.state_class, "state_class")
+bp.add_app_template_global(language_name, "language_name")
+bp.add_app_template_global(present.role_label, "role_label")
+bp.add_app_template_global(present.action_label, "action_label")
+
+
+# -- dashboard -----------------------------------------------------------------------------
+
+@bp.get("/")
+def dashboard():
+    ws = _local().workspace
+    user = account()
+    langs = [tag for tag in ws.settings.languages if user.may("view", tag)]
+    rows, errors = progress.figures(ws, langs)
+    articles: dict[str, list[dict]] = {}
+    for row in rows:
+        articles.setdefault(row["article"], []).append(_cell(row, errors[row["article"], row["language"]]))
+    return render_template("review/dashboard.html", articles=articles, langs=langs, columns=present.COLUMNS)
+
+
+def _cell(row: dict, errors: int) -> dict:
+    total = row["units"] or 1
+    start, bars = 0.0, []
+    for key, css, label in present.COLUMNS:
+        width = 100.0 * row[key] / total
+        bars.append({"key": key, "css": css, "label": label, "count": row[key], "x": start, "width": width})
+        start += width
+    to_review = row["needs review"] + row["machine drafts"]
+    return {"lang": row["language"], "units": row["units"], "words": row["words"], "bars": bars,
+            "errors": errors, "to_review": to_review, "done": 100 * row["approved"] // total}
+
+
+# -- queue ---------------------------------------------------------------------------------
+
+def _filters() -> tuple[str, str]:
+    state = request.args.get("state", "")
+    return (state if state in present.FILTERS else ""), request.args.get("q", "").strip()[:200]
+
+
+def _matches(item: Item, state: str, query: str = "") -> bool:
+    if state == "errors" and not item.errors:
+        return False
+    if state and state != "errors" and item.state not in present.FILTERS[state][1]:
+        return False
+    if query:
+        needle = query.casefold()
+        return needle in html.unescape(item.msgid).casefold() or needle in html.unescape(item.msgstr).casefold()
+    return True
+
+
+@bp.get("/review/<lang>/<slug>")
+def queue(lang: str, slug: str):
+    tag = _open(lang, slug)
+    items = _local().review.items(tag, slug)
+    state, query = _filters()
+    counts = {name: sum(_matches(i, name) for i in items) for name in present.FILTERS}
+    shown = [i for i in items if _matches(i, state, query)]
+    return render_template("review/queue.html", lang=tag, slug=slug, items=shown, total=len(items),
+                           counts=counts, state=state, query=query, filters=present.FILTERS,
+                           pieces=present.pieces, direction=languages.parse(tag).direction,
+                           source_lang=_local().workspace.settings.source_language)
+
+
+# -- the editor ----------------------------------------------------------------------------
+
+def _find(items: list[Item], entry: str) -> Item:
+    for item in items:
+        if item.id == entry:
+            return item
+    abort(404)
+
+
+def _entry_url(lang: str, slug: str, item: Item | None, **extra) -> str | None:
+    if item is None:
+        return None
+    state, query = _filters()
+    return url_for("review.editor", lang=lang, slug=slug, entry=item.id, state=state or None,
+                   q=query or None, **extra)
+
+
+def _neighbours(items: list[Item], item: Item) -> tuple[Item | None, Item | None]:
+    """The entries before and after this one in the queue as filtered (this one need not be in it)."""
+    state, query = _filters()
+    shown = [i for i in items if _matches(i, state, query)]
+    before = [i for i in shown if i.position < item.position]
+    after = [i for i in shown if i.position > item.position]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def _editor(tag: str, slug: str, items: list[Item], item: Item, *, status: int = 200, text: str | None = None,
+            conflict: dict | None = None, error: str | None = None, problems=None, draft=None):
+    local = _local()
+    user = account()
+    before, after = _neighbours(items, item)
+    state, query = _filters()
+    rights = {right: user.may(right, tag) for right in ("save", "approve", "reject", "revert", "comment")}
+    diff = None
+    if item.state == "stale" and item.previous_msgid:
+        diff = present.word_diff(html.unescape(item.previous_msgid), html.unescape(item.msgid))
+    language = languages.parse(tag)
+    source = languages.parse(local.workspace.settings.source_language)
+    page = render_template(
+        "review/editor.html", lang=tag, slug=slug, item=item, total=len(items),
+        text=item.msgstr if text is None else text,
+        source=present.pieces(item.msgid), diff=diff, rights=rights, conflict=conflict, error=error,
+        problems=item.problems if problems is None else problems, draft=draft,
+        matches=suggest.memory_matches(local.workspace, tag, slug, item.msgid),
+        history=list(reversed(local.store.history(tag, slug, item.id))),
+        comments=local.store.comments(tag, slug, item.id),
+        prev_url=_entry_url(tag, slug, before), next_url=_entry_url(tag, slug, after),
+        queue_url=url_for("review.queue", lang=tag, slug=slug, state=state or None, q=query or None),
+        direction=language.direction, action_url=_entry_url(tag, slug, item), state=state, query=query,
+        source_lang=source.tag, source_dir=source.direction,
+        preview_url=url_for("review.preview", lang=tag, slug=slug, current=item.id))
+    return page, status
+
+
+@bp.get("/review/<lang>/<slug>/<entry>")
+def editor(lang: str, slug: str, entry: str):
+    tag = _open(lang, slug)
+    items = _local().review.items(tag, slug)
+    return _editor(tag, slug, items, _find(items, entry))
+
+
+def _change_id() -> int | None:
+    value = request.form.get("change", "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise BadInput("the change to revert must be a number")
+    return int(value)
+
+
+DONE = {"save": _l("Saved: the translation needs review."), "approve": _l("Approved."),
+        "reject": _l("Rejected: the translation was cleared."), "revert": _l("Reverted.")}
+
+
+@bp.post("/review/<lang>/<slug>/<entry>")
+def act(lang: str, slug: str, entry: str):
+    """save, approve, reject or revert one entry (a form, or fetch() asking for JSON); skip goes on."""
+    tag = _open(lang, slug)
+    local = _local()
+    action = request.form.get("action", "")
+    if action == "skip":
+        items = local.review.items(tag, slug)
+        after = _neighbours(items, _find(items, entry))[1]
+        return redirect(_entry_url(tag, slug, after) or url_for("review.queue", lang=tag, slug=slug))
+    if action not in ACTIONS:
+        raise BadInput(f"no action {action[:20]!r}")
+    text = request.form.get("text") if action in ("save", "approve") else None
+    try:
+        item = local.review.act(account(), tag, slug, entry, action, based_on=request.form.get("version", ""),
+                                text=text, change=_change_id())
+    except NotFound:
+        raise
+    except (Conflict, Blocked, PermissionDenied, BadInput) as exc:
+        return _refused(tag, slug, entry, exc, text)
+    message = str(DONE[action])
+    items = local.review.items(tag, slug)
+    after = _neighbours(items, item)[1]
+    next_url = _entry_url(tag, slug, after)
+    if wants_json():
+        return jsonify(ok=True, message=message, item=item.as_dict(), state_label=present.state_label(item.state),
+                       errors=len(item.errors), next=next_url if action == "approve" else None)
+    flash(message, "success")
+    if action == "approve":
+        return redirect(next_url or url_for("review.queue", lang=tag, slug=slug))
+    return redirect(_entry_url(tag, slug, item))
+
+
+def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | None):
+    """An action the library refused: JSON with the reason, or the editor again showing it."""
+    code = status_of(exc)
+    if wants_json():
+        extra = {}
+        if isinstance(exc, Conflict):
+            extra = {"current": exc.current.as_dict(), "yours": text,
+                     "state_label": present.state_label(exc.current.state)}
+        if isinstance(exc, Blocked):
+            extra = {"problems": [p.as_dict() for p in exc.problems]}
+        return jsonify(error=str(TITLES.get(code, code)), status=code, message=str(exc), **extra), code
+    items = _local().review.items(tag, slug)
+    item = _find(items, entry)
+    if isinstance(exc, Conflict):
+        conflict = {"theirs": exc.current.msgstr, "yours": text or "",
+                    "state": exc.current.state, "version": exc.current.version}
+        return _editor(tag, slug, items, item, status=code, text=text, conflict=conflict)
+    problems = tuple(exc.problems) if isinstance(exc, Blocked) else None
+    return _editor(tag, slug, items, item, status=code, text=text, error=str(exc), problems=problems)
+
+
+@bp.post("/review/<lang>/<slug>/<entry>/draft")
+def fresh_draft(lang: str, slug: str, entry: str):
+    """A new machine draft of one entry, shown as a suggestion with its origin; nothing is saved."""
+    tag = _open(lang, slug, "save")
+    local = _local()
+    items = local.review.items(tag, slug)
+    item = _find(items, entry)
+    try:
+        found = suggest.engine_draft(local.workspace, tag, slug, item.msgid)
+    except LocalizeError as exc:   # no engine, an engine that failed, or a draft that lost its markup
+        code = 502 if isinstance(exc, EngineError) else 422
+        if wants_json():
+            return jsonify(error=_("No draft"), status=code, message=str(exc)), code
+        return _editor(tag, slug, items, item, status=code, text=request.form.get("text"), error=str(exc))
+    if wants_json():
+        return jsonify(ok=True, text=found.text, origin=found.origin)
+    return _editor(tag, slug, items, item, text=request.form.get("text"), draft=found)
+
+
+@bp.post("/review/<lang>/<slug>/<entry>/comments")
+def comment(lang: str, slug: str, entry: str):
+    tag = _open(lang, slug, "comment")
+    local = _local()
+    item = _find(local.review.items(tag, slug), entry)
+    added = local.store.add_comment(account().name, tag, slug, item.id, request.form.get("text", ""))
+    if wants_json():
+        return jsonify(ok=True, comment={"id": added.id, "user": added.user, "at": added.at, "when": when(added.at),
+                                         "text": added.text}), 201
+    flash(_("Comment added."), "success")
+    return redirect(_entry_url(tag, slug, item, _anchor="comments"))
+
+
+# -- the preview ---------------------------------------------------------------------------
+
+@bp.get("/review/<lang>/<slug>/preview")
+def preview(lang: str, slug: str):
+    """The article in the target language with drafts, never running its scripts (CSP, sandbox)."""
+    tag = _open(lang, slug)
+    ws = _local().workspace
+    if not ws.source_path(slug).is_file():
+        abort(404)
+    page = previews.render(ws, tag, slug, stylesheet=url_for("static", filename="preview.css"),
+                           current=request.args.get("current"))
+    response = make_response(page)
+    response.headers["Content-Security-Policy"] = PREVIEW_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
