@@ -16,7 +16,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import markup
-from .errors import ArticleError
+from .errors import ArticleError, LocalizeError
 from .markup import INLINE_TAGS, local_name
 
 # Never extracted, passed through untouched with everything inside them.
@@ -140,12 +140,19 @@ class TextUnit:
             new[-1].tail = (new[-1].tail or "") + trail
         self.nodes = new
 
-    def mark_language(self, lang: str) -> None:
-        """Say that this run is still in the source language: on its element, or on a span around it."""
+    def mark_language(self, lang: str, direction: str | None = None) -> None:
+        """Say that this run is still in the source language: on its element, or on a span around it.
+
+        ``direction`` is set too when the page's direction differs from the source's.
+        """
         if self.prev is None and len(self.parent) == len(self.nodes):  # the run is all the element holds
             self.parent.set("lang", lang)
+            if direction:
+                self.parent.set("dir", direction)
             return
         span = etree.Element("span", lang=lang)
+        if direction:
+            span.set("dir", direction)
         first = self._slot()
         body = first.lstrip(_SPACE)
         self._set_slot(first[: len(first) - len(body)])
@@ -201,7 +208,7 @@ class AttributeUnit:
         # attribute values are text: the parser decodes entities, lxml escapes on output
         self.element.set(self.attribute, html.unescape(translation))
 
-    def mark_language(self, lang: str) -> None:
+    def mark_language(self, lang: str, direction: str | None = None) -> None:
         """An attribute cannot carry its own language; nothing to mark."""
 
 
@@ -373,13 +380,15 @@ def render(
     """
     lookup = translate.get if isinstance(translate, Mapping) else translate
     mark = target_language != source_language
+    source_direction = _direction(source_language) if mark else direction
+    turn = source_direction if source_direction != direction else None
 
     def visit(unit: TextUnit | AttributeUnit) -> None:
         translation = lookup(unit.text)
         if translation:
             unit.apply(translation)
         elif mark:
-            unit.mark_language(source_language)
+            unit.mark_language(source_language, turn)
 
     walk(tree, visit)
     root = tree.getroot()
@@ -443,3 +452,12 @@ def read_references(page: Path) -> References:
     except OSError as exc:
         raise ArticleError(f"cannot read {page}: {exc.strerror}") from None
     return references(parse(data, str(page)))
+
+
+def _direction(code: str) -> str:
+    from . import languages
+
+    try:
+        return languages.parse(code).direction
+    except LocalizeError:
+        return "ltr"

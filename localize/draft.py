@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import article, catalog, glossary, languages, markup, po
 from .engines import Draft, Engine, EngineError, UnknownEngine, apertium, create
-from .errors import LanguageError, WorkspaceError
+from .errors import LanguageError, LocalizeError, WorkspaceError
 from .memory import Memory
 from .protect import LostToken, Protected, Terms, protect, restore
 from .workspace import Workspace, slug
@@ -186,9 +186,7 @@ def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int |
         todo = [e for e in cat.entries if not e.obsolete and e.msgid and e.state == po.UNTRANSLATED]
         if not todo:
             continue
-        refs = article.read_references(ws.source_path(name)) if ws.source_path(name).is_file() else None
-        article_terms = Terms(keep=(*(refs.authors if refs else ()), *terms.keep), required=required,
-                              citations=frozenset(refs.citations if refs else ()))
+        article_terms = terms_for(ws, name, terms, required)
         for entry in todo:
             if limit is not None and len(units) >= limit:
                 break
@@ -265,24 +263,67 @@ def _restored(drafts: list[tuple[_Unit, Draft]], report: Report) -> list[tuple[_
     good = []
     for u, d in drafts:
         try:
-            text = restore(d.text, u.protected)
-        except LostToken as exc:
+            done = _finished(d, u.protected, report.engine)
+        except NoDraft as exc:
             report.skip(str(exc), u.text)
             continue
-        text = markup.normalize_space(text).strip(" ")
-        if not markup.without_tags(text).strip():
-            report.skip(f"{report.engine} gave an empty translation", u.text)
-            continue
-        origin = d.origin
         if d.unknown:
             report.unknown_words += 1
-            origin += "; unknown words: " + ", ".join(d.unknown[:10])
-        good.append((u, Draft(text, origin, d.unknown, d.score)))
+        good.append((u, done))
         if d.origin == COPIED:
             report.copied += 1
         else:
             report.drafted += 1
     return good
+
+
+class NoDraft(LocalizeError):
+    """The engine gave nothing usable for a text; the message says why."""
+
+
+def _finished(d: Draft, protected: Protected, engine: str | None) -> Draft:
+    """An engine's draft with its protected parts back and its origin written out; NoDraft if unusable."""
+    try:
+        text = restore(d.text, protected)
+    except LostToken as exc:
+        raise NoDraft(str(exc)) from None
+    text = markup.normalize_space(text).strip(" ")
+    if not markup.without_tags(text).strip():
+        raise NoDraft(f"{engine} gave an empty translation")
+    origin = d.origin
+    if d.unknown:
+        origin += "; unknown words: " + ", ".join(d.unknown[:10])
+    return Draft(text, origin, d.unknown, d.score)
+
+
+def terms_for(ws: Workspace, name: str, terms: glossary.Glossary | None = None,
+              required: dict[str, str] | None = None, language: str | None = None) -> Terms:
+    """What protection keeps for one article: its reference list's authors and citations, the glossary."""
+    terms = terms if terms is not None else glossary.for_workspace(ws)
+    if required is None:
+        required = terms.required(language) if language else {}
+    page = ws.source_path(name)
+    refs = article.read_references(page) if page.is_file() else None
+    return Terms(keep=(*(refs.authors if refs else ()), *terms.keep), required=required,
+                 citations=frozenset(refs.citations if refs else ()))
+
+
+def draft_one(ws: Workspace, language: str, name: str, text: str, engine: str | None = None) -> Draft:
+    """A fresh machine translation of one unit's text, protected as a draft run protects it; not saved."""
+    tag = languages.validate(language)
+    machine, why = engine_for(ws, tag, engine)
+    if machine is None:
+        raise NoDraft(why)
+    protected = protect(text, terms_for(ws, name, language=tag))
+    if not protected.translatable:
+        return _finished(Draft(protected.text, COPIED), protected, machine.name)
+    found = machine.translate([protected.text], ws.settings.source_language, tag)[0]
+    if found is None:
+        raise NoDraft(f"{machine.name} gave no translation")
+    try:
+        return _finished(found, protected, machine.name)
+    except NoDraft as exc:
+        raise NoDraft(f"{machine.name}: {exc}") from None
 
 
 def _save(drafts: list[tuple[_Unit, Draft]], report: Report) -> None:

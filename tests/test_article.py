@@ -362,3 +362,13 @@ def test_untranslated_run_with_inline_markup_keeps_its_comment_and_text():
     p = out.find("p")
     assert "".join(p.itertext()) == "Guarda esto aquí"
     assert p.find("em").text == "esto"
+
+
+def test_untranslated_text_in_a_right_to_left_page_keeps_its_own_direction():
+    tree = article.parse('<html><body><p>One paragraph.</p><p>Two <em>words</em> here.</p></body></html>')
+    article.render(tree, {"One paragraph.": "فقرة واحدة."}, source_language="en", target_language="ar",
+                   direction="rtl")
+    page = article.serialize(tree)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<p>فقرة واحدة.</p>' in page
+    assert '<p lang="en" dir="ltr">Two <em>words</em> here.</p>' in page
