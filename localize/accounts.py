@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,39 +149,46 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = self._connect()
+        self._local = threading.local()
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
+            db.execute("PRAGMA journal_mode=WAL")   # kept in the file: set once
             db.executescript(_SCHEMA)
         finally:
             db.close()
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA busy_timeout=30000")
-        db.execute("PRAGMA foreign_keys=ON")
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened once (not across a fork: a child opens its own)."""
+        local = self._local
+        db = getattr(local, "db", None)
+        if db is None or local.pid != os.getpid():
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA busy_timeout=30000")
+            db.execute("PRAGMA foreign_keys=ON")
+            local.db, local.pid = db, os.getpid()
         return db
+
+    def close(self) -> None:
+        """Close this thread's connection (the last one to close folds the WAL into the file)."""
+        db = getattr(self._local, "db", None)
+        if db is not None and self._local.pid == os.getpid():
+            db.close()
+        self._local.db = None
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("BEGIN IMMEDIATE")
             yield db
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        finally:
-            db.close()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        try:
-            yield db
-        finally:
-            db.close()
+        yield self._connection()
 
     # -- accounts --------------------------------------------------------------------
 

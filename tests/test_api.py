@@ -370,3 +370,25 @@ def test_every_api_error_has_the_same_json_shape(site):
         data = answer.get_json()
         assert set(data) == {"error", "status"} and data["status"] == answer.status_code
     assert answers[1].headers["Allow"] == "GET"
+
+
+def test_a_catalog_held_by_a_stuck_writer_is_503_with_retry_after(site, monkeypatch):
+    import fcntl
+    import os
+
+    from localize import review
+    monkeypatch.setattr(review, "LOCK_WAIT", 0.3)
+    path = site.po("es")
+    before = path.read_bytes()
+    version = site.entry("es", HEADING).version
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        answer = site.call("tom", "POST", url("es", HEADING), {"action": "save", "version": version, "text": "Hola"})
+    finally:
+        os.close(fd)
+    assert answer.status_code == 503 and int(answer.headers["Retry-After"]) >= 1
+    assert "being written" in answer.get_json()["error"]
+    assert path.read_bytes() == before
+    again = site.call("tom", "POST", url("es", HEADING), {"action": "save", "version": version, "text": "Hola"})
+    assert again.status_code == 200

@@ -40,6 +40,7 @@ def accounts(tmp_path_factory) -> Path:
     s.add_user("rita", "reviewer", ["es"], "rita-password")
     s.add_user("rafa", "reviewer", ["es"], "rafa-password")
     s.add_user("ed", "editor", [], "ed-password")
+    s.close()   # everything in the main file, for the copies
     return path
 
 

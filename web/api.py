@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as Rou
 from localize import jobs as work
 from localize import languages, po, tasks
 from localize.accounts import PermissionDenied, User
-from localize.errors import BadInput, LocalizeError
+from localize.errors import BadInput, Busy, LocalizeError
 from localize.memory import Memory
 from localize.review import ACTIONS, MACHINE, Blocked, Conflict, NotFound
 
@@ -101,10 +101,13 @@ def _library_error(exc: LocalizeError):
     elif isinstance(exc, Blocked):
         extra["problems"] = [{"check": p.check, "severity": p.severity, "message": p.message,
                               "overridden": p.overridden} for p in exc.problems]
-    status = status_of(exc)   # the UI's mapping: 400, 403, 404, 409, 422, 502 for an engine, else 500
-    if status >= 500:
+    status = status_of(exc)   # the UI's mapping: 400, 403, 404, 409, 422, 502 engine, 503 busy, else 500
+    if status >= 500 and status != 503:
         current_app.logger.error("api: %s", exc)
-    return _error(status, str(exc), **extra)
+    response = _error(status, str(exc), **extra)
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _http_error(exc: HTTPException):

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from localize.accounts import PermissionDenied
 from localize.engines import EngineError
-from localize.errors import BadInput, ConflictError, LocalizeError
+from localize.errors import BadInput, Busy, ConflictError, LocalizeError
 from localize.review import Blocked, Conflict, NotFound
 
 TITLES = {
@@ -24,6 +24,7 @@ TITLES = {
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
     502: _l("The translation engine failed"),
+    503: _l("Busy"),
 }
 
 
@@ -47,6 +48,8 @@ def status_of(exc: LocalizeError) -> int:
         return 422
     if isinstance(exc, EngineError):
         return 502
+    if isinstance(exc, Busy):
+        return 503
     if isinstance(exc, BadInput):
         return 400
     return 500
@@ -96,4 +99,7 @@ def _library(exc: LocalizeError):
         extra["current"] = exc.current.as_dict()
     if isinstance(exc, Blocked):
         extra["problems"] = [p.as_dict() for p in exc.problems]
-    return error_response(code, str(exc), **extra)
+    response = make_response(*error_response(code, str(exc), **extra))
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response

@@ -31,7 +31,10 @@
       const current = frame.dataset.current;
       if (current) {
         const found = doc.querySelector('[data-entry="' + current + '"]');
-        if (found) found.scrollIntoView({ block: "center" });
+        if (found) {  // scroll the preview only, not the editor page around it
+          const view = doc.defaultView;
+          view.scrollTo(0, found.getBoundingClientRect().top + view.scrollY - view.innerHeight / 2);
+        }
       }
     };
     frame.addEventListener("load", wire);
