@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-checks bench-draft clean
+.PHONY: run test bench bench-checks bench-draft bench-review clean
 
 run:            ## set up and run the main job on this workspace
 	scripts/run
@@ -20,3 +20,11 @@ bench-draft:    ## localize draft against Apertium per unit and one bare Apertiu
 
 clean:
 	rm -rf out .pytest_cache
+
+bench-editions: ## HTML editions against po2html (1,000 articles); PDFs against Chromium and the weasyprint command
+	scripts/setup test,bench
+	.venv/bin/python bench/bench_editions.py
+
+bench-review:   ## review UI under load: 20 clients against gunicorn -w 4 (save p50/p95, queue pages/s)
+	scripts/setup bench
+	.venv/bin/python bench/bench_review.py

@@ -460,6 +460,11 @@ def worker(ctx, workers):
     consumer.run()
 
 
+from .cli_export import export  # noqa: E402  (the export command lives in its own module)
+
+cli.add_command(export)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; turn every expected failure into one line and an exit status."""
     try:

@@ -32,7 +32,7 @@ from localize.accounts import Store
 from localize.review import Review
 from localize.workspace import Workspace
 
-from . import api, auth, errors, i18n, jobs, review, security
+from . import api, auth, errors, i18n, jobs, reader, review, security
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -88,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(reader.bp)
 
     @app.get("/healthz")
     def health():

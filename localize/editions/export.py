@@ -1,0 +1,318 @@
+"""The export job: for each article and language, snapshot → gate → HTML → PDF → manifest.
+
+Articles are shared out among worker processes (``-j``); each process keeps
+one warm PDF renderer for all the PDFs it makes. The editions folder is locked
+for the whole job, and the index of published editions is written once at
+the end. Publishing a language also (re)makes the source-language edition of
+the article when it is missing or was made from another revision of the
+article, so that readers always have the original to fall back on; and the
+other published editions of the article get their language switcher and
+``hreflang`` links brought up to date.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import partial
+from pathlib import Path
+
+from .. import __version__, article, catalog, glossary, languages, po
+from ..errors import LocalizeError, WorkspaceError
+from ..jobs import PARALLEL_FROM, _known, default_jobs
+from ..languages import Language
+from ..workspace import Workspace
+from . import gate, page, pdf, store
+from .config import Config, config
+
+PUBLISHED, PREVIEW, REFUSED = "published", "preview", "refused"
+
+
+class NotPublished(LocalizeError):
+    """The gate refused an edition (exit status 1); the message names what blocks it."""
+
+
+@dataclass
+class Outcome:
+    """What happened to one edition."""
+
+    language: str
+    slug: str
+    status: str
+    files: list[Path] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    entry: dict | None = None   # its line in the index of published editions
+    relinked: list[Path] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.language}/{self.slug}"
+
+
+@dataclass
+class Report:
+    editions: list[Outcome]
+    folder: Path
+
+    @property
+    def refused(self) -> list[Outcome]:
+        return [e for e in self.editions if e.status == REFUSED]
+
+
+def formats_of(value: str | tuple | list) -> tuple[str, ...]:
+    """``"html,pdf"`` → ("html", "pdf"); the HTML is always made, since the PDF is made from it."""
+    names = value.split(",") if isinstance(value, str) else list(value)
+    names = [n.strip().lower() for n in names if n.strip()]
+    unknown = [n for n in names if n not in store.FORMATS]
+    if unknown or not names:
+        raise WorkspaceError(f"unknown format {', '.join(unknown) or repr(value)}: use html, pdf or html,pdf")
+    return tuple(f for f in store.FORMATS if f in names)
+
+
+def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] | tuple[str, ...] = (), *,
+           formats: tuple[str, ...] = store.FORMATS, out: Path | None = None, allow_drafts: bool = False,
+           jobs: int | None = None, now: datetime | None = None) -> Report:
+    """Make the editions of the named articles (default: all) in the given languages (default: all)."""
+    cfg = config(ws, out)
+    source = ws.settings.source_language
+    known = {source, *ws.settings.languages}
+    targets = [languages.parse(code) for code in (langs or [source, *ws.settings.languages])]
+    for language in targets:
+        if language.tag not in known:
+            raise WorkspaceError(f"{language.tag} is not a language of this workspace ({', '.join(sorted(known))})")
+    targets = list({t.tag: t for t in targets}.values())
+    names = [*map(_known(ws), names)] if names else ws.slugs()
+    if not names:
+        raise WorkspaceError(f"no articles in {ws.source_dir}")
+    for language in targets:   # a missing catalog is bad input, found before anything is written
+        if language.tag != source and not ws.catalog_path(language.tag, names[0]).exists():
+            raise WorkspaceError(f"no {language.tag} catalog for {names[0]}: run 'localize update --lang {language.tag}'")
+    now = now or datetime.now(timezone.utc)
+    history = _history(ws, [t.tag for t in targets], names)
+    terms = glossary.for_workspace(ws)
+    with store.locked(cfg.folder):
+        index = store.read_index(cfg.folder)
+        work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, index)
+        if "pdf" in formats:   # one renderer warmed before any worker is forked: each inherits it
+            pdf.preload(cfg.folder / "assets", tuple(dict.fromkeys([source, *(t.tag for t in targets)])))
+        outcomes = _share_out(work, names, jobs, 2 if "pdf" in formats else PARALLEL_FROM)
+        if not allow_drafts and any(o.status == PUBLISHED for o in outcomes):
+            index["source_language"] = source
+            for o in outcomes:
+                if o.status == PUBLISHED:
+                    index["articles"].setdefault(o.slug, {})[o.language] = o.entry
+            store.write_json(cfg.folder / store.INDEX, index)
+    return Report(outcomes, cfg.folder)
+
+
+def _share_out(work, names: list[str], jobs: int | None, parallel_from: int) -> list[Outcome]:
+    """``work`` over chunks of the articles on up to ``jobs`` processes, in order.
+
+    Like the other workspace jobs, except that a PDF costs so much more than
+    starting a worker that two articles are already worth sharing out.
+    """
+    jobs = min(jobs or default_jobs(), len(names))
+    if jobs <= 1 or len(names) < parallel_from:
+        return work(names)
+    size = max(1, len(names) // (jobs * 4))
+    chunks = [names[i:i + size] for i in range(0, len(names), size)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [outcome for part in pool.map(work, chunks) for outcome in part]
+
+
+def _history(ws: Workspace, tags: list[str], names: list[str]) -> dict[tuple[str, str], tuple[list[str], float]]:
+    """{(language, slug): (reviewers, time of the last approval)} from the review history, if there is one."""
+    path = ws.root / "instance" / "localize.sqlite3"
+    if not path.is_file():
+        return {}
+    from ..accounts import Store
+
+    wanted = set(names)
+    found: dict[tuple[str, str], tuple[set, float]] = {}
+    store_ = Store(path)
+    for tag in tags:
+        for change in store_.history(tag):
+            if change.action != "approve" or change.slug not in wanted:
+                continue
+            users, last = found.get((tag, change.slug), (set(), 0.0))
+            users.add(change.user)
+            found[(tag, change.slug)] = (users, max(last, change.at))
+    return {key: (sorted(users), last) for key, (users, last) in found.items()}
+
+
+# -- one process's share ---------------------------------------------------------------
+
+def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: tuple[str, ...], preview: bool,
+                 now: datetime, history: dict, terms: glossary.Glossary, index: dict,
+                 names: list[str]) -> list[Outcome]:
+    done = []
+    source = ws.settings.source_language
+    for slug in names:
+        wanted = list(targets)
+        if not preview and source not in {t.tag for t in wanted} and \
+                _source_outdated(cfg, ws, source, slug, formats):
+            wanted.insert(0, languages.parse(source))
+        before = list(index["articles"].get(slug, {}))
+        judged = [_judge(ws, cfg, language, slug, preview, terms) for language in wanted]
+        passing = [s.language.tag for s, *_, v in judged if v.passed]
+        now_published = store.order(set(before) | set(passing), source)
+        for snapshot, tree, units, approved, verdict in judged:
+            if not preview and not verdict.passed:
+                done.append(Outcome(snapshot.language.tag, slug, REFUSED, blocks=verdict.blocks,
+                                    counts=verdict.counts))
+                continue
+            done.append(_make(cfg, snapshot, tree, units, approved, verdict, formats, preview, now,
+                              history.get((snapshot.language.tag, slug)), now_published))
+        if not preview and now_published != store.order(before, source):
+            rebuilt = set(passing)
+            done[-1].relinked.extend(_relink(cfg, slug, [l for l in before if l not in rebuilt], now_published))
+    return done
+
+
+def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: bool, terms: glossary.Glossary):
+    """Snapshot an edition, render the article from it, and put it to the gate.
+
+    The render and the count of units are one walk: the units the gate counts
+    are those the page shows. A refused edition's render is simply dropped.
+    """
+    snapshot = gate.take(ws, language, slug)
+    tree = snapshot.tree()
+    refs = article.references(tree)   # before rendering: the reference list as the source has it
+    if snapshot.catalog is None:
+        units = article.split(tree)
+        approved = {u.text: u.text for u in units}
+        article.render(tree, {}, source_language=snapshot.source_language, target_language=language.tag,
+                       direction=language.direction)
+        return snapshot, tree, units, approved, gate.judge(snapshot, units, refs, cfg, terms)
+    entries = snapshot.entries()
+    approved = {text: e.msgstr for text, e in entries.items() if e.state == po.APPROVED}
+    shown = catalog.translations(snapshot.catalog, include_drafts=True) if preview else approved
+    units: list[article.Unit] = []
+
+    def lookup(text: str) -> str | None:
+        entry = entries.get(text)
+        units.append(article.Unit(text, gate.kind_of(entry.extracted) if entry is not None else "", 0))
+        return shown.get(text)
+
+    article.render(tree, lookup, source_language=snapshot.source_language, target_language=language.tag,
+                   direction=language.direction)
+    return snapshot, tree, units, approved, gate.judge(snapshot, units, refs, cfg, terms, entries)
+
+
+def _source_outdated(cfg: Config, ws: Workspace, source: str, slug: str, formats: tuple[str, ...]) -> bool:
+    """Whether the source-language edition is missing, or made from another revision of the article."""
+    import hashlib
+
+    try:
+        manifest = json.loads(store.files(cfg.folder, source, slug).manifest.read_text(encoding="utf-8"))
+        made_from = manifest["source"]["sha256"]
+        has = set(manifest["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    return made_from != hashlib.sha256(ws.source_path(slug).read_bytes()).hexdigest() or not set(formats) <= has
+
+
+def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str, str], verdict: gate.Verdict,
+          formats: tuple[str, ...], preview: bool, now: datetime, reviewed_by: tuple[list[str], float] | None,
+          published: list[str]) -> Outcome:
+    """Write one edition from its rendered tree: its HTML, its PDF from that HTML, and its manifest last."""
+    language, slug = snapshot.language, snapshot.slug
+    reviewed = _reviewed(snapshot, reviewed_by, now)
+    info = page.Page(language, snapshot.source_language, slug, published, reviewed, approved,
+                     units, cfg.site_url, preview, "pdf" in formats)
+    html = page.build(tree, info)
+    title_el = tree.getroot().find("head/title")
+    title = " ".join((title_el.text or "").split()) if title_el is not None else slug
+    paths = store.files(cfg.folder, language.tag, slug, preview=preview)
+    outcome = Outcome(language.tag, slug, PREVIEW if preview else PUBLISHED, counts=verdict.counts)
+    written = {"html": _file_record(paths.html, html.encode("utf-8"))}
+    if "pdf" in formats:
+        address = page.href(language.tag, slug, cfg.site_url) if cfg.site_url and not preview else None
+        data, warnings = pdf.renderer(cfg.folder / "assets").render(page.for_print(tree, address), language.tag)
+        outcome.warnings = list(dict.fromkeys(warnings))
+        written["pdf"] = _file_record(paths.pdf, data)
+    else:
+        paths.pdf.unlink(missing_ok=True)   # an edition never mixes files of two snapshots
+    manifest = {
+        "format": 1,
+        "language": language.tag,
+        "slug": slug,
+        "status": outcome.status,
+        "title": title,
+        "direction": language.direction,
+        "source_language": snapshot.source_language,
+        "created": now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        "last_reviewed": reviewed.isoformat(),
+        "source": {"file": _relative(snapshot.source_path, cfg), "sha256": snapshot.source_sha256},
+        "catalog": None if snapshot.catalog_path is None else
+                   {"file": _relative(snapshot.catalog_path, cfg), "sha256": snapshot.catalog_sha256},
+        "counts": verdict.counts,
+        "threshold": {"units": cfg.threshold, "headings and FAQ": cfg.strict},
+        "qa": {"errors": len(verdict.errors), "overridden": verdict.overridden},
+        "reviewers": reviewed_by[0] if reviewed_by else [],
+        "engines": dict(sorted(verdict.engines.items())),
+        "files": {fmt: {"name": record[0].name, "sha256": record[1], "bytes": record[2]}
+                  for fmt, record in written.items()},
+        "generator": f"localize {__version__}",
+    }
+    store.write_json(paths.manifest, manifest)
+    outcome.files = [record[0] for record in written.values()] + [paths.manifest]
+    outcome.entry = store.index_entry(manifest)
+    return outcome
+
+
+def _file_record(path: Path, data: bytes) -> tuple[Path, str, int]:
+    import hashlib
+
+    store.write(path, data)
+    return path, hashlib.sha256(data).hexdigest(), len(data)
+
+
+def _relative(path: Path, cfg: Config) -> str:
+    """A workspace file as the manifest names it: relative to the workspace."""
+    try:
+        return str(path.resolve().relative_to(cfg.root))
+    except ValueError:
+        return str(path)
+
+
+def _reviewed(snapshot: gate.Snapshot, reviewed_by, now: datetime) -> date:
+    """When the edition's text was last reviewed: the last approval in the history, else the catalog's revision date."""
+    if reviewed_by and reviewed_by[1]:
+        return datetime.fromtimestamp(reviewed_by[1], timezone.utc).date()
+    if snapshot.catalog is not None:
+        stamp = snapshot.catalog.header.get("PO-Revision-Date", "")
+        try:
+            return datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M%z").astimezone(timezone.utc).date()
+        except ValueError:
+            pass
+    else:
+        try:
+            return datetime.fromtimestamp(snapshot.source_path.stat().st_mtime, timezone.utc).date()
+        except OSError:
+            pass
+    return now.astimezone(timezone.utc).date()
+
+
+def _relink(cfg: Config, slug: str, others: list[str], published: list[str]) -> list[Path]:
+    """Bring the switcher and alternates of an article's other published editions up to date."""
+    import hashlib
+
+    changed = []
+    for lang in others:
+        paths = store.files(cfg.folder, lang, slug)
+        try:
+            text = paths.html.read_text(encoding="utf-8")
+            manifest = json.loads(paths.manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        new = page.relink(text, slug, published, cfg.site_url).encode("utf-8")
+        store.write(paths.html, new)
+        manifest["files"]["html"].update(sha256=hashlib.sha256(new).hexdigest(), bytes=len(new))
+        store.write_json(paths.manifest, manifest)
+        changed.append(paths.html)
+    return changed

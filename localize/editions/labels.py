@@ -1,0 +1,47 @@
+"""The page's own words (the language switcher, "Last reviewed", the preview notice), per language.
+
+They live in a small gettext domain of their own, ``labels/<language>.po``,
+read with the strict catalog reader when first asked for. A language without
+a catalog borrows its parent's (``es-MX`` → ``es``), else the English msgid.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .. import po
+
+FOLDER = Path(__file__).resolve().parent / "labels"
+
+LANGUAGES = "Languages"
+LAST_REVIEWED = "Last reviewed: %(date)s"
+SOURCES = "Research sources"
+PDF = "Download PDF"
+DRAFT_NOTICE = "Machine-translated, not yet reviewed: this preview is not a published edition."
+PUBLISHED = "Published editions"
+CHOOSE = "Choose a language"
+MESSAGES = (LANGUAGES, LAST_REVIEWED, SOURCES, PDF, DRAFT_NOTICE, PUBLISHED, CHOOSE)
+
+
+@lru_cache(maxsize=64)
+def _catalog(name: str) -> dict[str, str] | None:
+    path = FOLDER / f"{name}.po"
+    if not path.is_file():
+        return None
+    entries = po.parse(path.read_text(encoding="utf-8"), str(path)).entries
+    return {e.msgid: e.msgstr for e in entries if e.state == po.APPROVED}
+
+
+class Labels:
+    """The labels of one language: ``labels(LAST_REVIEWED, date=…)``."""
+
+    def __init__(self, tag: str):
+        self.tag = tag
+        parts = tag.split("-")
+        chain = ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+        self._catalogs = [c for c in map(_catalog, chain) if c]
+
+    def __call__(self, msgid: str, **values: str) -> str:
+        text = next((c[msgid] for c in self._catalogs if c.get(msgid)), msgid)
+        return text % values if values else text

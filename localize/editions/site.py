@@ -1,0 +1,133 @@
+"""Pages around the editions (the list of every published edition, an article's language picker), and the static site.
+
+The static site is every published edition laid out as readers' addresses
+are, with relative links only, so that any web server, a CDN or a browser
+opening the files directly can serve it::
+
+    index.html                  every published edition
+    <slug>/index.html           the article's language picker (x-default)
+    <lang>/<slug>/index.html    an edition
+    <lang>/<slug>/<slug>.pdf    its PDF
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from .. import article, languages
+from ..errors import WorkspaceError
+from . import labels as L
+from . import page, store
+
+
+def _document(lang: str, title: str, css_class: str):
+    language = languages.parse(lang)
+    root = etree.Element("html", lang=language.tag, dir=language.direction)
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "meta", charset="utf-8")
+    etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "style").text = "\n" + page.stylesheets(language.tag)[0]
+    body = etree.SubElement(root, "body", {"class": css_class})
+    main = etree.SubElement(body, "main")
+    etree.SubElement(main, "h1").text = title
+    return root, head, main
+
+
+def _text(root) -> str:
+    return "<!DOCTYPE html>\n" + etree.tostring(root, method="html", encoding="unicode") + "\n"
+
+
+def _choices(parent, slug: str, langs: dict[str, dict], prefix: str, *, titles: bool = True) -> None:
+    """One link per published edition: the language named in itself (then the title in that language)."""
+    items = etree.SubElement(parent, "ul")
+    for lang, entry in langs.items():
+        item = etree.SubElement(items, "li")
+        link = etree.SubElement(item, "a", href=f"{prefix}{lang}/{slug}/", hreflang=lang, lang=lang,
+                                dir=entry.get("direction", "ltr"))
+        link.text = page.native_name(lang)
+        if titles:
+            link.tail = " — "
+            title = etree.SubElement(item, "span", lang=lang, dir=entry.get("direction", "ltr"))
+            title.text = entry.get("title", slug)
+
+
+def picker(slug: str, langs: dict[str, dict], source: str, site_url: str | None = None) -> str:
+    """An article's language picker, at ``<slug>/``: its ``x-default`` page."""
+    labels = L.Labels(source)
+    root, head, main = _document(source, labels(L.CHOOSE), "edition-index")
+    for lang in langs:
+        etree.SubElement(head, "link", rel="alternate", hreflang=lang, href=_from_picker(lang, slug, site_url))
+    etree.SubElement(head, "link", rel="alternate", hreflang="x-default",
+                     href=f"{site_url}/{slug}/" if site_url else "./")
+    _choices(main, slug, langs, "../")
+    return _text(root)
+
+
+def _from_picker(lang: str, slug: str, site_url: str | None) -> str:
+    return f"{site_url}/{lang}/{slug}/" if site_url else f"../{lang}/{slug}/"
+
+
+def listing(articles: dict[str, dict[str, dict]], source: str) -> str:
+    """Every published edition, by article: the site's front page."""
+    labels = L.Labels(source)
+    root, _, main = _document(source, labels(L.PUBLISHED), "edition-index")
+    items = etree.SubElement(main, "ul")
+    for slug, langs in articles.items():
+        item = etree.SubElement(items, "li")
+        first = langs.get(source) or next(iter(langs.values()))
+        link = etree.SubElement(item, "a", href=f"{slug}/")
+        link.text = first.get("title", slug)
+        nav = etree.SubElement(item, "nav", {"class": "edition-languages", "aria-label": labels(L.LANGUAGES)})
+        _choices(nav, slug, langs, "", titles=False)
+    return _text(root)
+
+
+def for_files(text: str) -> str:
+    """A page whose links to folders (``../../es/slug/``) name their ``index.html``, as file:// needs."""
+    tree = article.parse(text.encode("utf-8"), "<edition>")
+    for a in tree.getroot().iter("a"):
+        value = a.get("href")
+        if not value:
+            continue
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith(("/", "#")):
+            continue
+        if parts.path.endswith("/") or parts.path in ("", "."):
+            path = (parts.path if parts.path.endswith("/") else parts.path + "/") + "index.html"
+            a.set("href", path + (f"#{parts.fragment}" if parts.fragment else ""))
+    out = article.serialize(tree)
+    return out if tree.docinfo.doctype else "<!DOCTYPE html>\n" + out
+
+
+def write_site(folder: Path, dest: Path, *, site_url: str | None = None) -> list[Path]:
+    """Every published edition of an editions folder as a static site in ``dest``."""
+    articles = store.published(folder)
+    source = store.source_language(folder)
+    if not articles or source is None:
+        raise WorkspaceError(f"no published editions in {folder}: run 'localize export --lang L' first")
+    dest = Path(dest)
+    written: list[Path] = []
+
+    def put(path: Path, data: str | bytes) -> None:
+        store.write(path, data)
+        written.append(path)
+
+    for slug, langs in articles.items():
+        for lang, entry in langs.items():
+            files = store.files(folder, lang, slug)
+            if not files.html.is_file():
+                continue
+            put(dest / lang / slug / "index.html", for_files(files.html.read_text(encoding="utf-8")))
+            if entry.get("pdf") and files.pdf.is_file():
+                target = dest / lang / slug / page.pdf_name(slug)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(files.pdf, target)
+                written.append(target)
+        put(dest / slug / "index.html", for_files(picker(slug, langs, source, site_url)))
+    put(dest / "index.html", for_files(listing(articles, source)))
+    return written
