@@ -11,6 +11,7 @@ files, no clock, no network.
 from __future__ import annotations
 
 import html
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -75,7 +76,11 @@ _LATIN = r"A-Za-z\u00c0-\u024f"
 
 def _terms(terms: Iterable[str], *, ignore_case: bool) -> re.Pattern | None:
     """One pattern finding any of the terms as whole words (no Latin letter either side)."""
-    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    return _terms_pattern(tuple(sorted({t for t in terms if t}, key=lambda t: (-len(t), t))), ignore_case)
+
+
+@functools.lru_cache(maxsize=512)  # the articles of a workspace share the glossary, and often authors
+def _terms_pattern(terms: tuple[str, ...], ignore_case: bool) -> re.Pattern | None:
     if not terms:
         return None
     body = "|".join(re.escape(t) for t in terms)
