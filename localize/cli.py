@@ -379,67 +379,6 @@ def check(ctx, langs, names, fmt, po_file, glossary_file, source_lang, page, job
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to answer on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Web worker processes (gunicorn).")
-@click.pass_context
-def serve(ctx, host, port, workers):
-    """Run the review UI on this machine: gunicorn, plus a worker for background jobs (drafts).
-
-    Needs LOCALIZE_SECRET_KEY in the environment. Ctrl-C stops both.
-    """
-    import signal
-    import subprocess
-
-    from gunicorn.app.base import BaseApplication
-
-    from . import tasks
-
-    if not os.environ.get("LOCALIZE_SECRET_KEY"):
-        raise WorkspaceError("LOCALIZE_SECRET_KEY is not set: the UI signs sessions with it; set it with "
-                             "export LOCALIZE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
-    ws = _workspace(ctx)
-    os.environ["LOCALIZE_ROOT"] = str(ws.root)   # for the app factory, in every gunicorn worker
-    from web import create_app
-
-    create_app()  # a bad setting fails here, in one line, before anything starts
-
-    class Server(BaseApplication):
-        def load_config(self):
-            bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-            settings = {"bind": bind, "workers": workers, "accesslog": "-", "proc_name": "localize-serve",
-                        "control_socket_disable": True}  # one serve per workspace: no shared ~/.gunicorn socket
-            for key, value in settings.items():
-                if key in self.cfg.settings:
-                    self.cfg.set(key, value)
-
-        def load(self):
-            return create_app()
-
-    # The job worker is a process of its own: gunicorn forks its workers from this one,
-    # and none of them may inherit (or try to stop) a child it did not start.
-    owner = os.getpid()
-    child = subprocess.Popen([sys.executable, "-m", "localize.cli", "--root", str(ws.root), "worker"])
-    shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    click.echo(f"localize: serving {ws.root} at http://{shown}:{port}/ ({workers} web workers; "
-               f"background jobs: {tasks.describe(ws.root)})")
-    if not _store(ws).users():
-        click.echo("localize: no accounts yet: create the first with 'localize user add NAME --role admin'")
-    sys.stdout.flush()
-    try:
-        Server().run()
-    finally:
-        if os.getpid() == owner:
-            child.send_signal(signal.SIGTERM)   # huey: stop now; a running draft is marked interrupted
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-
-
-@cli.command()
 @click.option("-w", "--workers", default=1, show_default=True, type=click.IntRange(1, 32),
               help="Jobs run at the same time (threads).")
 @click.pass_context
@@ -463,6 +402,44 @@ def worker(ctx, workers):
 from .cli_export import export  # noqa: E402  (the export command lives in its own module)
 
 cli.add_command(export)
+
+
+def _plugged_in() -> None:
+    """Commands other packages add (the web face adds ``serve``): entry points ``localize.commands``."""
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group="localize.commands"):
+        if point.name not in cli.commands:
+            cli.add_command(_Deferred(point))
+
+
+class _Deferred(click.Command):
+    """A plugged-in command, imported only when it runs or shows its help."""
+
+    def __init__(self, point):
+        super().__init__(point.name, help=f"(see 'localize {point.name} --help')")
+        self.point = point
+        self._loaded = None
+
+    def _command(self) -> click.Command:
+        if self._loaded is None:
+            self._loaded = self.point.load()
+        return self._loaded
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self._command().get_short_help_str(limit)
+
+    def get_help(self, ctx):
+        return self._command().get_help(ctx)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self._command().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):
+        return self._command().invoke(ctx)
+
+
+_plugged_in()
 
 
 def main(argv: list[str] | None = None) -> int:
