@@ -14,6 +14,7 @@ is not saved, and the reason is reported.
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections import Counter
@@ -263,7 +264,7 @@ def _restored(drafts: list[tuple[_Unit, Draft]], report: Report) -> list[tuple[_
     good = []
     for u, d in drafts:
         try:
-            done = _finished(d, u.protected, report.engine)
+            done = _finished(d, u.protected, report.engine, report.language)
         except NoDraft as exc:
             report.skip(str(exc), u.text)
             continue
@@ -277,17 +278,40 @@ def _restored(drafts: list[tuple[_Unit, Draft]], report: Report) -> list[tuple[_
     return good
 
 
+_SENTENCE = re.compile(r"(?:^|(?<=[.!?…:] ))([^.!?…:]*?[?!])(?= |$)")
+
+
+def opening_marks(text: str) -> str:
+    """Spanish opens questions and exclamations (¿…?, ¡…!); engines such as Apertium leave them out.
+
+    Only a sentence of plain text (no markup) that ends in ? or ! and has no
+    opening mark gets one, at its start.
+    """
+    if "<" in text or ("?" not in text and "!" not in text):
+        return text
+
+    def mark(m: re.Match) -> str:
+        sentence = m.group(1)
+        if "¿" in sentence or "¡" in sentence or not sentence.strip():
+            return sentence
+        return ("¿" if sentence.endswith("?") else "¡") + sentence
+
+    return _SENTENCE.sub(mark, text)
+
+
 class NoDraft(LocalizeError):
     """The engine gave nothing usable for a text; the message says why."""
 
 
-def _finished(d: Draft, protected: Protected, engine: str | None) -> Draft:
+def _finished(d: Draft, protected: Protected, engine: str | None, language: str = "") -> Draft:
     """An engine's draft with its protected parts back and its origin written out; NoDraft if unusable."""
     try:
         text = restore(d.text, protected)
     except LostToken as exc:
         raise NoDraft(str(exc)) from None
     text = markup.normalize_space(text).strip(" ")
+    if d.origin != COPIED and language.split("-")[0] == "es":
+        text = opening_marks(text)
     if not markup.without_tags(text).strip():
         raise NoDraft(f"{engine} gave an empty translation")
     origin = d.origin
@@ -316,12 +340,12 @@ def draft_one(ws: Workspace, language: str, name: str, text: str, engine: str | 
         raise NoDraft(why)
     protected = protect(text, terms_for(ws, name, language=tag))
     if not protected.translatable:
-        return _finished(Draft(protected.text, COPIED), protected, machine.name)
+        return _finished(Draft(protected.text, COPIED), protected, machine.name, tag)
     found = machine.translate([protected.text], ws.settings.source_language, tag)[0]
     if found is None:
         raise NoDraft(f"{machine.name} gave no translation")
     try:
-        return _finished(found, protected, machine.name)
+        return _finished(found, protected, machine.name, tag)
     except NoDraft as exc:
         raise NoDraft(f"{machine.name}: {exc}") from None
 

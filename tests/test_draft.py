@@ -350,3 +350,27 @@ def test_a_draft_that_lost_a_token_is_not_saved_and_the_reason_is_given(ws, run,
     found = {e.msgid: e for e in entries(po_path(ws, "es"))}
     assert found[units[with_tokens[0]]].msgstr == ""
     assert sum(1 for e in found.values() if e.msgstr) == len(units) - 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Qué causa el entumecimiento?", "¿Qué causa el entumecimiento?"),
+    ("Generalmente no. Es lo mismo?", "Generalmente no. ¿Es lo mismo?"),
+    ("Hola! Qué tal?", "¡Hola! ¿Qué tal?"),
+    ("Dijo: Vale? Sí.", "Dijo: ¿Vale? Sí."),
+    ("¿Ya está?", "¿Ya está?"),
+    ("Sin pregunta.", "Sin pregunta."),
+    ("Ver <em>esto</em>?", "Ver <em>esto</em>?"),   # markup: left to the translator
+])
+def test_spanish_drafts_get_their_opening_marks(text, expected):
+    from localize.draft import opening_marks
+    assert opening_marks(text) == expected
+
+
+def test_spanish_faq_questions_are_drafted_with_opening_question_marks(pairs, ws, run):
+    assert run("draft", "--lang", "es", cwd=ws).code == 0
+    questions = [e for e in entries(po_path(ws, "es")) if "faq question" in e.comment]
+    assert len(questions) == 6
+    assert all(e.msgstr.startswith("¿") and e.msgstr.endswith("?") for e in questions), \
+        [e.msgstr for e in questions]
+    result = run("check", "--lang", "es", "--format", "json", cwd=ws)
+    assert not [p for p in json.loads(result.out) if p["check"] == "punctuation" and "¿" in p["message"]]
