@@ -6,7 +6,7 @@ serve`` starts) runs it; the job's page polls ``/api/jobs/<id>`` for progress.
 
 from __future__ import annotations
 
-from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template_string,
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 
@@ -36,7 +36,7 @@ def index():
     ws = _workspace()
     draftable = [lang for lang in ws.settings.languages if user.may("draft", lang)]
     found = [job for job in tasks.Jobs.of(ws.root).recent(50) if user.may("view", job.language)]
-    return _page(INDEX, jobs=found, langs=draftable, engines=_engines())
+    return _page("jobs/index.html", jobs=found, langs=draftable, engines=_engines())
 
 
 @bp.post("/draft")
@@ -66,7 +66,7 @@ def show(job_id: str):
     account().require("view", job.language)
     if wants_json():
         return jsonify(job=job.as_dict())
-    return _page(SHOW, job=job, poll=POLL_SECONDS)
+    return _page("jobs/show.html", job=job, poll=POLL_SECONDS)
 
 
 @bp.get("/progress.js")
@@ -80,85 +80,13 @@ def script():
 def _page(template: str, **values) -> str:
     labels = {"queued": _("queued: waiting for the worker"), "running": _("running"), "done": _("done"),
               "failed": _("failed")}
-    return render_template_string(template, labels=labels, language_name=language_name, **values)
+    return render_template(template, labels=labels, language_name=language_name, **values)
 
 
 def _engines() -> list[tuple[str, bool]]:
     """(name, online) of every engine; online ones send the text off this machine."""
     return [(name, engine_class(name).online) for name in REGISTRY]
 
-
-INDEX = """{% extends "base.html" %}
-{% block title %}{{ _('Background jobs') }}{% endblock %}
-{% block main %}
-<h1>{{ _('Background jobs') }}</h1>
-{% if langs %}
-<section class="job-start">
-  <h2>{{ _('Draft a language') }}</h2>
-  <p>{{ _('Fills the untranslated entries from translation memory, then a machine-translation engine. '
-          'Drafts are marked for review; nothing is published until a person approves it.') }}</p>
-  <form method="post" action="{{ url_for('jobs.start_draft') }}">
-    <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
-    <label for="job-lang">{{ _('Language') }}</label>
-    <select id="job-lang" name="lang" required>
-      {% for lang in langs %}<option value="{{ lang }}">{{ language_name(lang) }} ({{ lang }})</option>{% endfor %}
-    </select>
-    <label for="job-engine">{{ _('Engine') }}</label>
-    <select id="job-engine" name="engine">
-      <option value="">{{ _('As configured for the language') }}</option>
-      {% for name, online in engines %}
-      <option value="{{ name }}">{{ name }}{% if online %} — {{ _('online: the text leaves this machine') }}{% endif %}</option>
-      {% endfor %}
-    </select>
-    <button type="submit">{{ _('Start drafting') }}</button>
-  </form>
-</section>
-{% endif %}
-<section class="job-list">
-  <h2>{{ _('Recent jobs') }}</h2>
-  {% if not jobs %}<p>{{ _('No jobs yet.') }}</p>{% else %}
-  <table>
-    <thead><tr><th scope="col">{{ _('Started') }}</th><th scope="col">{{ _('Language') }}</th>
-      <th scope="col">{{ _('Engine') }}</th><th scope="col">{{ _('By') }}</th><th scope="col">{{ _('State') }}</th></tr></thead>
-    <tbody>
-    {% for job in jobs %}
-      <tr>
-        <td><a href="{{ url_for('jobs.show', job_id=job.id) }}">{{ when(job.created) }}</a></td>
-        <td>{{ language_name(job.language) }} ({{ job.language }})</td>
-        <td>{{ job.engine or _('as configured') }}</td>
-        <td>{{ job.user }}</td>
-        <td>{{ labels[job.state] }}{% if job.state in ('running', 'done') %} ({{ job.percent }}%){% endif %}</td>
-      </tr>
-    {% endfor %}
-    </tbody>
-  </table>
-  {% endif %}
-</section>
-{% endblock %}
-"""
-
-SHOW = """{% extends "base.html" %}
-{% block title %}{{ _('Drafting %(lang)s', lang=language_name(job.language)) }}{% endblock %}
-{% block main %}
-<h1>{{ _('Drafting %(lang)s', lang=language_name(job.language)) }}</h1>
-<section class="job" data-job-url="{{ url_for('api.job', job_id=job.id) }}" data-poll="{{ poll }}"
-  {% for key, label in labels.items() %} data-label-{{ key }}="{{ label }}"{% endfor %}>
-  <p>{{ _('Engine') }}: {{ job.engine or _('as configured') }} · {{ _('By') }}: {{ job.user }} · {{ when(job.created) }}</p>
-  <p><progress max="{{ job.total or 100 }}" value="{{ job.done if job.total else (100 if job.state == 'done' else 0) }}"
-       aria-describedby="job-state"></progress>
-    <span id="job-state" data-state>{{ labels[job.state] }}</span>
-    <span data-count>{% if job.total %}{{ job.done }} / {{ job.total }}{% endif %}</span></p>
-  <p data-summary{% if job.state != 'done' %} hidden{% endif %}>
-    {{ _('Drafted') }}: <span data-drafted>{{ job.drafted }}</span> ·
-    {{ _('From memory') }}: <span data-from-memory>{{ job.from_memory }}</span> ·
-    {{ _('Skipped') }}: <span data-skipped>{{ job.skipped }}</span></p>
-  <p class="flash flash-error" data-error{% if not job.error %} hidden{% endif %}>{{ job.error }}</p>
-  <p><a href="{{ url_for('review.dashboard') }}">{{ _('Back to the dashboard') }}</a> ·
-     <a href="{{ url_for('jobs.index') }}">{{ _('All jobs') }}</a></p>
-</section>
-<script src="{{ url_for('jobs.script') }}" defer></script>
-{% endblock %}
-"""
 
 SCRIPT = """\
 "use strict";
