@@ -692,3 +692,15 @@ def test_json_for_script_elements_cannot_close_them():
     text = page.json_text({"a": "</script><!-- & \u2028"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+
+
+def test_the_reader_index_before_anything_is_published_is_an_empty_list(tmp_path):
+    from flask import Flask
+
+    from web.reader import bp
+    app = Flask(__name__)
+    app.config["LOCALIZE_EDITIONS"] = str(tmp_path / "nothing-yet")
+    app.register_blueprint(bp)
+    response = app.test_client().get("/read/")
+    assert response.status_code == 200
+    assert lxml_html.fromstring(response.data).xpath("//ul/li") == []

@@ -52,10 +52,9 @@ def _page(text: str, lang: str | None = None) -> Response:
 @bp.get("/")
 def index():
     folder = _folder()
-    articles = editions.published(folder)
-    if not articles:
-        abort(404)
-    return _page(editions.listing(articles, editions.source_language(folder)))
+    articles = editions.published(folder) if folder.is_dir() else {}
+    # nothing published yet is an empty list, not a missing page
+    return _page(editions.listing(articles, editions.source_language(folder) if articles else "en"))
 
 
 @bp.get("/<name>/")
