@@ -38,10 +38,14 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _each(work: Callable[[list], list], items: list, jobs: int | None) -> list:
-    """``work`` over chunks of ``items``, in order, on up to ``jobs`` processes; results joined."""
-    jobs = jobs or default_jobs()
-    if jobs <= 1 or len(items) < PARALLEL_FROM:
+def share_out(work: Callable[[list], list], items: list, jobs: int | None, *,
+              parallel_from: int = PARALLEL_FROM) -> list:
+    """``work`` over chunks of ``items``, in order, on up to ``jobs`` processes; results joined.
+
+    Fewer than ``parallel_from`` items stay in this process: starting workers costs more.
+    """
+    jobs = min(jobs or default_jobs(), max(1, len(items)))
+    if jobs <= 1 or len(items) < parallel_from:
         return work(items)
     size = max(1, len(items) // (jobs * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
@@ -95,7 +99,7 @@ def extract(ws: Workspace, names: list[str], jobs: int | None = None) -> Outcome
     outcome = Outcome()
     with templates_locked(ws.locales_dir):
         catalog.sweep(ws.locales_dir, held=True)
-        for path, units, written in _each(partial(_extract_some, ws), names, jobs):
+        for path, units, written in share_out(partial(_extract_some, ws), names, jobs):
             outcome.units += units
             if written:
                 outcome.written.append(path)
@@ -148,7 +152,7 @@ def update(ws: Workspace, langs: list[str], jobs: int | None = None) -> Outcome:
     outcome = Outcome()
     for language in targets:
         catalog.sweep(ws.catalog_path(language.tag, names[0]).parent)
-    for path, written in _each(partial(_update_some, ws, targets), names, jobs):
+    for path, written in share_out(partial(_update_some, ws, targets), names, jobs):
         if written:
             outcome.written.append(path)
         else:
@@ -189,7 +193,7 @@ def render(ws: Workspace, lang: str, names: list[str], out: Path | None, *,
                 raise WorkspaceError(f"no {target} catalog for {name}: run 'localize update --lang {target}'")
     folder = (out or ws.output_dir / "render") / target
     work = partial(_render_some, ws, target, folder, include_drafts)
-    return Outcome(written=_each(work, names, jobs))
+    return Outcome(written=share_out(work, names, jobs))
 
 
 def _render_some(ws: Workspace, target: str, folder: Path, include_drafts: bool,

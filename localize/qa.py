@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import article, catalog, checks, glossary, languages, po
 from .errors import CatalogError, WorkspaceError
-from .jobs import _each, _known, default_jobs
+from .jobs import _known, default_jobs, share_out
 from .workspace import Workspace
 
 
@@ -27,7 +27,7 @@ def check(ws: Workspace, langs: list[str], names: list[str], jobs: int | None = 
     if not targets:
         raise WorkspaceError("no target languages: list them in [tool.localize] languages or pass --lang")
     terms = glossary.for_workspace(ws)
-    found = _each(partial(_check_some, ws, targets, terms), names, jobs)
+    found = share_out(partial(_check_some, ws, targets, terms), names, jobs)
     if not found:
         raise WorkspaceError("no catalogs to check: run 'localize extract' and 'localize update' first")
     problems: list[checks.Problem] = []

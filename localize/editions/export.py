@@ -13,8 +13,6 @@ other published editions of the article get their language switcher and
 from __future__ import annotations
 
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import partial
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from .. import __version__, article, catalog, glossary, languages, po
 from ..errors import LocalizeError, WorkspaceError
-from ..jobs import PARALLEL_FROM, _known, default_jobs
+from ..jobs import PARALLEL_FROM, _known, share_out
 from ..languages import Language
 from ..workspace import Workspace
 from . import gate, page, pdf, store
@@ -99,7 +97,8 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
         work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, index)
         if "pdf" in formats:   # one renderer warmed before any worker is forked: each inherits it
             pdf.preload(cfg.folder / "assets", tuple(dict.fromkeys([source, *(t.tag for t in targets)])))
-        outcomes = _share_out(work, names, jobs, 2 if "pdf" in formats else PARALLEL_FROM)
+        # a PDF costs so much more than starting a worker that two articles are worth sharing out
+        outcomes = share_out(work, names, jobs, parallel_from=2 if "pdf" in formats else PARALLEL_FROM)
         if not allow_drafts and any(o.status == PUBLISHED for o in outcomes):
             index["source_language"] = source
             for o in outcomes:
@@ -107,21 +106,6 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
                     index["articles"].setdefault(o.slug, {})[o.language] = o.entry
             store.write_json(cfg.folder / store.INDEX, index)
     return Report(outcomes, cfg.folder)
-
-
-def _share_out(work, names: list[str], jobs: int | None, parallel_from: int) -> list[Outcome]:
-    """``work`` over chunks of the articles on up to ``jobs`` processes, in order.
-
-    Like the other workspace jobs, except that a PDF costs so much more than
-    starting a worker that two articles are already worth sharing out.
-    """
-    jobs = min(jobs or default_jobs(), len(names))
-    if jobs <= 1 or len(names) < parallel_from:
-        return work(names)
-    size = max(1, len(names) // (jobs * 4))
-    chunks = [names[i:i + size] for i in range(0, len(names), size)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [outcome for part in pool.map(work, chunks) for outcome in part]
 
 
 def _history(ws: Workspace, tags: list[str], names: list[str]) -> dict[tuple[str, str], tuple[list[str], float]]:

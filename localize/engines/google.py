@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .online import DeepTranslatorProvider, shim
+from .online import DeepTranslatorProvider
 
 
 class Google(DeepTranslatorProvider):
@@ -10,13 +10,7 @@ class Google(DeepTranslatorProvider):
     upstream = "https://translate.google.com/"
     max_chars = 4999
 
-    def __init__(self, **options):
-        from deep_translator import google
-        from deep_translator.constants import GOOGLE_LANGUAGES_TO_CODES
-
-        shim(google)
-        self.codes = frozenset(GOOGLE_LANGUAGES_TO_CODES.values())
-        super().__init__(**options)
+    module, languages = "google", "GOOGLE_LANGUAGES_TO_CODES"
 
     def code(self, tag: str) -> str | None:
         special = {"he": "iw", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}

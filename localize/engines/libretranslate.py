@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import os
 
-from .online import DeepTranslatorProvider, EngineError, shim
+from .online import DeepTranslatorProvider, EngineError
 
 
 class LibreTranslate(DeepTranslatorProvider):
     name = "libretranslate"
     upstream = "https://libretranslate.com/"
 
-    def __init__(self, **options):
-        from deep_translator import libre
-        from deep_translator.constants import LIBRE_LANGUAGES_TO_CODES
+    module, languages = "libre", "LIBRE_LANGUAGES_TO_CODES"
 
-        shim(libre)
-        self.codes = frozenset(LIBRE_LANGUAGES_TO_CODES.values())
+    def __init__(self, **options):
         super().__init__(**options)
         self.key = os.environ.get("LIBRE_API_KEY", "").strip()
         if not self.key and self.transport.base == self.upstream:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from .online import DeepTranslatorProvider, EngineError, shim
+from .online import DeepTranslatorProvider, EngineError
 
 
 class MyMemory(DeepTranslatorProvider):
@@ -15,12 +15,9 @@ class MyMemory(DeepTranslatorProvider):
     upstream = "http://api.mymemory.translated.net/"
     max_chars = 499
 
-    def __init__(self, **options):
-        from deep_translator import mymemory
-        from deep_translator.constants import MY_MEMORY_LANGUAGES_TO_CODES
+    module, languages = "mymemory", "MY_MEMORY_LANGUAGES_TO_CODES"
 
-        shim(mymemory)
-        self.codes = frozenset(MY_MEMORY_LANGUAGES_TO_CODES.values())
+    def __init__(self, **options):
         super().__init__(**options)
         self.transport.check = _refused
 

@@ -220,7 +220,23 @@ class Provider(Engine):
 
 
 class DeepTranslatorProvider(Provider):
-    """A provider that deep-translator speaks, one request per text."""
+    """A provider that deep-translator speaks, one request per text.
+
+    ``module`` names its deep-translator module (its HTTP goes through our
+    transport) and ``languages`` the table of its codes in ``deep_translator.constants``.
+    """
+
+    module = ""
+    languages = ""
+
+    def __init__(self, **options):
+        import importlib
+
+        from deep_translator import constants
+
+        shim(importlib.import_module(f"deep_translator.{self.module}"))
+        self.codes = frozenset(getattr(constants, self.languages).values())
+        super().__init__(**options)
 
     def translator(self, source: str, target: str):
         raise NotImplementedError
