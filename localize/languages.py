@@ -23,6 +23,14 @@ _SYNTAX = re.compile(
 _MAX_LENGTH = 35
 # Long enough to recognise the code, short enough to keep a message on one line.
 _SHOWN = 40
+# Babel 2.19 follows CLDR 46, which gives these languages a third form for exact
+# millions ("un millón de …"). GNU gettext's msginit, the PO editors and the
+# catalogs translators already have use two forms; so do we.
+_GETTEXT_PLURALS = {
+    "es": (2, "(n != 1)"), "ca": (2, "(n != 1)"), "it": (2, "(n != 1)"), "pt_PT": (2, "(n != 1)"),
+    "lld": (2, "(n != 1)"), "scn": (2, "(n != 1)"), "vec": (2, "(n != 1)"),
+    "fr": (2, "(n > 1)"), "pt": (2, "(n > 1)"),
+}
 
 
 @dataclass(frozen=True)
@@ -130,11 +138,14 @@ def _load(language, script, region) -> Language | None:
 
     parts = [locale.language, locale.script, locale.territory]
     plural = get_plural(locale)
+    nplurals, expr = plural.num_plurals, plural.plural_expr
+    if "1000000" in expr:
+        nplurals, expr = _GETTEXT_PLURALS.get(str(locale), _GETTEXT_PLURALS.get(locale.language, (nplurals, expr)))
     return Language(
         tag="-".join(part for part in parts if part),
         gettext="_".join(part for part in parts if part),
-        nplurals=plural.num_plurals,
-        plural_expr=plural.plural_expr,
+        nplurals=nplurals,
+        plural_expr=expr,
         locale=locale,
     )
 

@@ -1,6 +1,8 @@
 """Tests for localize.languages: code forms, names, direction, plurals, refusals."""
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from hypothesis import given
@@ -74,6 +76,19 @@ def test_left_to_right(code):
 )
 def test_plural_counts_match_gnu_gettext(code, nplurals):
     assert languages.parse(code).nplurals == nplurals
+
+
+@pytest.mark.skipif(shutil.which("msginit") is None, reason="GNU gettext is needed")
+@pytest.mark.parametrize("code", ["es", "fr", "it", "pt", "pt_BR", "de", "ru", "pl", "cs", "ja"])
+def test_plural_forms_agree_with_msginit(code, tmp_path):
+    """GNU msginit is the referee: a catalog we start has the forms its catalogs have."""
+    pot = tmp_path / "x.pot"
+    pot.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    made = subprocess.run(["msginit", "--no-translator", "-l", code, "-i", str(pot), "-o", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    found = re.search(r"nplurals=(\d+)", made)
+    assert found, made
+    assert languages.parse(code).nplurals == int(found.group(1))
 
 
 @pytest.mark.parametrize(
