@@ -1,4 +1,4 @@
-"""The reliability drill: load, faults and hostile input, at CI size or in full.
+"""The reliability drill's sizes: CI size, or in full.
 
 CI runs every test here at a size that keeps the whole suite within minutes;
 ``LOCALIZE_RELIABILITY=full scripts/test tests/reliability`` runs the stress sizes
