@@ -87,42 +87,6 @@ def _terms_pattern(terms: tuple[str, ...], ignore_case: bool) -> re.Pattern | No
     return re.compile(rf"(?<![{_LATIN}])(?:{body})(?![{_LATIN}])", re.IGNORECASE if ignore_case else 0)
 
 
-@dataclass(frozen=True, eq=False)
-class Context:
-    """What the checks of one catalog need to know besides the entries."""
-
-    language: Language                      # the target language
-    source_language: str = "en"
-    authors: tuple[str, ...] = ()           # surnames from the article's reference list
-    keep: tuple[str, ...] = ()              # glossary terms never translated
-    required: Mapping[str, str] = field(default_factory=dict)  # {source term: required translation}
-    citations: frozenset[str] = frozenset()  # hrefs of links that cite the reference list
-    base: str = field(init=False, repr=False)
-    digits: str = field(init=False, repr=False)          # the target language's digits
-    source_digits: str = field(init=False, repr=False)
-    authors_pattern: re.Pattern | None = field(init=False, repr=False)
-    keep_pattern: re.Pattern | None = field(init=False, repr=False)
-    protected_pattern: re.Pattern | None = field(init=False, repr=False)
-    required_pattern: re.Pattern | None = field(init=False, repr=False)
-    required_by_lower: dict = field(init=False, repr=False)
-
-    def __post_init__(self):
-        put = object.__setattr__
-        put(self, "base", self.language.tag.split("-")[0])
-        put(self, "digits", "0123456789" + NATIVE_DIGITS.get(self.base, ""))
-        put(self, "source_digits", "0123456789" + NATIVE_DIGITS.get(self.source_language.split("-")[0], ""))
-        put(self, "authors_pattern", _terms(self.authors, ignore_case=False))
-        put(self, "keep_pattern", _terms(self.keep, ignore_case=False))
-        put(self, "protected_pattern", _terms((*self.authors, *self.keep), ignore_case=False))
-        put(self, "required_pattern", _terms(self.required, ignore_case=True))
-        put(self, "required_by_lower", {k.lower(): (k, v) for k, v in self.required.items()})
-
-    @property
-    def protected(self) -> tuple[str, ...]:
-        """Text never translated: the reference list's author names and the glossary's keep terms."""
-        return (*self.authors, *self.keep)
-
-
 class _lazy:
     """A value computed on first use and then kept on the instance (no lock, unlike cached_property)."""
 
@@ -144,6 +108,62 @@ def plain_text(text: str, replacement: str = "") -> str:
     if "<" in text:
         text = markup.without_tags(text, replacement)
     return html.unescape(text) if "&" in text else text
+
+
+def _latin(char: str) -> bool:
+    return ("A" <= char <= "Z") or ("a" <= char <= "z") or ("\u00c0" <= char <= "\u024f")
+
+
+def whole_words(terms: Iterable[str], text: str) -> set[str]:
+    """The terms that occur in a text as whole words (no Latin letter either side), as :func:`_terms`
+    matches them; a plain substring search first, so a text without any of them costs almost nothing."""
+    found = set()
+    for term in terms:
+        start = text.find(term) if term else -1
+        while start >= 0:
+            end = start + len(term)
+            if not (start and _latin(text[start - 1])) and not (end < len(text) and _latin(text[end])):
+                found.add(term)
+                break
+            start = text.find(term, start + 1)
+    return found
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """What the checks of one catalog need to know besides the entries."""
+
+    language: Language                      # the target language
+    source_language: str = "en"
+    authors: tuple[str, ...] = ()           # surnames from the article's reference list
+    keep: tuple[str, ...] = ()              # glossary terms never translated
+    required: Mapping[str, str] = field(default_factory=dict)  # {source term: required translation}
+    citations: frozenset[str] = frozenset()  # hrefs of links that cite the reference list
+    base: str = field(init=False, repr=False)
+    digits: str = field(init=False, repr=False)          # the target language's digits
+    source_digits: str = field(init=False, repr=False)
+
+    def __post_init__(self):
+        put = object.__setattr__
+        put(self, "base", self.language.tag.split("-")[0])
+        put(self, "digits", "0123456789" + NATIVE_DIGITS.get(self.base, ""))
+        put(self, "source_digits", "0123456789" + NATIVE_DIGITS.get(self.source_language.split("-")[0], ""))
+
+    # Patterns are compiled when a check first needs them: the author names differ
+    # from article to article, and most runs (the publish gate) need few of them.
+    keep_pattern = _lazy(lambda self: _terms(self.keep, ignore_case=False))
+    protected_pattern = _lazy(lambda self: _terms((*self.authors, *self.keep), ignore_case=False))
+    required_pattern = _lazy(lambda self: _terms(self.required, ignore_case=True))
+    required_by_lower = _lazy(lambda self: {k.lower(): (k, v) for k, v in self.required.items()})
+
+    def authors_in(self, text: str) -> set[str]:
+        """The reference list's author names that occur in a text as whole words."""
+        return whole_words(self.authors, text)
+
+    @property
+    def protected(self) -> tuple[str, ...]:
+        """Text never translated: the reference list's author names and the glossary's keep terms."""
+        return (*self.authors, *self.keep)
 
 
 class Pair:

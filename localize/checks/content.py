@@ -206,10 +206,10 @@ def citations(pair: Pair, ctx: Context) -> str | None:
                     f"the source {' '.join(years) or 'no number'}")
         for href, _years in target - source:
             return f"citation link to {href} is not in the source"
-    if ctx.authors_pattern is not None:
-        names = set(ctx.authors_pattern.findall(pair.source_plain))
+    if ctx.authors:
+        names = ctx.authors_in(pair.source_plain)
         if names:
-            kept = set(ctx.authors_pattern.findall(pair.target_plain))
+            kept = ctx.authors_in(pair.target_plain)
             lost = [n for n in ctx.authors if n in names and n not in kept]
             if lost:
                 return "author name " + ", ".join(f'"{n}"' for n in lost) + " missing or altered"
