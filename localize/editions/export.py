@@ -136,12 +136,14 @@ def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: t
     done = []
     source = ws.settings.source_language
     for slug in names:
+        page_path = ws.source_path(slug)
+        page_bytes = page_path.read_bytes()   # one read: every edition of the article is made from it
         wanted = list(targets)
         if not preview and source not in {t.tag for t in wanted} and \
-                _source_outdated(cfg, ws, source, slug, formats):
+                _source_outdated(cfg, source, slug, page_bytes, formats):
             wanted.insert(0, languages.parse(source))
         before = list(index["articles"].get(slug, {}))
-        judged = [_judge(ws, cfg, language, slug, preview, terms) for language in wanted]
+        judged = [_judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes)) for language in wanted]
         passing = [s.language.tag for s, *_, v in judged if v.passed]
         now_published = store.order(set(before) | set(passing), source)
         for snapshot, tree, units, approved, verdict in judged:
@@ -157,13 +159,14 @@ def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: t
     return done
 
 
-def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: bool, terms: glossary.Glossary):
+def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: bool, terms: glossary.Glossary,
+           page: tuple[Path, bytes] | None = None):
     """Snapshot an edition, render the article from it, and put it to the gate.
 
     The render and the count of units are one walk: the units the gate counts
     are those the page shows. A refused edition's render is simply dropped.
     """
-    snapshot = gate.take(ws, language, slug)
+    snapshot = gate.take(ws, language, slug, page)
     tree = snapshot.tree()
     refs = article.references(tree)   # before rendering: the reference list as the source has it
     if snapshot.catalog is None:
@@ -187,7 +190,7 @@ def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: b
     return snapshot, tree, units, approved, gate.judge(snapshot, units, refs, cfg, terms, entries)
 
 
-def _source_outdated(cfg: Config, ws: Workspace, source: str, slug: str, formats: tuple[str, ...]) -> bool:
+def _source_outdated(cfg: Config, source: str, slug: str, page: bytes, formats: tuple[str, ...]) -> bool:
     """Whether the source-language edition is missing, or made from another revision of the article."""
     import hashlib
 
@@ -197,7 +200,7 @@ def _source_outdated(cfg: Config, ws: Workspace, source: str, slug: str, formats
         has = set(manifest["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return True
-    return made_from != hashlib.sha256(ws.source_path(slug).read_bytes()).hexdigest() or not set(formats) <= has
+    return made_from != hashlib.sha256(page).hexdigest() or not set(formats) <= has
 
 
 def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str, str], verdict: gate.Verdict,
@@ -258,10 +261,10 @@ def _file_record(path: Path, data: bytes) -> tuple[Path, str, int]:
 
 def _relative(path: Path, cfg: Config) -> str:
     """A workspace file as the manifest names it: relative to the workspace."""
-    try:
-        return str(path.resolve().relative_to(cfg.root))
-    except ValueError:
-        return str(path)
+    for candidate in (path, path.resolve()):   # the workspace's own paths need no walk through the disk
+        if candidate.is_relative_to(cfg.root):
+            return str(candidate.relative_to(cfg.root))
+    return str(path)
 
 
 def _reviewed(snapshot: gate.Snapshot, reviewed_by, now: datetime) -> date:

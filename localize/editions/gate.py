@@ -68,10 +68,12 @@ class Snapshot:
         return {e.msgid: e for e in self.catalog.entries if not e.obsolete and e.msgctxt is None}
 
 
-def take(ws: Workspace, language: Language, slug: str) -> Snapshot:
-    """Read the article and, for a target language, its catalog."""
-    source_path = ws.source_path(slug)
-    source = source_path.read_bytes()
+def take(ws: Workspace, language: Language, slug: str, page: tuple[Path, bytes] | None = None) -> Snapshot:
+    """Read the article (unless ``page`` gives its path and bytes, as read) and, for a target language,
+    its catalog."""
+    source_path, source = page if page is not None else (ws.source_path(slug), None)
+    if source is None:
+        source = source_path.read_bytes()
     origin = ws.settings.source_language
     if language.tag == origin:
         return Snapshot(language, slug, origin, source_path, source)
