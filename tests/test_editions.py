@@ -18,7 +18,7 @@ import sys
 import threading
 import zlib
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import polib
 import pytest
@@ -704,3 +704,63 @@ def test_the_reader_index_before_anything_is_published_is_an_empty_list(tmp_path
     response = app.test_client().get("/read/")
     assert response.status_code == 200
     assert lxml_html.fromstring(response.data).xpath("//ul/li") == []
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real PNG file (one colour), written by hand so no image library decides what it is."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    rows = b"".join(b"\x00" + b"\x20\x60\xa0" * width for _ in range(height))
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def test_an_articles_images_go_into_the_editions_assets_and_nothing_else_does(tmp_path, run):
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(_png(4, 4))
+    root = tmp_path / "ws"
+    (root / "source" / "figures").mkdir(parents=True)
+    chart = _png(40, 20)
+    (root / "source" / "figures" / "sleep chart.png").write_bytes(chart)
+    page_text = SEED.read_text(encoding="utf-8").replace(
+        "</h1>", '</h1>\n<p><img src="figures/sleep%20chart.png" alt="Hours of sleep by week" width="40">'
+                 '<img src="../secret.png" alt="Not ours"><img src="figures/gone.png" alt="Gone"></p>', 1)
+    (root / "source" / f"{SLUG}.html").write_text(page_text, encoding="utf-8")
+    (root / "pyproject.toml").write_text('[tool.localize]\nsource-language = "en"\nlanguages = ["es"]\n',
+                                         encoding="utf-8")
+    assert run("extract", cwd=root).code == 0 and run("update", cwd=root).code == 0
+    approve_all(po_path(root, "es"), lambda s: f"ES {s}")
+    result = run("export", "--lang", "es", "--site", root / "site", cwd=root)
+    assert result.code == 0, result
+    assert "'../secret.png' leads outside the article's folder" in result.err
+    assert "'figures/gone.png' is not there" in result.err
+
+    copied = root / "out" / "editions" / "assets" / "media" / SLUG / "figures" / "sleep chart.png"
+    assert copied.read_bytes() == chart
+    assert not any(p.name == "secret.png" for p in (root / "out").rglob("*"))
+    doc = lxml_html.fromstring(edition(root, "es").read_bytes())
+    images = doc.xpath("//img")
+    assert [img.get("alt") for img in images] == ["ES Hours of sleep by week", "ES Not ours", "ES Gone"]
+    assert [img.get("src") for img in images] == [
+        f"../../assets/media/{SLUG}/figures/sleep%20chart.png", None, None]
+    # the address resolves from the edition's page in the static site, as a browser resolves it
+    site_page = root / "site" / "es" / SLUG / "index.html"
+    assert (site_page.parent / unquote(images[0].get("src"))).resolve().read_bytes() == chart
+    # the PDF shows the picture: one 40x20 image
+    listed = tool("pdfimages", "-list", edition(root, "es", "pdf")).splitlines()[2:]
+    assert [line.split()[3:5] for line in listed] == [["40", "20"]]
+
+    from web.reader import bp
+
+    app = Flask(__name__)
+    app.config["LOCALIZE_EDITIONS"] = str(root / "out" / "editions")
+    app.register_blueprint(bp)
+    client = app.test_client()
+    served = client.get(f"/read/es/{SLUG}/")
+    src = lxml_html.fromstring(served.data).xpath("//img/@src")[0]
+    image = client.get(urljoin(f"/read/es/{SLUG}/", src))
+    assert image.status_code == 200 and image.data == chart and image.mimetype == "image/png"
+    for bad in (f"/read/assets/media/{SLUG}/..%2F..%2Findex.json", f"/read/assets/media/{SLUG}/../../index.json",
+                "/read/assets/media/other/figures/sleep%20chart.png"):
+        assert client.get(bad).status_code == 404, bad

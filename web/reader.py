@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, url_for
+from flask import (Blueprint, Response, abort, current_app, redirect, request, send_file, send_from_directory,
+                   url_for)
 
 from localize import editions
 
@@ -90,3 +91,12 @@ def edition_pdf(lang: str, slug: str, name: str):
                          as_attachment=False, max_age=300)
     response.headers["Content-Language"] = lang
     return response
+
+
+@bp.get("/assets/media/<slug>/<path:name>")
+def image(slug: str, name: str):
+    """An image of a published article, as its editions point to it."""
+    folder = _folder()
+    if slug not in editions.published(folder):
+        abort(404)
+    return send_from_directory(folder / "assets" / "media" / slug, name, max_age=300)

@@ -23,7 +23,7 @@ from ..errors import LocalizeError, WorkspaceError
 from ..jobs import PARALLEL_FROM, _known, share_out
 from ..languages import Language
 from ..workspace import Workspace
-from . import gate, page, pdf, store
+from . import gate, media, page, pdf, store
 from .config import Config, config
 
 PUBLISHED, PREVIEW, REFUSED = "published", "preview", "refused"
@@ -209,6 +209,7 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     """Write one edition from its rendered tree: its HTML, its PDF from that HTML, and its manifest last."""
     language, slug = snapshot.language, snapshot.slug
     reviewed = _reviewed(snapshot, reviewed_by, now)
+    images = media.gather(tree, snapshot.source_path.parent, cfg.folder / "assets", slug)
     info = page.Page(language, snapshot.source_language, slug, published, reviewed, approved,
                      units, cfg.site_url, preview, "pdf" in formats)
     html = page.build(tree, info)
@@ -220,9 +221,10 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     if "pdf" in formats:
         address = page.href(language.tag, slug, cfg.site_url) if cfg.site_url and not preview else None
         data, warnings = pdf.renderer(cfg.folder / "assets").render(page.for_print(tree, address), language.tag)
-        outcome.warnings = list(dict.fromkeys(warnings))
+        outcome.warnings = list(dict.fromkeys(images + warnings))
         written["pdf"] = _file_record(paths.pdf, data)
     else:
+        outcome.warnings = images
         paths.pdf.unlink(missing_ok=True)   # an edition never mixes files of two snapshots
     manifest = {
         "format": 1,

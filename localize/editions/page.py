@@ -32,6 +32,7 @@ from lxml import etree
 from .. import article, languages, markup
 from ..languages import Language
 from . import labels as L
+from . import media
 from .config import fonts, page_size
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -347,6 +348,10 @@ def for_print(tree: etree._ElementTree, page_url: str | None) -> str:
     for style in list(copy.getroot().iter("style")):
         if style.get("class") == STYLE_CLASS:
             _remove(style)
+    for img in copy.getroot().iter("img"):
+        local = media.for_print(img.get("src") or "")
+        if local is not None:
+            img.set("src", local)
     for a in copy.getroot().iter("a"):
         value = (a.get("href") or "").strip()
         if not value or value.startswith("#"):

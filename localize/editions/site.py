@@ -8,6 +8,7 @@ opening the files directly can serve it::
     <slug>/index.html           the article's language picker (x-default)
     <lang>/<slug>/index.html    an edition
     <lang>/<slug>/<slug>.pdf    its PDF
+    assets/media/<slug>/…       the article's images
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from lxml import etree
 from .. import article, languages
 from ..errors import WorkspaceError
 from . import labels as L
-from . import page, store
+from . import media, page, store
 
 
 def _document(lang: str, title: str, css_class: str):
@@ -129,5 +130,9 @@ def write_site(folder: Path, dest: Path, *, site_url: str | None = None) -> list
                 shutil.copyfile(files.pdf, target)
                 written.append(target)
         put(dest / slug / "index.html", for_files(picker(slug, langs, source, site_url)))
+        images = folder / "assets" / media.MEDIA / slug
+        if images.is_dir():
+            shutil.copytree(images, dest / "assets" / media.MEDIA / slug, dirs_exist_ok=True)
+            written.extend(p for p in (dest / "assets" / media.MEDIA / slug).rglob("*") if p.is_file())
     put(dest / "index.html", for_files(listing(articles, source)))
     return written
