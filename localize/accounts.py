@@ -280,6 +280,27 @@ class Store:
         with self._write() as db:
             db.executemany("DELETE FROM failed_logins WHERE key = ?", [(k,) for k in keys])
 
+    def login_attempt(self, *keys: str, limit: int = LOGIN_LIMIT, window: float = LOGIN_WINDOW) -> float | None:
+        """Count a login attempt against every key unless one has reached the limit: the attempt's time,
+        or None (refused, not counted). Check and count are one write transaction, so attempts racing on
+        several workers cannot all pass the check before any of them is counted."""
+        now = time.time()
+        with self._write() as db:
+            db.execute("DELETE FROM failed_logins WHERE at < ?", (now - window,))
+            for key in keys:
+                if db.execute("SELECT COUNT(*) FROM failed_logins WHERE key = ? AND at > ?",
+                              (key, now - window)).fetchone()[0] >= limit:
+                    return None
+            db.executemany("INSERT INTO failed_logins (key, at) VALUES (?, ?)", [(k, now) for k in keys])
+        return now
+
+    def login_passed(self, at: float, *keys: str) -> None:
+        """Take back the attempt counted at ``at`` against these keys: its password was right."""
+        with self._write() as db:
+            db.executemany("DELETE FROM failed_logins WHERE rowid IN "
+                           "(SELECT rowid FROM failed_logins WHERE key = ? AND at = ? LIMIT 1)",
+                           [(k, at) for k in keys])
+
     # -- history and comments ----------------------------------------------------------
 
     def record(self, change: dict) -> int:

@@ -105,11 +105,13 @@ def _proxies(value) -> int:
 
 
 def _check_secret(app: Flask) -> None:
-    if app.config.get("SECRET_KEY"):
+    key = app.config.get("SECRET_KEY")
+    if key and str(key).strip():
         return
     if app.config.get("TESTING"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
         return
+    state = "is not set" if not key else "is blank"   # a key of spaces signs nothing anybody could not forge
     raise ConfigurationError(
-        "LOCALIZE_SECRET_KEY is not set: the web UI signs sessions with it. Set it to a long random "
+        f"LOCALIZE_SECRET_KEY {state}: the web UI signs sessions with it. Set it to a long random "
         "value, e.g. export LOCALIZE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")

@@ -94,14 +94,15 @@ def login():
     store = current_app.extensions["localize"].store
     name = form.name.data.strip()
     keys = (f"name:{name.lower()}", f"ip:{request.remote_addr or 'unknown'}")
-    if store.login_blocked(*keys):
+    attempt = store.login_attempt(*keys)   # counted before the password is checked: parallel guesses too
+    if attempt is None:
         minutes = LOGIN_WINDOW // 60
         error = _("Too many failed logins. Wait %(minutes)d minutes, then try again.", minutes=minutes)
         return render_template("auth/login.html", form=form, error=error), 429
     user = store.authenticate(name, form.password.data)
     if user is None:
-        store.login_failed(*keys)
         return render_template("auth/login.html", form=form, error=_("Wrong name or password.")), 200
+    store.login_passed(attempt, keys[1])   # a right password is no failure of the address
     store.login_succeeded(keys[0])
     chosen = session.get("ui_language")
     session.clear()   # a fresh session at login: none planted before it survives

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+import functools
+import os
+
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -57,15 +60,56 @@ def status_of(exc: LocalizeError) -> int:
 
 def error_response(code: int, message: str, **extra):
     """A page, or ``{"error", "message", …}`` for a client that wants JSON."""
+    message = _relative(str(message))
     if wants_json():
         return jsonify(error=str(TITLES.get(code, code)), status=code, message=message, **extra), code
     return render_template("error.html", code=code, title=TITLES.get(code, str(code)), message=message), code
 
 
+def _relative(message: str) -> str:
+    """A message naming files as the workspace does (``locales/es/…po:12``), not by the server's folders."""
+    shared = current_app.extensions.get("localize")
+    root = getattr(getattr(shared, "workspace", None), "root", None)
+    if root is None:
+        return message
+    for folder in dict.fromkeys((str(root), str(root.resolve()))):
+        message = message.replace(folder + os.sep, "").replace(folder, ".")
+    return message
+
+
 def init_app(app: Flask) -> None:
     for code in (400, 401, 403, 404, 405, 409, 413, 422, 429, 500):
-        app.register_error_handler(code, _http)
-    app.register_error_handler(LocalizeError, _library)
+        app.register_error_handler(code, _guarded(_http))
+    app.register_error_handler(LocalizeError, _guarded(_library))
+
+
+# The last resort when no page can be made: no template, no account, no translation.
+PLAIN = ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Something went wrong · localize'
+         '</title></head>\n<body><h1>Something went wrong (500)</h1>\n<p>The server could not finish this request. '
+         'The error has been logged.</p></body></html>\n')
+
+
+def _guarded(handler):
+    """An error handler that cannot fail in turn (which would leave the bare server's 500, without the
+    security headers): when the page cannot be made, as when the accounts database is what broke, it is
+    made again without the account, and at worst as a plain page."""
+    @functools.wraps(handler)
+    def guarded(exc):
+        try:
+            return handler(exc)
+        except Exception:
+            current_app.logger.exception("the error page failed; making it without the account")
+        manager = getattr(current_app, "login_manager", None)
+        if manager is not None:
+            g._login_user = manager.anonymous_user()   # where Flask-Login keeps the request's account
+        try:
+            return handler(exc)
+        except Exception:
+            current_app.logger.exception("the error page failed without the account too")
+        if wants_json():
+            return jsonify(error="Something went wrong", status=500, message="The error has been logged."), 500
+        return make_response(PLAIN, 500)
+    return guarded
 
 
 MESSAGES = {

@@ -33,8 +33,9 @@ def serve(ctx, host, port, workers):
 
     from localize import tasks
 
-    if not os.environ.get("LOCALIZE_SECRET_KEY"):
-        raise WorkspaceError("LOCALIZE_SECRET_KEY is not set: the UI signs sessions with it; set it with "
+    if not os.environ.get("LOCALIZE_SECRET_KEY", "").strip():
+        state = "is blank" if os.environ.get("LOCALIZE_SECRET_KEY") else "is not set"
+        raise WorkspaceError(f"LOCALIZE_SECRET_KEY {state}: the UI signs sessions with it; set it with "
                              "export LOCALIZE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
     ws = _workspace(ctx)
     os.environ["LOCALIZE_ROOT"] = str(ws.root)   # for the app factory, in every gunicorn worker
