@@ -3,13 +3,17 @@
 Every write is atomic and serialized across processes: an exclusive lock on a
 sidecar ``.lock`` file (never on the catalog, whose inode changes), the
 catalog re-read under the lock, a temporary file in the same folder, fsync,
-``os.replace``, fsync of the folder.
+``os.replace``, fsync of the folder. A write that fails (a full disk) raises
+:class:`WriteError` and leaves the old file as it was, with no temporary file.
+Temporary files an interrupted writer left are removed by the next writer of
+the catalog, and by :func:`sweep_catalogs` when a service starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import errno
 import fcntl
 import os
 import re
@@ -22,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, po
-from .errors import Busy, CatalogError
+from .errors import Busy, CatalogError, LocalizeError
 from .languages import Language
 from .po import APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED, Catalog, Entry
 
@@ -63,6 +67,10 @@ def read(path: Path) -> Catalog:
     return po.parse(read_text(path), str(path))
 
 
+MSGFMT_TIMEOUT = 60  # seconds; msgfmt reads even hostile catalogs in well under one
+_MSGFMT_ERROR = re.compile(r"<stdin>:(\d+):(?:\d+:)? *(.*)")
+
+
 def msgfmt_check(path: Path, text: str | None = None) -> None:
     """Let GNU msgfmt judge a catalog (``text``: its content, BOM dropped), where gettext is installed."""
     msgfmt = shutil.which("msgfmt")
@@ -70,12 +78,21 @@ def msgfmt_check(path: Path, text: str | None = None) -> None:
         return
     if text is None:
         text = read_text(path)
-    result = subprocess.run([msgfmt, "--check", "-o", os.devnull, "-"], input=text.encode("utf-8"),
-                            capture_output=True)
+    try:
+        result = subprocess.run([msgfmt, "--check", "-o", os.devnull, "-"], input=text.encode("utf-8"),
+                                capture_output=True, timeout=MSGFMT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise CatalogError(f"msgfmt --check took more than {MSGFMT_TIMEOUT} seconds", path) from None
     if result.returncode != 0:
-        stderr = result.stderr.decode("utf-8", "replace").replace("<stdin>", str(path))
-        first = next((line for line in stderr.splitlines() if line.strip()), "rejected")
-        raise CatalogError(f"msgfmt --check: {first.removeprefix(msgfmt + ': ').removeprefix('msgfmt: ')}")
+        lines = [line.removeprefix(msgfmt + ": ").removeprefix("msgfmt: ")
+                 for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        # the first error, "<stdin>:LINE[:COLUMN]: message", named as our own errors are
+        for line in lines:
+            m = _MSGFMT_ERROR.match(line)
+            if m and not m.group(2).startswith("warning:"):
+                raise CatalogError(f"{m.group(2)} (msgfmt --check)", path, int(m.group(1)))
+        first = next((line for line in lines if "warning:" not in line), lines[0] if lines else "rejected")
+        raise CatalogError(f"msgfmt --check: {first.replace('<stdin>', str(path))}", path)
 
 
 def validate(path: Path) -> Catalog:
@@ -86,6 +103,26 @@ def validate(path: Path) -> Catalog:
     return catalog
 
 
+class WriteError(LocalizeError):
+    """A file could not be written (a full disk, a failing device); the old file is as it was."""
+
+    def __init__(self, path, reason: str, code: int | None = None):
+        self.path, self.reason, self.errno = path, reason, code
+        super().__init__(f"{path}: cannot write: {reason}; the file is left as it was")
+
+    def __reduce__(self):   # whole across a worker process's pipe
+        return type(self), (self.path, self.reason, self.errno)
+
+    @property
+    def no_space(self) -> bool:
+        """The disk (or the account's quota) is full."""
+        return self.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _failed(path: Path, exc: OSError) -> WriteError:
+    return WriteError(path, exc.strerror or str(exc), exc.errno)
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -94,23 +131,40 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_temporary(path: Path, text: str, *, sync: bool) -> str:
-    """Write text to a new temporary file beside ``path``; return its name."""
+def _write_temporary(path: Path, text: str, *, sync: bool, keep_open: bool = False):
+    """Write text to a new temporary file beside ``path``; return its name.
+
+    With ``keep_open``, return ``(name, descriptor)``, the file still open, so
+    that a later fsync reports an error the writing back met. A failure (no
+    space, no inode, an I/O error) removes the temporary file and raises
+    :class:`WriteError` naming ``path``.
+    """
+    data = text.encode("utf-8")
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _failed(path, exc) from None
+    is_open = True
+    try:
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            handle.write(data)
+        if sync:
+            os.fsync(fd)
+        os.fchmod(fd, 0o644)
+        if not keep_open:
+            is_open = False
+            os.close(fd)
+    except BaseException as exc:
+        if is_open:
+            os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _failed(path, exc) from None
         raise
-    return tmp
+    return (tmp, fd) if keep_open else tmp
 
 
 def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
@@ -122,9 +176,11 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     tmp = _write_temporary(path, text, sync=durable)
     try:
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _failed(path, exc) from None
         raise
     if durable:
         _fsync_dir(path.parent)
@@ -133,11 +189,15 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
 class Batch:
     """Many catalog writes with one flush to disk, for jobs over a whole workspace.
 
-    Each catalog is locked before it is read (:meth:`lock`) and stays locked
-    until :meth:`flush`, which makes every new file durable with one
-    ``os.sync()`` before putting it in place with ``os.replace``. One fsync per
-    file would cost more than the rest of the job. A batch never waits for a
-    lock while holding others: it flushes first, so two jobs cannot deadlock.
+    Each catalog is locked before it is read (:meth:`lock`), which removes
+    what an interrupted writer of it left, and stays locked until
+    :meth:`flush`, which makes every new file durable with one ``os.sync()``
+    before putting it in place with ``os.replace``. One fsync per file would
+    cost more than the rest of the job; an fsync of each still-open file after
+    the sync costs little and reports what the sync cannot: a file whose data
+    did not reach the disk (no space, an I/O error), and then no file of the
+    batch is replaced. A batch never waits for a lock while holding others: it
+    flushes first, so two jobs cannot deadlock.
 
     ``durable=False`` skips the flush to disk for files that can be made again
     from others (templates come from the articles): they are still replaced
@@ -148,7 +208,8 @@ class Batch:
         self.size = size
         self.durable = durable
         self._locks: dict[Path, int] = {}
-        self._pending: list[tuple[Path, str]] = []
+        self._pending: list[tuple[Path, str, int]] = []   # catalog, temporary file, its descriptor
+        self._leftovers: dict[Path, dict[str, list[Path]]] = {}   # folder: catalog name: temporaries
 
     def __enter__(self) -> "Batch":
         return self
@@ -176,29 +237,56 @@ class Batch:
             os.close(fd)
             raise
         self._locks[path] = fd
+        self._clean(path)
+
+    def _clean(self, path: Path) -> None:
+        """Remove what an interrupted writer of this catalog left (it is locked: no writer is at work).
+
+        The folder is listed once per batch: one listing per catalog would make
+        a job over a large folder quadratic.
+        """
+        listed = self._leftovers.get(path.parent)
+        if listed is None:
+            listed = self._leftovers[path.parent] = {}
+            for tmp in _temporaries(path.parent):
+                listed.setdefault(_catalog_name(tmp), []).append(tmp)
+        for tmp in listed.pop(path.name, ()):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
 
     def write(self, path: Path, text: str) -> None:
         """Stage new content for a catalog this batch holds locked."""
         if path not in self._locks:
             raise RuntimeError(f"{path} is written without its lock")
-        self._pending.append((path, _write_temporary(path, text, sync=False)))
+        self._pending.append((path, *_write_temporary(path, text, sync=False, keep_open=True)))
 
     def flush(self) -> None:
         try:
             if self._pending:
                 if self.durable:
                     os.sync()
-                for path, tmp in self._pending:
-                    os.replace(tmp, path)
+                    for path, _, fd in self._pending:
+                        try:
+                            os.fsync(fd)
+                        except OSError as exc:
+                            raise _failed(path, exc) from None
+                for path, tmp, _ in self._pending:
+                    try:
+                        os.replace(tmp, path)
+                    except OSError as exc:
+                        raise _failed(path, exc) from None
                 if self.durable:
-                    for folder in {path.parent for path, _ in self._pending}:
+                    for folder in {path.parent for path, _, _ in self._pending}:
                         _fsync_dir(folder)
+                for _, _, fd in self._pending:
+                    os.close(fd)
                 self._pending.clear()
         finally:
             self._abandon()
 
     def _abandon(self) -> None:
-        for _, tmp in self._pending:
+        for _, tmp, fd in self._pending:
+            os.close(fd)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         self._pending.clear()
@@ -211,6 +299,11 @@ def _temporaries(folder: Path, name: str = "*") -> list[Path]:
     return list(folder.glob(f".{name}.*.tmp"))
 
 
+def _catalog_name(tmp: Path) -> str:
+    """The file a temporary file was to become: ``.es.po.k3j9x_a.tmp`` → ``es.po``."""
+    return tmp.name[1:].rsplit(".", 2)[0]
+
+
 def sweep(folder: Path, *, held: bool = False) -> int:
     """Remove temporary files interrupted writers left in a folder; return how many.
 
@@ -220,8 +313,7 @@ def sweep(folder: Path, *, held: bool = False) -> int:
     """
     removed = 0
     for tmp in _temporaries(folder):
-        name = tmp.name[1:].rsplit(".", 2)[0]
-        lock = folder / f"{name}.lock"
+        lock = folder / f"{_catalog_name(tmp)}.lock"
         if held or not lock.exists():  # writers take the lock before they write
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -238,6 +330,20 @@ def sweep(folder: Path, *, held: bool = False) -> int:
                 removed += 1
         finally:
             os.close(fd)
+    return removed
+
+
+def sweep_catalogs(locales: Path) -> int:
+    """Remove the temporary files interrupted writers left beside every language's catalogs.
+
+    For a service's start (the web app): a catalog nobody writes again would
+    otherwise keep its leftovers. Writers at work are left alone (see :func:`sweep`);
+    a folder this process may not write in is left as it is (it can still serve it).
+    """
+    removed = 0
+    for folder in sorted(locales.glob("*/LC_MESSAGES")):
+        with contextlib.suppress(OSError):
+            removed += sweep(folder)
     return removed
 
 
@@ -259,7 +365,7 @@ def locked(path: Path, *, clean: bool = True, timeout: float | None = None) -> I
             _lock_within(fd, path, timeout)
         if clean:
             for leftover in _temporaries(path.parent, glob_escape(path.name)):
-                if leftover.name[1:].rsplit(".", 2)[0] != path.name:
+                if _catalog_name(leftover) != path.name:
                     continue  # another catalog's, whose name starts like this one's
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()

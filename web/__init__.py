@@ -28,6 +28,7 @@ from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from localize import catalog
 from localize.accounts import Store
 from localize.review import Review
 from localize.workspace import Workspace
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     root = app.config["LOCALIZE_ROOT"]
     workspace = Workspace.open(Path(root)) if root else Workspace.find()
+    catalog.sweep_catalogs(workspace.locales_dir)   # what writers killed before this start left
     database = app.config["LOCALIZE_DATABASE"] or workspace.root / "instance" / "localize.sqlite3"
     store = Store(Path(database))
     app.extensions["localize"] = SimpleNamespace(workspace=workspace, store=store,

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from localize.accounts import PermissionDenied
+from localize.catalog import WriteError
 from localize.engines import EngineError
 from localize.errors import BadInput, Busy, ConflictError, LocalizeError
 from localize.review import Blocked, Conflict, NotFound
@@ -28,6 +29,7 @@ TITLES = {
     500: _l("Something went wrong"),
     502: _l("The translation engine failed"),
     503: _l("Busy"),
+    507: _l("Out of storage"),
 }
 
 
@@ -53,6 +55,8 @@ def status_of(exc: LocalizeError) -> int:
         return 502
     if isinstance(exc, Busy):
         return 503
+    if isinstance(exc, WriteError):
+        return 507 if exc.no_space else 500
     if isinstance(exc, BadInput):
         return 400
     return 500
@@ -136,14 +140,27 @@ def _http(exc: HTTPException):
     return response
 
 
+def message_of(exc: LocalizeError) -> str:
+    """What a person is told about a library error; a failed write names the problem, not the server's paths."""
+    if isinstance(exc, WriteError):
+        if exc.no_space:
+            return _("Your change was not saved: the server's disk is full. The catalog is as it was; "
+                     "try again later or tell the administrator.")
+        return _("Your change was not saved: the server could not write the catalog. The catalog is as it "
+                 "was; try again later or tell the administrator.")
+    return str(exc)
+
+
 def _library(exc: LocalizeError):
     code = status_of(exc)
+    if isinstance(exc, WriteError):
+        current_app.logger.error("%s", exc)
     extra = {}
     if isinstance(exc, Conflict):
         extra["current"] = exc.current.as_dict()
     if isinstance(exc, Blocked):
         extra["problems"] = [p.as_dict() for p in exc.problems]
-    response = make_response(*error_response(code, str(exc), **extra))
+    response = make_response(*error_response(code, message_of(exc), **extra))
     if isinstance(exc, Busy):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
