@@ -1,4 +1,4 @@
-"""Accounts, roles, per-language rights, and the change history: one SQLite file.
+"""Accounts, roles, per-language rights, the change history and stored suggestions: one SQLite file.
 
 The file lives in the web app's instance folder (``instance/localize.sqlite3``).
 It is opened in WAL mode with a busy timeout, so several worker processes share
@@ -29,7 +29,7 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import languages
-from .errors import BadInput, LocalizeError
+from .errors import BadInput, ConflictError, LocalizeError
 
 ROLES = ("translator", "reviewer", "editor", "admin")
 RIGHTS = {
@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS history (
     old_msgstr TEXT NOT NULL,
     new_msgstr TEXT NOT NULL,
     old_state TEXT NOT NULL,
-    new_state TEXT NOT NULL
+    new_state TEXT NOT NULL,
+    suggestion INTEGER
 );
 CREATE INDEX IF NOT EXISTS history_entry ON history (language, slug, entry, id);
 CREATE TABLE IF NOT EXISTS comments (
@@ -83,6 +84,22 @@ CREATE TABLE IF NOT EXISTS comments (
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS comments_entry ON comments (language, slug, entry, id);
+CREATE TABLE IF NOT EXISTS suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,
+    language TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    msgctxt TEXT,
+    msgid TEXT NOT NULL,
+    text TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open',
+    decided_by TEXT,
+    decided_at REAL
+);
+CREATE INDEX IF NOT EXISTS suggestions_entry ON suggestions (language, slug, entry, status);
 CREATE TABLE IF NOT EXISTS failed_logins (key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS failed_logins_key ON failed_logins (key, at);
 """
@@ -94,6 +111,10 @@ class AccountError(BadInput):
 
 class PermissionDenied(LocalizeError):
     """The account may not do this (HTTP 403)."""
+
+
+class Decided(ConflictError):
+    """The suggestion was accepted or dismissed meanwhile (HTTP 409)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,34 @@ class Change:
     new_msgstr: str
     old_state: str
     new_state: str
+    suggestion: int | None = None   # the stored suggestion this change made, accepted or dismissed
+
+
+OPEN, ACCEPTED, DISMISSED = "open", "accepted", "dismissed"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A translation proposed for an entry without replacing its current one."""
+
+    id: int
+    at: float
+    user: str
+    language: str
+    slug: str
+    entry: str
+    msgctxt: str | None
+    msgid: str
+    text: str
+    origin: str                  # "upload", "import", "" (proposed in the editor or the API)
+    status: str = OPEN           # open, accepted, dismissed
+    decided_by: str | None = None
+    decided_at: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "at": self.at, "user": self.user, "entry": self.entry, "text": self.text,
+                "origin": self.origin, "status": self.status, "decided_by": self.decided_by,
+                "decided_at": self.decided_at}
 
 
 @dataclass(frozen=True)
@@ -154,6 +203,7 @@ class Store:
         try:
             db.execute("PRAGMA journal_mode=WAL")   # kept in the file: set once
             db.executescript(_SCHEMA)
+            _migrate(db)
         finally:
             db.close()
 
@@ -303,20 +353,38 @@ class Store:
 
     # -- history and comments ----------------------------------------------------------
 
-    def record(self, change: dict) -> int:
-        """Append a change to the history; its id."""
+    def record(self, change: dict, *, decides: str | None = None) -> int:
+        """Append a change to the history; its id.
+
+        ``decides`` (``accepted`` or ``dismissed``) closes the open suggestion
+        ``change["suggestion"]`` in the same transaction; :class:`Decided` if it is
+        no longer open.
+        """
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO history (at, user, language, slug, entry, msgctxt, msgid, action, old_msgstr, "
-                "new_msgstr, old_state, new_state) VALUES (:at, :user, :language, :slug, :entry, :msgctxt, "
-                ":msgid, :action, :old_msgstr, :new_msgstr, :old_state, :new_state)",
-                {"at": time.time(), **change})
-            return cursor.lastrowid
+            if decides is not None:
+                _decide(db, change["suggestion"], change["user"], decides)
+            return _insert(db, change)
+
+    def record_many(self, changes: list[dict]) -> list[int]:
+        """Append several changes in one transaction; their ids, in order."""
+        with self._write() as db:
+            return [_insert(db, change) for change in changes]
 
     def forget(self, change_id: int) -> None:
-        """Take back a change whose catalog write failed."""
+        """Take back a change whose catalog write failed (a suggestion it decided is open again)."""
+        self.forget_many([change_id])
+
+    def forget_many(self, ids: list[int]) -> None:
         with self._write() as db:
-            db.execute("DELETE FROM history WHERE id = ?", (change_id,))
+            for change_id in ids:
+                row = db.execute("SELECT action, suggestion FROM history WHERE id = ?", (change_id,)).fetchone()
+                db.execute("DELETE FROM history WHERE id = ?", (change_id,))
+                if row and row[1] is not None:
+                    if row[0] == "suggest":
+                        db.execute("DELETE FROM suggestions WHERE id = ?", (row[1],))
+                    else:
+                        db.execute("UPDATE suggestions SET status = ?, decided_by = NULL, decided_at = NULL "
+                                   "WHERE id = ?", (OPEN, row[1]))
 
     def history(self, language: str | None = None, slug: str | None = None, entry: str | None = None,
                 *, since: int = 0) -> list[Change]:
@@ -332,6 +400,69 @@ class Store:
         with self._read() as db:
             row = db.execute("SELECT * FROM history WHERE id = ?", (change_id,)).fetchone()
         return Change(*row) if row else None
+
+    def last_change(self) -> int:
+        """The id of the newest change of the history (0 for none)."""
+        with self._read() as db:
+            return db.execute("SELECT COALESCE(MAX(id), 0) FROM history").fetchone()[0]
+
+    def changed_since(self, language: str, slug: str, since: int) -> dict[str, str]:
+        """The entries of a catalog changed after the change ``since`` → the translation each had then."""
+        with self._read() as db:
+            rows = db.execute("SELECT entry, old_msgstr FROM history WHERE language = ? AND slug = ? AND id > ? "
+                              "AND (old_msgstr != new_msgstr OR old_state != new_state) ORDER BY id",
+                              (language, slug, since)).fetchall()
+        found: dict[str, str] = {}
+        for entry, old in rows:
+            found.setdefault(entry, old)
+        return found
+
+    # -- suggestions -------------------------------------------------------------------
+
+    def suggest(self, change: dict, text: str, origin: str = "") -> tuple[Suggestion, bool]:
+        """Store a suggestion for an entry and its history row (the entry as it is, unchanged).
+
+        ``change`` names the user, the entry and its current ``msgstr`` and ``state``.
+        An open suggestion of the same text for the same entry is not repeated:
+        (that suggestion, False).
+        """
+        at = time.time()
+        with self._write() as db:
+            row = db.execute("SELECT * FROM suggestions WHERE language = ? AND slug = ? AND entry = ? AND text = ? "
+                             "AND status = ?", (change["language"], change["slug"], change["entry"], text,
+                                                OPEN)).fetchone()
+            if row is not None:
+                return Suggestion(*row), False
+            cursor = db.execute(
+                "INSERT INTO suggestions (at, user, language, slug, entry, msgctxt, msgid, text, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (at, change["user"], change["language"], change["slug"], change["entry"], change["msgctxt"],
+                 change["msgid"], text, origin))
+            made = cursor.lastrowid
+            _insert(db, {"user": change["user"], "language": change["language"], "slug": change["slug"],
+                         "entry": change["entry"], "msgctxt": change["msgctxt"], "msgid": change["msgid"],
+                         "action": "suggest", "old_msgstr": change["msgstr"], "new_msgstr": change["msgstr"],
+                         "old_state": change["state"], "new_state": change["state"], "suggestion": made})
+        return Suggestion(made, at, change["user"], change["language"], change["slug"], change["entry"],
+                          change["msgctxt"], change["msgid"], text, origin), True
+
+    def suggestion(self, suggestion_id: int) -> Suggestion | None:
+        with self._read() as db:
+            row = db.execute("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)).fetchone()
+        return Suggestion(*row) if row else None
+
+    def suggestions(self, language: str, slug: str, entry: str | None = None, *,
+                    status: str | None = OPEN) -> list[Suggestion]:
+        """The suggestions of a catalog (or of one entry), oldest first; open ones unless ``status`` says."""
+        sql, args = "SELECT * FROM suggestions WHERE language = ? AND slug = ?", [language, slug]
+        if entry is not None:
+            sql += " AND entry = ?"
+            args.append(entry)
+        if status is not None:
+            sql += " AND status = ?"
+            args.append(status)
+        with self._read() as db:
+            return [Suggestion(*row) for row in db.execute(sql + " ORDER BY id", args).fetchall()]
 
     def add_comment(self, user: str, language: str, slug: str, entry: str, text: str) -> Comment:
         text = text.strip()
@@ -350,6 +481,34 @@ class Store:
             rows = db.execute("SELECT id, at, user, text FROM comments WHERE language = ? AND slug = ? "
                               "AND entry = ? ORDER BY id", (language, slug, entry)).fetchall()
         return [Comment(*row) for row in rows]
+
+
+def _insert(db: sqlite3.Connection, change: dict) -> int:
+    cursor = db.execute(
+        "INSERT INTO history (at, user, language, slug, entry, msgctxt, msgid, action, old_msgstr, "
+        "new_msgstr, old_state, new_state, suggestion) VALUES (:at, :user, :language, :slug, :entry, :msgctxt, "
+        ":msgid, :action, :old_msgstr, :new_msgstr, :old_state, :new_state, :suggestion)",
+        {"at": time.time(), "suggestion": None, **change})
+    return cursor.lastrowid
+
+
+def _decide(db: sqlite3.Connection, suggestion_id: int, user: str, status: str) -> None:
+    done = db.execute("UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "
+                      "AND status = ?", (status, user, time.time(), suggestion_id, OPEN)).rowcount
+    if not done:
+        raise Decided("this suggestion was already accepted or dismissed")
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a database made by an earlier version up to this schema."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if "suggestion" not in {row[1] for row in db.execute("PRAGMA table_info(history)")}:
+            db.execute("ALTER TABLE history ADD COLUMN suggestion INTEGER")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")

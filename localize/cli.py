@@ -327,13 +327,19 @@ def import_(ctx, lang, name, file):
     """Bring in FILE.po edited elsewhere; approved work is never overwritten."""
     ws = _workspace(ctx)
     report = work.import_catalog(ws, lang, Path(file), name)
+    conflicts = len(report.conflicts) + len(report.changed)
     click.echo(f"imported {file}: {report.updated} updated, {report.unchanged} unchanged, "
-               f"{len(report.conflicts)} conflicts, {len(report.unknown)} not in the article")
+               f"{conflicts} conflicts, {len(report.unknown)} not in the article")
     for msgid in report.conflicts:
         click.echo(f"conflict: approved translation kept for {msgid[:70]!r}", err=True)
+    for msgid in report.changed:
+        click.echo(f"conflict: changed since this file was taken, kept for {msgid[:70]!r}", err=True)
+    if report.suggestions:
+        click.echo(f"{len(report.suggestions)} of the file's translations kept as suggestions for a reviewer",
+                   err=True)
     for msgid in report.unknown:
         click.echo(f"skipped: not in the article: {msgid[:70]!r}", err=True)
-    if report.conflicts:
+    if conflicts:
         ctx.exit(1)
 
 

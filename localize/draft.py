@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import article, catalog, glossary, languages, markup, po
+from . import article, catalog, glossary, history, languages, markup, po
 from .engines import Draft, Engine, EngineError, UnknownEngine, apertium, create
 from .errors import LanguageError, LocalizeError, WorkspaceError
 from .memory import Memory
@@ -50,6 +50,7 @@ class Report:
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False
+    recorder: history.Recorder | None = field(default=None, repr=False)   # where drafts go in the history
 
     def skip(self, reason: str, unit: str) -> None:
         self.skipped[reason] += 1
@@ -118,6 +119,7 @@ def draft(ws: Workspace, language: str, *, engine: str | None = None, names: lis
                              f"({', '.join(ws.settings.languages) or 'none listed'})")
     machine, notice = engine_for(ws, tag, engine)
     report = Report(tag, machine.name if machine else None, notice, dry_run=dry_run)
+    report.recorder = None if dry_run else history.Recorder.of(ws.root, action="draft")
     source = ws.settings.source_language
     memory = None if machine is not None and machine.name == "pseudo" else Memory(ws)
 
@@ -355,17 +357,21 @@ def _save(drafts: list[tuple[_Unit, Draft]], report: Report) -> None:
     by_path: dict[Path, dict] = {}
     for u, d in drafts:
         by_path.setdefault(u.path, {})[u.key] = d
-    with catalog.Batch() as batch:
+    recorder = report.recorder
+    with history.kept(recorder), catalog.Batch() as batch:
         for path, found in by_path.items():
             batch.lock(path)
             original = catalog.read_text(path)
             cat = po.parse(original, str(path))
+            before = history.snapshot(cat) if recorder is not None else None
             for entry in cat.entries:
                 d = found.get(entry.key)
                 if d is not None and not entry.obsolete and entry.state == po.UNTRANSLATED:
                     entry.set_draft(d.text, d.origin)
             text = po.dumps(cat)
             if text != original:
+                if recorder is not None:
+                    recorder.record(report.language, path.name.removesuffix(".po"), before, cat, path=path, text=text)
                 batch.write(path, text)
                 if path not in report.written:
                     report.written.append(path)

@@ -1,17 +1,19 @@
-"""The workspace jobs behind the command line: extract, update, render, import, status, check."""
+"""The workspace jobs behind the command line: extract, update, render, import (and upload), status, check."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import article, catalog, languages, po
-from .errors import CatalogError, WorkspaceError
+from . import article, catalog, history, languages, po
+from .accounts import User
+from .errors import CatalogError, LanguageError, WorkspaceError
 from .workspace import Workspace, slug
 
 _CREATION = "POT-Creation-Date"
@@ -126,17 +128,25 @@ def _known(ws: Workspace):
 
 
 def update_catalog(path: Path, pot: po.Catalog, language: languages.Language,
-                   batch: catalog.Batch) -> bool:
-    """Create or merge one language's catalog under its lock; True if it will be written."""
+                   batch: catalog.Batch, recorder: history.Recorder | None = None) -> bool:
+    """Create or merge one language's catalog under its lock; True if it will be written.
+
+    With a ``recorder``, what the merge changes in entries (stale drafts of
+    changed units, entries gone obsolete or back) goes into the history first.
+    """
     batch.lock(path)
     if path.exists():
         original = catalog.read_text(path)
-        merged = catalog.merge(po.parse(original, str(path)), pot)
+        old = po.parse(original, str(path))
+        before = history.snapshot(old) if recorder is not None else None
+        merged = catalog.merge(old, pot)
     else:
         original, merged = None, catalog.translation_catalog(pot, language, created=catalog.now())
     text = po.dumps(merged)
     if text == original:
         return False
+    if recorder is not None and original is not None:
+        recorder.record(language.tag, path.name.removesuffix(".po"), before, merged, path=path, text=text)
     batch.write(path, text)
     return True
 
@@ -162,12 +172,13 @@ def update(ws: Workspace, langs: list[str], jobs: int | None = None) -> Outcome:
 
 def _update_some(ws: Workspace, targets: list[languages.Language], names: list[str]) -> list[tuple[Path, bool]]:
     done = []
-    with catalog.Batch() as batch:
+    recorder = history.Recorder.of(ws.root, action="update")
+    with history.kept(recorder), catalog.Batch() as batch:
         for name in names:
             pot = catalog.read(ws.template_path(name))
             for language in targets:
                 path = ws.catalog_path(language.tag, name)
-                done.append((path, update_catalog(path, pot, language, batch)))
+                done.append((path, update_catalog(path, pot, language, batch, recorder)))
     return done
 
 
@@ -211,12 +222,26 @@ def _render_some(ws: Workspace, target: str, folder: Path, include_drafts: bool,
     return done
 
 
+# A catalog handed out for editing elsewhere (downloaded from the UI or the API) carries the id of
+# the newest change of the history at that moment: what changed after it, the file has not seen.
+REVISION = "X-Localize-Revision"
+MAX_UPLOAD = 8 * 1024 * 1024      # bytes of an uploaded catalog
+
+
 @dataclass
 class ImportReport:
+    """What an import or an upload did, entry by entry (the lists hold source texts)."""
+
     updated: int = 0
     unchanged: int = 0
-    conflicts: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)   # approved translations kept
+    changed: list[str] = field(default_factory=list)     # changed since the file was taken: kept
+    unknown: list[str] = field(default_factory=list)     # not in the article
+    suggestions: list[int] = field(default_factory=list)  # stored suggestions made of the two kinds kept
+
+    def as_dict(self) -> dict:
+        return {"updated": self.updated, "unchanged": self.unchanged, "conflicts": self.conflicts,
+                "changed": self.changed, "unknown": self.unknown, "suggestions": self.suggestions}
 
 
 def import_catalog(ws: Workspace, lang: str, file: Path, name: str | None) -> ImportReport:
@@ -227,36 +252,191 @@ def import_catalog(ws: Workspace, lang: str, file: Path, name: str | None) -> Im
     if not target.exists():
         raise WorkspaceError(f"no {language.tag} catalog for {name!r}: run 'localize update' first")
     incoming = catalog.validate(file)
-    declared = incoming.header.get("Language")
-    if declared and languages.validate(declared) != language.tag:
-        raise CatalogError(f"this catalog is for {declared!r}, not {language.tag}", file)
-    nplurals = incoming.nplurals
-    if nplurals is not None and nplurals != language.nplurals:
-        raise CatalogError(f"Plural-Forms says {nplurals} forms; {language.tag} has {language.nplurals}", file)
+    return merge_catalog(ws, language, name, incoming, str(file), user=history.SYSTEM, action="import")
+
+
+def upload_catalog(ws: Workspace, user: User, lang: str, name: str, data: bytes, filename: str | None, *,
+                   timeout: float | None = None) -> ImportReport:
+    """A catalog uploaded from the web UI or the API: checked as ``import`` checks a file, merged as
+    the user's saves (every translation it brings needs review); ``timeout`` as for a save."""
+    language = languages.parse(lang)
+    user.require("save", language.tag)
+    name = slug(name)
+    if not ws.catalog_path(language.tag, name).exists():
+        raise WorkspaceError(f"no {language.tag} catalog for {name!r}")
+    shown = upload_name(filename)
+    if len(data) > MAX_UPLOAD:
+        raise CatalogError(f"larger than {MAX_UPLOAD // (1024 * 1024)} MB", shown)
+    incoming = read_upload(data, shown)
+    return merge_catalog(ws, language, name, incoming, shown, user=user.name, action="upload", review=True,
+                         timeout=timeout)
+
+
+def upload_name(filename: str | None) -> str:
+    """An uploaded file's name as messages show it: its last part, printable, short."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable())[:100].strip()
+    return name or "upload.po"
+
+
+def read_upload(data: bytes, name: str) -> po.Catalog:
+    """Check an uploaded catalog with every check ``import`` makes of a file; errors name the upload."""
+    with tempfile.TemporaryDirectory(prefix="localize-upload-") as folder:
+        path = Path(folder) / "upload.po"
+        path.write_bytes(data)
+        try:
+            return catalog.validate(path)
+        except CatalogError as exc:
+            error = CatalogError(str(exc).replace(str(path), name))
+            error.path, error.line = name, exc.line
+            raise error from None
+
+
+def merge_catalog(ws: Workspace, language: languages.Language, name: str, incoming: po.Catalog, where: str, *,
+                  user: str, action: str, review: bool = False, timeout: float | None = None) -> ImportReport:
+    """Merge a checked catalog from outside into one of the workspace, under its lock.
+
+    A translation that would overwrite approved work, or work done on the entry
+    since the file was taken, is kept out: it becomes a stored suggestion (where
+    the workspace keeps a history) and is reported. The file was taken at the
+    change its ``X-Localize-Revision`` names: an entry it holds as it was then
+    was not edited in it, and is left as it is now. A file without a revision
+    has not seen another person's work, whenever that was done. ``review``:
+    every translation brought in needs review, as a save does (uploads);
+    otherwise the file's state is kept (``localize import``). The history
+    records every change.
+    """
+    tag = language.tag
+    target = ws.catalog_path(tag, name)
+    _check_fits(incoming, language, where)
+    store = history.store_of(ws.root)
+    base = _revision(incoming, where, store)
+    recorder = history.Recorder(store, user, action) if store is not None else None
     report = ImportReport()
-    with catalog.transaction(target) as current:
+    kept: list[tuple[po.Entry, po.Entry]] = []
+    with catalog.locked(target, timeout=timeout):
+        original = catalog.read_text(target)
+        current = po.parse(original, str(target))
+        before = history.snapshot(current)
+        since = store.changed_since(tag, name, base) if store is not None and base is not None else None
         index = current.index()
         for entry in incoming.entries:
-            if entry.obsolete or not entry.translated:
+            if entry.obsolete or not entry.msgid or not entry.translated:
                 continue
             mine = index.get(entry.key)
-            if mine is None:
+            if mine is None or (mine.msgid_plural is None) != (entry.msgid_plural is None):
                 report.unknown.append(entry.msgid)
-            elif mine.msgstr == entry.msgstr and mine.msgstr_plural == entry.msgstr_plural \
-                    and mine.fuzzy == entry.fuzzy:
+                continue
+            same = mine.msgstr == entry.msgstr and mine.msgstr_plural == entry.msgstr_plural
+            ident = history.entry_id(mine.msgctxt, mine.msgid)
+            if same and (review or mine.fuzzy == entry.fuzzy):
                 report.unchanged += 1
-            elif mine.state == po.APPROVED and (mine.msgstr != entry.msgstr
-                                                or mine.msgstr_plural != entry.msgstr_plural):
+            elif since is not None and ident in since and mine.msgid_plural is None \
+                    and entry.msgstr == since[ident]:
+                report.unchanged += 1      # the file holds what it was given; the entry moved on since
+            elif mine.state == po.APPROVED and not same:
                 report.conflicts.append(mine.msgid)
+                kept.append((mine, entry))
+            elif _changed_since(mine, since, store, tag, name, user):
+                report.changed.append(mine.msgid)
+                if not same:
+                    kept.append((mine, entry))
             else:
-                mine.msgstr = entry.msgstr
-                if mine.msgid_plural is not None:
-                    mine.msgstr_plural = dict(entry.msgstr_plural or {})
-                mine.set_flag("fuzzy", entry.fuzzy)
-                if not entry.fuzzy:
-                    mine.previous_msgid = mine.previous_msgctxt = None
+                _bring_in(mine, entry, review)
                 report.updated += 1
+        text = po.dumps(current)
+        if text != original:
+            rows = recorder.record(tag, name, before, current) if recorder is not None else []
+            try:
+                catalog.write_atomic(target, text)
+            except BaseException:
+                if recorder is not None:
+                    recorder.forget(rows)
+                raise
+        if store is not None:
+            for mine, entry in kept:
+                if mine.msgid_plural is not None:
+                    continue   # a suggestion is one text
+                made, _ = store.suggest({
+                    "user": user, "language": tag, "slug": name, "entry": history.entry_id(mine.msgctxt, mine.msgid),
+                    "msgctxt": mine.msgctxt, "msgid": mine.msgid, "msgstr": mine.msgstr,
+                    "state": history.state_of(mine)}, entry.msgstr, action)
+                report.suggestions.append(made.id)
     return report
+
+
+def _check_fits(incoming: po.Catalog, language: languages.Language, where: str) -> None:
+    declared = incoming.header.get("Language")
+    if declared:
+        try:
+            tag = languages.validate(declared)
+        except LanguageError as exc:
+            raise CatalogError(f"Language: {exc}", where, incoming.header_line) from None
+        if tag != language.tag:
+            raise CatalogError(f"this catalog is for {declared!r}, not {language.tag}", where, incoming.header_line)
+    nplurals = incoming.nplurals
+    if nplurals is not None and nplurals != language.nplurals:
+        raise CatalogError(f"Plural-Forms says {nplurals} forms; {language.tag} has {language.nplurals}", where,
+                           incoming.header_line)
+
+
+def _revision(incoming: po.Catalog, where: str, store) -> int | None:
+    value = incoming.header.get(REVISION)
+    if value is None or store is None:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18 or int(value) > store.last_change():
+        raise CatalogError(f"{REVISION}: {value[:20]!r} is no revision this server handed out", where,
+                           incoming.header_line)
+    return int(value)
+
+
+def _changed_since(mine: po.Entry, since: dict[str, str] | None, store, tag: str, name: str, user: str) -> bool:
+    """Whether the entry holds work the file has not seen.
+
+    With the file's revision: any change of the entry after it. Without: a
+    translation another person wrote (an engine's draft or a command's change
+    is not a person's work).
+    """
+    ident = history.entry_id(mine.msgctxt, mine.msgid)
+    if since is not None:
+        return ident in since
+    if store is None or not mine.translated:
+        return False
+    return history.author(store, tag, name, ident, mine.msgstr) not in (None, user)
+
+
+def _bring_in(mine: po.Entry, entry: po.Entry, review: bool) -> None:
+    mine.msgstr = entry.msgstr
+    if mine.msgid_plural is not None:
+        mine.msgstr_plural = dict(entry.msgstr_plural or {})
+    mine.comments = [c for c in mine.comments if not c.startswith(po.DRAFT_COMMENT)]
+    if review:    # the uploader's text, to be reviewed; a stale entry stays stale, as after a save
+        mine.set_flag("fuzzy")
+        return
+    if entry.draft_origin is not None:
+        mine.comments.append(po.DRAFT_COMMENT + entry.draft_origin)
+    mine.set_flag("fuzzy", entry.fuzzy)
+    if not entry.fuzzy:
+        mine.previous_msgid = mine.previous_msgctxt = None
+
+
+def download_catalog(ws: Workspace, lang: str, name: str, *, timeout: float | None = None) -> str:
+    """A catalog's text to edit elsewhere, stamped with the history's newest change (X-Localize-Revision).
+
+    Read under the catalog's lock: every change the stamp covers is in the text.
+    """
+    tag = languages.validate(lang)
+    path = ws.catalog_path(tag, slug(name))
+    store = history.store_of(ws.root)
+    with catalog.locked(path, timeout=timeout):
+        text = catalog.read_text(path)
+        revision = store.last_change() if store is not None else None
+    if revision is None:
+        return text
+    cat = po.parse(text, str(path))
+    cat.header[REVISION] = str(revision)
+    return po.dumps(cat)
 
 
 def _slug_of(file: Path) -> str:

@@ -13,6 +13,13 @@ Actions: ``save`` (the entry needs review), ``approve`` (QA errors nobody
 overrode block it; a reviewer does not approve their own translation unless the
 workspace allows it), ``reject`` (the draft is cleared), ``revert`` (to the text
 before a change of the history).
+
+A *suggestion* is a translation proposed for an entry without replacing its
+current one: made in the editor or the API, or by an upload or import whose
+translation would have overwritten approved work or work done since the file
+was taken. It is stored with its author; a reviewer accepts it (an ``approve``
+of its text, with the same version check, QA gate and four eyes: its author
+wrote it) or dismisses it. The history records both.
 """
 
 from __future__ import annotations
@@ -24,17 +31,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import article, catalog, checks, glossary, languages, po
-from .accounts import PermissionDenied, Store, User
+from . import article, catalog, checks, glossary, history, languages, po
+from .accounts import ACCEPTED, DISMISSED, OPEN, Decided, PermissionDenied, Store, Suggestion, User
 from .errors import BadInput, ConflictError, LocalizeError
+from .history import MACHINE, entry_id, snapshot, state_of
 from .workspace import Workspace, slug as check_slug
+
+__all__ = ["ACTIONS", "Blocked", "Conflict", "Decided", "Item", "MACHINE", "NotFound", "Review", "entry_id",
+           "state_of", "version"]
 
 ACTIONS = ("save", "approve", "reject", "revert")
 RIGHT = {"save": "save", "approve": "approve", "reject": "reject", "revert": "revert"}
 MAX_TEXT = 100_000
 LOCK_WAIT = 5.0   # seconds a save waits for a catalog another process holds, then Busy (HTTP 503)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MACHINE = "machine draft"   # the state shown for a needs-review entry drafted by an engine
 
 
 class NotFound(BadInput):
@@ -57,23 +67,10 @@ class Conflict(ConflictError):
         self.current = current
 
 
-def entry_id(msgctxt: str | None, msgid: str) -> str:
-    """A stable id for an entry of a catalog: safe in URLs, the same in every language."""
-    key = (msgctxt or "") + "\x04" + msgid
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
 def version(entry: po.Entry) -> str:
     """What an edit was based on: the translation, its state, its recorded origin."""
     parts = (entry.msgstr, "fuzzy" if entry.fuzzy else "", entry.previous_msgid or "", entry.draft_origin or "")
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:12]
-
-
-def state_of(entry: po.Entry) -> str:
-    state = entry.state
-    if state == po.NEEDS_REVIEW and entry.draft_origin is not None:
-        return MACHINE
-    return state
 
 
 @dataclass(frozen=True)
@@ -177,13 +174,14 @@ class Review:
         raise NotFound(f"no entry {entry!r} in the {language} catalog of {slug!r}")
 
     def author(self, language: str, slug: str, entry: str, msgstr: str) -> str | None:
-        """Who wrote this translation of the entry, as the history knows it (None: an engine, or outside)."""
-        for change in reversed(self.store.history(language, slug, entry)):
-            if change.new_msgstr != msgstr:
-                return None  # the text came from elsewhere since (a PO editor, a draft)
-            if change.action in ("save", "revert") or change.old_msgstr != msgstr:
-                return change.user
-        return None
+        """Who wrote this translation of the entry, as the history knows it (None: an engine, a command, or outside)."""
+        return history.author(self.store, language, slug, entry, msgstr)
+
+    def suggestions(self, language: str, slug: str, entry: str | None = None) -> list[Suggestion]:
+        """The open suggestions of a catalog, or of one of its entries."""
+        tag = languages.validate(language)
+        self.path(tag, slug)
+        return self.store.suggestions(tag, check_slug(slug), entry)
 
     # -- acting ----------------------------------------------------------------------
 
@@ -194,9 +192,82 @@ class Review:
             raise BadInput(f"no action {action!r}; actions: {', '.join(ACTIONS)}")
         tag = languages.validate(language)
         user.require(RIGHT[action], tag)
-        path = self.path(tag, slug)
         if text is not None:
             text = _clean(text)
+
+        def apply(target: po.Entry, context: checks.Context) -> None:
+            edged = _edges(text, target.msgid) if text is not None else None
+            self._apply(user, tag, slug, entry, target, action, edged, change, context)
+
+        return self._change(user, tag, slug, entry, action, based_on, apply)
+
+    def accept(self, user: User, language: str, slug: str, suggestion: int, *, based_on: str) -> Item:
+        """Approve a stored suggestion's text, as ``approve`` does (its author wrote it); the suggestion closes."""
+        tag = languages.validate(language)
+        user.require("approve", tag)
+        found = self._suggestion(tag, slug, suggestion)
+        text = _clean(found.text)
+
+        def apply(target: po.Entry, context: checks.Context) -> None:
+            self._apply(user, tag, found.slug, found.entry, target, "approve", _edges(text, target.msgid), None,
+                        context, writer=found.user)
+
+        return self._change(user, tag, found.slug, found.entry, "approve", based_on, apply,
+                            suggestion=found.id, decides=ACCEPTED)
+
+    def suggest(self, user: User, language: str, slug: str, entry: str, text: str, *,
+                origin: str = "") -> Suggestion:
+        """Store a translation proposed for an entry, leaving its current one as it is."""
+        tag = languages.validate(language)
+        user.require("save", tag)
+        text = _clean(text)
+        if not text.strip():
+            raise BadInput("an empty suggestion")
+        path = self.path(tag, slug)
+        with catalog.locked(path, timeout=LOCK_WAIT):
+            cat = catalog.read(path)
+            target = next((e for e in cat.entries if not e.obsolete and e.msgid
+                           and entry_id(e.msgctxt, e.msgid) == entry), None)
+            if target is None:
+                raise NotFound(f"no entry {entry!r} in the {tag} catalog of {slug!r}")
+            made, _ = self.store.suggest({
+                "user": user.name, "language": tag, "slug": check_slug(slug), "entry": entry,
+                "msgctxt": target.msgctxt, "msgid": target.msgid, "msgstr": target.msgstr,
+                "state": state_of(target)}, _edges(text, target.msgid), origin)
+            return made
+
+    def dismiss(self, user: User, language: str, slug: str, suggestion: int) -> Suggestion:
+        """Close a suggestion without using it: reviewers and up, or its author."""
+        tag = languages.validate(language)
+        user.require("view", tag)
+        found = self._suggestion(tag, slug, suggestion)
+        if found.user != user.name:
+            user.require("approve", tag)
+        path = self.path(tag, found.slug)
+        with catalog.locked(path, timeout=LOCK_WAIT):
+            now = snapshot(catalog.read(path)).get(found.entry)
+            msgstr, state = (now[2], now[3]) if now else ("", po.UNTRANSLATED)
+            self.store.record({
+                "user": user.name, "language": tag, "slug": found.slug, "entry": found.entry,
+                "msgctxt": found.msgctxt, "msgid": found.msgid, "action": "dismiss", "old_msgstr": msgstr,
+                "new_msgstr": msgstr, "old_state": state, "new_state": state, "suggestion": found.id},
+                decides=DISMISSED)
+        return self.store.suggestion(found.id)
+
+    def _suggestion(self, tag: str, slug: str, suggestion: int) -> Suggestion:
+        name = check_slug(slug)
+        self.path(tag, name)
+        found = self.store.suggestion(suggestion) if isinstance(suggestion, int) else None
+        if found is None or (found.language, found.slug) != (tag, name):
+            raise NotFound(f"no suggestion {suggestion!r} for the {tag} catalog of {name!r}")
+        if found.status != OPEN:
+            raise Decided(f"this suggestion was already {found.status}")
+        return found
+
+    def _change(self, user: User, tag: str, slug: str, entry: str, action: str, based_on: str, apply, *,
+                suggestion: int | None = None, decides: str | None = None) -> Item:
+        """Under the catalog's lock: check the version, ``apply`` the action, record it, write the catalog."""
+        path = self.path(tag, slug)
         with catalog.locked(path, timeout=LOCK_WAIT):
             original = catalog.read_text(path)
             cat = po.parse(original, str(path))
@@ -205,12 +276,10 @@ class Review:
             if target is None:
                 raise NotFound(f"no entry {entry!r} in the {tag} catalog of {slug!r}")
             context = self.context(tag, slug)
-            if text is not None:
-                text = _edges(text, target.msgid)
             if version(target) != based_on:
                 raise Conflict(self._item(target, live, context, slug))
             old_msgstr, old_state = target.msgstr, state_of(target)
-            self._apply(user, tag, slug, entry, target, action, text, change, context)
+            apply(target, context)
             new_state = state_of(target)
             if target.msgstr == old_msgstr and new_state == old_state and action != "approve":
                 return self._item(target, live, context, slug)  # nothing changed: nothing recorded
@@ -218,7 +287,7 @@ class Review:
                 "user": user.name, "language": tag, "slug": slug, "entry": entry,
                 "msgctxt": target.msgctxt, "msgid": target.msgid, "action": action,
                 "old_msgstr": old_msgstr, "new_msgstr": target.msgstr,
-                "old_state": old_state, "new_state": new_state})
+                "old_state": old_state, "new_state": new_state, "suggestion": suggestion}, decides=decides)
             try:
                 catalog.save(path, cat, original=original)
             except BaseException:
@@ -227,7 +296,7 @@ class Review:
             return self._item(target, live, context, slug)
 
     def _apply(self, user: User, tag: str, slug: str, entry: str, target: po.Entry, action: str,
-               text: str | None, change: int | None, context: checks.Context) -> None:
+               text: str | None, change: int | None, context: checks.Context, *, writer: str | None = None) -> None:
         if action == "save":
             if text is None:
                 raise BadInput("save needs the translation text")
@@ -235,7 +304,7 @@ class Review:
         elif action == "approve":
             if text is not None and text != target.msgstr:
                 _human(target, text, fuzzy=True)
-                author = user.name
+                author = writer or user.name
             else:
                 author = self.author(tag, slug, entry, target.msgstr)
             if not target.msgstr:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, make_response, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
 
@@ -20,7 +20,7 @@ from localize import languages, po, tasks
 from localize.accounts import PermissionDenied, User
 from localize.errors import BadInput, Busy, LocalizeError
 from localize.memory import Memory
-from localize.review import ACTIONS, MACHINE, Blocked, Conflict, NotFound
+from localize.review import ACTIONS, LOCK_WAIT, MACHINE, Blocked, Conflict, NotFound
 
 from .auth import account
 from .errors import status_of
@@ -32,6 +32,7 @@ MAX_QUERY = 200                 # characters of a search
 MAX_LABEL = 100
 STATES = (po.APPROVED, po.NEEDS_REVIEW, MACHINE, po.STALE, po.UNTRANSLATED)
 SUGGESTIONS = 3
+FORM_SLACK = 64 * 1024          # bytes a multipart form adds around an uploaded catalog
 
 
 @bp.record_once
@@ -51,9 +52,12 @@ def _ctx():
 
 @bp.before_request
 def _authenticate():
-    request.max_content_length = MAX_BODY
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        return _error(413, f"the request body is larger than {MAX_BODY:,} bytes")
+    limit, what = MAX_BODY, "the request body"
+    if request.endpoint == "api.upload":
+        limit, what = work.MAX_UPLOAD + FORM_SLACK, "the catalog"
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        return _error(413, f"{what} is larger than {limit:,} bytes")
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -214,7 +218,9 @@ def entry(lang: str, slug: str, entry: str):
                 "new_msgstr": c.new_msgstr, "old_state": c.old_state, "new_state": c.new_state}
                for c in ctx.store.history(tag, slug, entry)]
     comments = [_comment(c) for c in ctx.store.comments(tag, slug, entry)]
-    return jsonify(entry=item.as_dict(), history=history, comments=comments, suggestions=suggestions)
+    suggested = [s.as_dict() for s in ctx.review.suggestions(tag, slug, entry)]
+    return jsonify(entry=item.as_dict(), history=history, comments=comments, suggestions=suggestions,
+                   suggested=suggested)
 
 
 # -- acting ------------------------------------------------------------------------------
@@ -243,6 +249,85 @@ def comment(lang: str, slug: str, entry: str):
     ctx.review.item(tag, slug, entry)  # 404 for an entry that is not there
     made = ctx.store.add_comment(_user().name, tag, slug, entry, text)
     return jsonify(comment=_comment(made)), 201
+
+
+# -- the catalog as a file, and stored suggestions ---------------------------------------------
+
+@bp.get("/<lang>/<slug>/catalog")
+def download(lang: str, slug: str):
+    """The catalog as a .po file, stamped with the history's newest change (X-Localize-Revision)."""
+    tag = _language(lang)
+    ctx = _ctx()
+    ctx.review.path(tag, slug)   # 404 for a catalog that is not there
+    text = work.download_catalog(ctx.workspace, tag, slug, timeout=LOCK_WAIT)
+    response = make_response(text)
+    response.headers["Content-Type"] = "text/x-gettext-translation; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.po"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<lang>/<slug>/catalog")
+def upload(lang: str, slug: str):
+    """A .po file (the form field ``file``, or the whole body) merged as the user's saves → what happened.
+
+    A translation that would replace approved work, or work done since the
+    file was taken (its X-Localize-Revision), is kept as a stored suggestion.
+    """
+    tag = _language(lang, "save")
+    ctx = _ctx()
+    ctx.review.path(tag, slug)
+    sent = request.files.get("file")
+    if sent is not None:
+        data, name = sent.read(work.MAX_UPLOAD + 1), sent.filename
+    elif request.files or request.form:
+        raise BadInput("send the catalog as the form field 'file', or as the whole body")
+    else:
+        data, name = request.get_data(cache=False), f"{slug}.po"
+    if not data:
+        raise BadInput("no catalog was sent")
+    if len(data) > work.MAX_UPLOAD:
+        return _error(413, f"the catalog is larger than {work.MAX_UPLOAD:,} bytes")
+    report = work.upload_catalog(ctx.workspace, _user(), tag, slug, data, name, timeout=LOCK_WAIT)
+    return jsonify(language=tag, article=slug, **report.as_dict())
+
+
+@bp.get("/<lang>/<slug>/suggestions")
+def suggestions(lang: str, slug: str):
+    """The open suggestions of a catalog (``?entry=`` one entry's)."""
+    tag = _language(lang)
+    entry = request.args.get("entry") or None
+    if entry is not None and len(entry) > 64:
+        raise BadInput("'entry' is an entry id")
+    found = _ctx().review.suggestions(tag, slug, entry)
+    return jsonify(language=tag, article=slug, suggestions=[s.as_dict() for s in found])
+
+
+@bp.post("/<lang>/<slug>/entries/<entry>/suggestions")
+def suggest(lang: str, slug: str, entry: str):
+    """{"text"} → a stored suggestion for the entry; its translation stays as it is."""
+    body = _body()
+    text = _field(body, "text", str, required=True)
+    tag = _language(lang, "save")
+    made = _ctx().review.suggest(_user(), tag, slug, entry, text)
+    return jsonify(suggestion=made.as_dict()), 201
+
+
+@bp.post("/<lang>/<slug>/suggestions/<int:suggestion>")
+def decide(lang: str, slug: str, suggestion: int):
+    """{"action": "accept", "version"} approves the suggestion's text (409 if the entry changed);
+    {"action": "dismiss"} closes it."""
+    body = _body()
+    action = _field(body, "action", str, required=True, limit=20)
+    tag = _language(lang)
+    ctx = _ctx()
+    if action == "accept":
+        version = _field(body, "version", str, required=True, limit=64)
+        item = ctx.review.accept(_user(), tag, slug, suggestion, based_on=version)
+        return jsonify(entry=item.as_dict(), suggestion=ctx.store.suggestion(suggestion).as_dict())
+    if action == "dismiss":
+        return jsonify(suggestion=ctx.review.dismiss(_user(), tag, slug, suggestion).as_dict())
+    raise BadInput(f"no action {action!r} for a suggestion; actions: accept, dismiss")
 
 
 @bp.post("/tokens")

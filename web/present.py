@@ -18,6 +18,7 @@ STATES = {
     "stale": _l("stale"),
     "untranslated": _l("untranslated"),
     "approved": _l("approved"),
+    "obsolete": _l("obsolete"),
 }
 # Queue filters: name → (label, the states it shows); "errors" is special (QA errors).
 FILTERS = {
@@ -32,7 +33,9 @@ COLUMNS = (("approved", "approved", _l("approved")), ("needs review", "needs-rev
            ("machine drafts", "machine-draft", _l("machine drafts")), ("stale", "stale", _l("stale")),
            ("untranslated", "untranslated", _l("untranslated")))
 ROLES = {"translator": _l("translator"), "reviewer": _l("reviewer"), "editor": _l("editor"), "admin": _l("admin")}
-ACTIONS = {"save": _l("saved"), "approve": _l("approved"), "reject": _l("rejected"), "revert": _l("reverted")}
+ACTIONS = {"save": _l("saved"), "approve": _l("approved"), "reject": _l("rejected"), "revert": _l("reverted"),
+           "suggest": _l("suggested"), "dismiss": _l("dismissed a suggestion"), "upload": _l("uploaded"),
+           "import": _l("imported"), "draft": _l("drafted"), "update": _l("updated from the article")}
 # An attribute worth showing on a chip, per tag: where a link goes is what a translator must keep.
 _SHOWN_ATTRIBUTE = {"a": "href", "abbr": "title", "img": "alt", "data": "value", "time": "datetime"}
 

@@ -1,20 +1,23 @@
-"""The review pages: dashboard, a catalog's queue, the entry editor and its actions, the preview."""
+"""The review pages: dashboard, a catalog's queue, the entry editor and its actions, the preview;
+a catalog's download and upload, and the stored suggestions of an entry."""
 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
                    request, url_for)
 from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from localize import languages
-from localize.accounts import PermissionDenied
+from localize import jobs as work, languages
+from localize.accounts import Decided, PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
-from localize.review import ACTIONS, Blocked, Conflict, Item, NotFound
+from localize.review import ACTIONS, LOCK_WAIT, Blocked, Conflict, Item, NotFound
 
 from . import present, preview as previews, progress, suggest
 from .auth import account, require_login
@@ -23,6 +26,15 @@ from .security import PREVIEW_POLICY
 
 bp = Blueprint("review", __name__)
 bp.before_request(require_login)
+FORM_SLACK = 64 * 1024     # bytes a form adds around an uploaded file
+
+
+@bp.record_once
+def _csrf_after_the_size_check(state) -> None:
+    # The upload checks its CSRF token itself, once it has allowed a body as large as a catalog may be.
+    csrf = state.app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt("web.review.upload")
 
 
 def _local():
@@ -109,14 +121,82 @@ def _matches(item: Item, state: str, query: str = "") -> bool:
 @bp.get("/review/<lang>/<slug>")
 def queue(lang: str, slug: str):
     tag = _open(lang, slug)
-    items = _local().review.items(tag, slug)
+    return _queue(tag, slug)
+
+
+def _queue(tag: str, slug: str, *, status: int = 200, error: str | None = None):
+    local = _local()
+    items = local.review.items(tag, slug)
     state, query = _filters()
     counts = {name: sum(_matches(i, name) for i in items) for name in present.FILTERS}
     shown = [i for i in items if _matches(i, state, query)]
-    return render_template("review/queue.html", lang=tag, slug=slug, items=shown, total=len(items),
+    suggested = Counter(s.entry for s in local.review.suggestions(tag, slug))
+    page = render_template("review/queue.html", lang=tag, slug=slug, items=shown, total=len(items),
                            counts=counts, state=state, query=query, filters=present.FILTERS,
                            pieces=present.pieces, direction=languages.parse(tag).direction,
-                           source_lang=_local().workspace.settings.source_language)
+                           source_lang=local.workspace.settings.source_language, suggested=suggested,
+                           may_upload=account().may("save", tag), error=error,
+                           upload_limit=work.MAX_UPLOAD // (1024 * 1024))
+    return page, status
+
+
+# -- the catalog as a file: download to edit elsewhere, upload -----------------------------
+
+@bp.get("/review/<lang>/<slug>/catalog")
+def download(lang: str, slug: str):
+    """The catalog as a .po file, stamped with the history's newest change (an upload compares against it)."""
+    tag = _open(lang, slug)
+    text = work.download_catalog(_local().workspace, tag, slug, timeout=LOCK_WAIT)
+    response = make_response(text)
+    response.headers["Content-Type"] = "text/x-gettext-translation; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.po"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/review/<lang>/<slug>/catalog")
+def upload(lang: str, slug: str):
+    """A .po file from the queue's form: checked whole, merged as the uploader's saves; what would
+    replace approved work or work done since the file was taken is kept as suggestions."""
+    tag = _open(lang, slug, "save")
+    limit = work.MAX_UPLOAD + FORM_SLACK
+    if request.content_length is not None and request.content_length > limit:
+        return _too_large()
+    request.max_content_length = limit
+    try:
+        current_app.extensions["csrf"].protect()
+        sent = request.files.get("file")
+        data = sent.read(work.MAX_UPLOAD + 1) if sent is not None and sent.filename else None
+    except RequestEntityTooLarge:
+        return _too_large()
+    if data is None:
+        return _queue(tag, slug, status=400, error=_("Choose a catalog (.po file) to upload."))
+    if len(data) > work.MAX_UPLOAD:
+        return _too_large()
+    try:
+        report = work.upload_catalog(_local().workspace, account(), tag, slug, data, sent.filename,
+                                     timeout=LOCK_WAIT)
+    except BadInput as exc:
+        return _queue(tag, slug, status=400, error=_("The catalog was not uploaded: %(reason)s", reason=str(exc)))
+    kept = len(report.conflicts) + len(report.changed)
+    message = _("Uploaded %(name)s: %(updated)d updated, %(unchanged)d unchanged, %(kept)d kept as suggestions, "
+                "%(unknown)d not in the article.", name=work.upload_name(sent.filename), updated=report.updated,
+                unchanged=report.unchanged, kept=kept, unknown=len(report.unknown))
+    if wants_json():
+        return jsonify(ok=True, message=message, **report.as_dict())
+    flash(message, "success")
+    if kept:
+        flash(_("Translations that would have replaced approved work, or work done since your copy was taken, "
+                "are kept as suggestions for a reviewer."), "warning")
+    return redirect(url_for("review.queue", lang=tag, slug=slug))
+
+
+def _too_large():
+    message = _("The catalog is larger than %(size)d MB: it was not uploaded.",
+                size=work.MAX_UPLOAD // (1024 * 1024))
+    if wants_json():
+        return jsonify(error=str(TITLES[413]), status=413, message=message), 413
+    return render_template("error.html", code=413, title=TITLES[413], message=message), 413
 
 
 # -- the editor ----------------------------------------------------------------------------
@@ -164,6 +244,8 @@ def _editor(tag: str, slug: str, items: list[Item], item: Item, *, status: int =
         problems=item.problems if problems is None else problems, draft=draft,
         matches=suggest.memory_matches(local.workspace, tag, slug, item.msgid),
         history=list(reversed(local.store.history(tag, slug, item.id))),
+        stored=local.review.suggestions(tag, slug, item.id),
+        suggested={s.id: s for s in local.store.suggestions(tag, slug, item.id, status=None)},
         comments=local.store.comments(tag, slug, item.id),
         prev_url=_entry_url(tag, slug, before), next_url=_entry_url(tag, slug, after),
         queue_url=url_for("review.queue", lang=tag, slug=slug, state=state or None, q=query or None),
@@ -203,6 +285,8 @@ def act(lang: str, slug: str, entry: str):
         items = local.review.items(tag, slug)
         after = _neighbours(items, _find(items, entry))[1]
         return redirect(_entry_url(tag, slug, after) or url_for("review.queue", lang=tag, slug=slug))
+    if action == "suggest":
+        return _suggest(tag, slug, entry, request.form.get("text", ""))
     if action not in ACTIONS:
         raise BadInput(f"no action {action[:20]!r}")
     text = request.form.get("text") if action in ("save", "approve") else None
@@ -224,6 +308,51 @@ def act(lang: str, slug: str, entry: str):
     if action == "approve":
         return redirect(next_url or url_for("review.queue", lang=tag, slug=slug))
     return redirect(_entry_url(tag, slug, item))
+
+
+def _suggest(tag: str, slug: str, entry: str, text: str):
+    """Store the text as a suggestion for the entry, leaving its translation as it is."""
+    local = _local()
+    try:
+        made = local.review.suggest(account(), tag, slug, entry, text)
+    except NotFound:
+        raise
+    except (PermissionDenied, BadInput) as exc:
+        return _refused(tag, slug, entry, exc, text)
+    message = _("Suggestion stored: the translation is as it was; a reviewer can accept the suggestion.")
+    if wants_json():
+        return jsonify(ok=True, message=message, suggestion=made.as_dict()), 201
+    flash(message, "success")
+    return redirect(url_for("review.editor", lang=tag, slug=slug, entry=entry, _anchor="stored-suggestions"))
+
+
+@bp.post("/review/<lang>/<slug>/suggestions/<int:suggestion>")
+def decide(lang: str, slug: str, suggestion: int):
+    """Accept (approve its text) or dismiss a stored suggestion."""
+    tag = _open(lang, slug)
+    local = _local()
+    found = local.store.suggestion(suggestion)
+    if found is None or (found.language, found.slug) != (tag, slug):
+        abort(404)
+    action = request.form.get("action", "")
+    try:
+        if action == "accept":
+            item = local.review.accept(account(), tag, slug, suggestion, based_on=request.form.get("version", ""))
+            message = _("Suggestion accepted: the translation is approved.")
+        elif action == "dismiss":
+            local.review.dismiss(account(), tag, slug, suggestion)
+            item, message = None, _("Suggestion dismissed.")
+        else:
+            raise BadInput(f"no action {action[:20]!r} for a suggestion; actions: accept, dismiss")
+    except NotFound:
+        raise
+    except (Conflict, Blocked, PermissionDenied, BadInput, Decided) as exc:
+        return _refused(tag, slug, found.entry, exc, found.text if action == "accept" else None)
+    if wants_json():
+        return jsonify(ok=True, message=message, item=item.as_dict() if item else None,
+                       suggestion=local.store.suggestion(suggestion).as_dict())
+    flash(message, "success")
+    return redirect(url_for("review.editor", lang=tag, slug=slug, entry=found.entry))
 
 
 def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | None):

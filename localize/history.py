@@ -1,0 +1,166 @@
+"""The change history of entries, kept by every writer of a catalog, so that it replays to the catalogs.
+
+A review action records its own change (:mod:`localize.review`). The jobs that
+write catalogs in bulk record theirs here: ``update`` after a re-extraction (a
+changed unit's stale draft, an entry gone obsolete), drafts, imports and
+uploads. One row per entry whose translation or state changed, written under
+the catalog's lock before the catalog is, as a review action does: for any one
+catalog, the order of the rows is the order of the writes.
+
+The history lives in the accounts database (``instance/localize.sqlite3`` of
+the workspace, or ``LOCALIZE_DATABASE``). A workspace without one records
+nothing: the command line works without the web UI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import po
+from .accounts import Store
+
+MACHINE = "machine draft"   # the state of a needs-review entry drafted by an engine
+OBSOLETE = "obsolete"       # an entry the article no longer has (#~), kept with its translation
+SYSTEM = "localize"         # who made a change by command rather than from an account
+
+# id → (msgctxt, msgid, msgstr, state): what the history needs to know of a catalog's entries.
+Snapshot = dict[str, tuple[str | None, str, str, str]]
+
+
+def entry_id(msgctxt: str | None, msgid: str) -> str:
+    """A stable id for an entry of a catalog: safe in URLs, the same in every language."""
+    key = (msgctxt or "") + "\x04" + msgid
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def state_of(entry: po.Entry) -> str:
+    """The entry's state as reviewers see it: a machine draft apart from other work to review."""
+    state = entry.state
+    if state == po.NEEDS_REVIEW and entry.draft_origin is not None:
+        return MACHINE
+    return state
+
+
+def database(root: Path) -> Path:
+    """Where the accounts and history of a workspace are: ``LOCALIZE_DATABASE``, else its instance folder."""
+    found = os.environ.get("LOCALIZE_DATABASE")
+    return Path(found) if found else Path(root) / "instance" / "localize.sqlite3"
+
+
+def store_of(root: Path) -> Store | None:
+    """The workspace's accounts and history store, or None if it has none (nothing is created)."""
+    path = database(root)
+    return Store(path) if path.is_file() else None
+
+
+def snapshot(catalog: po.Catalog) -> Snapshot:
+    """Every entry's translation and state, obsolete ones included, by entry id."""
+    found: Snapshot = {}
+    for entry in sorted(catalog.entries, key=lambda e: not e.obsolete):   # a live entry wins over its #~ twin
+        if entry.msgid:
+            state = OBSOLETE if entry.obsolete else state_of(entry)
+            found[entry_id(entry.msgctxt, entry.msgid)] = (entry.msgctxt, entry.msgid, entry.msgstr, state)
+    return found
+
+
+def author(store: Store, language: str, slug: str, entry: str, msgstr: str) -> str | None:
+    """Who wrote this translation of the entry, as the history knows it.
+
+    None: an engine, a command, or a PO editor outside (the text came from
+    elsewhere since the last change the history has). The author of an
+    accepted suggestion is the person who suggested it.
+    """
+    for change in reversed(store.history(language, slug, entry)):
+        if change.new_msgstr != msgstr:
+            return None
+        if change.action in ("save", "revert") or change.old_msgstr != msgstr:
+            if change.suggestion is not None:
+                found = store.suggestion(change.suggestion)
+                return found.user if found else None
+            return None if change.user == SYSTEM else change.user
+    return None
+
+
+_NOTHING = ("", po.UNTRANSLATED)
+
+
+def differences(before: Snapshot, after: Snapshot) -> list[tuple[str, tuple, tuple, tuple]]:
+    """(id, (msgctxt, msgid), (old msgstr, old state), (new msgstr, new state)) of every entry that changed.
+
+    An entry that is not there counts as untranslated: a new empty unit, or an
+    empty one dropped by a merge, changes nothing.
+    """
+    found = []
+    for ident in [*before, *(i for i in after if i not in before)]:
+        old, new = before.get(ident), after.get(ident)
+        was = (old[2], old[3]) if old else _NOTHING
+        now = (new[2], new[3]) if new else _NOTHING
+        if was != now:
+            key = (new or old)[:2]
+            found.append((ident, key, was, now))
+    return found
+
+
+class Recorder:
+    """Records the changes one writer (``user`` doing ``action``) makes to catalogs."""
+
+    def __init__(self, store: Store, user: str = SYSTEM, action: str = "update"):
+        self.store, self.user, self.action = store, user, action
+        self._staged: list[tuple[Path, str, list[int]]] = []
+
+    @classmethod
+    def of(cls, root: Path, user: str = SYSTEM, action: str = "update") -> "Recorder | None":
+        """A recorder for a workspace, or None if the workspace keeps no history."""
+        store = store_of(root)
+        return cls(store, user, action) if store is not None else None
+
+    def record(self, language: str, slug: str, before: Snapshot, after: po.Catalog | Snapshot, *,
+               path: Path | None = None, text: str | None = None) -> list[int]:
+        """Append a row for every entry that differs between two states of one catalog; their ids.
+
+        The caller holds the catalog's lock and writes the catalog after this.
+        A batch that writes later names the ``path`` and the ``text`` it will
+        hold, so that :func:`kept` can take the rows back if the batch fails.
+        """
+        if isinstance(after, po.Catalog):
+            after = snapshot(after)
+        rows = [{"user": self.user, "language": language, "slug": slug, "entry": ident, "msgctxt": key[0],
+                 "msgid": key[1], "action": self.action, "old_msgstr": was[0], "new_msgstr": now[0],
+                 "old_state": was[1], "new_state": now[1]}
+                for ident, key, was, now in differences(before, after)]
+        ids = self.store.record_many(rows) if rows else []
+        if path is not None and ids:
+            self._staged.append((path, text or "", ids))
+        return ids
+
+    def forget(self, ids: list[int]) -> None:
+        """Take back rows whose catalog write failed."""
+        if ids:
+            self.store.forget_many(ids)
+
+    def _take_back(self) -> None:
+        for path, text, ids in self._staged:
+            try:
+                now = path.read_bytes().decode("utf-8", "replace")
+            except OSError:
+                now = None
+            if now != text:
+                self.forget(ids)
+        self._staged.clear()
+
+
+@contextlib.contextmanager
+def kept(recorder: Recorder | None) -> Iterator[None]:
+    """Around a batch of writes: if it fails, the rows of every catalog it did not write are taken back."""
+    try:
+        yield
+    except BaseException:
+        if recorder is not None:
+            recorder._take_back()
+        raise
+    if recorder is not None:
+        recorder._staged.clear()
