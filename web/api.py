@@ -284,8 +284,8 @@ def upload(lang: str, slug: str):
         raise BadInput("send the catalog as the form field 'file', or as the whole body")
     else:
         data, name = request.get_data(cache=False), f"{slug}.po"
-    if not data:
-        raise BadInput("no catalog was sent")
+        if not data:
+            raise BadInput("no catalog was sent: send it as the form field 'file', or as the whole body")
     if len(data) > work.MAX_UPLOAD:
         return _error(413, f"the catalog is larger than {work.MAX_UPLOAD:,} bytes")
     report = work.upload_catalog(ctx.workspace, _user(), tag, slug, data, name, timeout=LOCK_WAIT)

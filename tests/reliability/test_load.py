@@ -277,8 +277,12 @@ def test_saves_drafts_reextraction_and_a_stale_upload_at_once(tmp_path):
     # -- every save: landed and still there (or replaced by a later recorded change), or 409 and nowhere
     assert not saves.failed, f"{len(saves.failed)} saves neither landed nor 409: {saves.failed[:3]}"
     rows_by_text = Counter((c.user, c.entry, c.new_msgstr) for c in changes if c.action == "save")
-    last_row = {}
+    last_row, following = {}, {}          # entry → its newest change; change → the next change of its entry
     for c in changes:
+        if (c.old_msgstr, c.old_state) == (c.new_msgstr, c.new_state):
+            continue                      # a suggestion made or dismissed: the entry as it was
+        if c.entry in last_row:
+            following[last_row[c.entry]] = c
         last_row[c.entry] = c.id
     now = {e.msgid: e for e in polib.pofile(str(path), wrapwidth=0) if not e.obsolete}
     now_by_id = {entry_id(e.msgctxt, e.msgid): e for e in now.values()}
@@ -292,17 +296,17 @@ def test_saves_drafts_reextraction_and_a_stale_upload_at_once(tmp_path):
         current = now_by_id.get(attempt["entry"])
         if current is not None and current.msgstr == attempt["text"] and last_row[attempt["entry"]] == row.id:
             in_file += 1
-        elif last_row[attempt["entry"]] > row.id:
-            replaced += 1                                      # a later change of the entry, recorded
+        elif last_row[attempt["entry"]] > row.id and following[row.id].action == "save":
+            replaced += 1                     # by a later save, which had seen this one (its version)
         else:
-            lost.append((attempt, "not in the file, and nothing recorded after it"))
+            lost.append((attempt, f"not in the file; then {following.get(row.id)}"))
     written = {c.new_msgstr for c in changes}
     for attempt in saves.refused:
         assert attempt["text"] not in written and attempt["text"] not in final, attempt
     attempted = len(saves.landed) + len(saves.refused)
     print(f"\nload drill: {CLIENTS} translators, {attempted} saves attempted in {elapsed:.1f} s: "
-          f"{len(saves.landed)} landed ({in_file} still in the file, {replaced} replaced later by a recorded "
-          f"change), {len(saves.refused)} answered 409, {len(lost)} lost; {saves.busy} answers 503 retried")
+          f"{len(saves.landed)} landed ({in_file} still in the file, {replaced} replaced by a later save), "
+          f"{len(saves.refused)} answered 409, {len(lost)} lost; {saves.busy} answers 503 retried")
     assert attempted == total
     assert not lost, f"{len(lost)} saves answered 200 are lost: {lost[:3]}"
     assert saves.refused and saves.landed
