@@ -446,8 +446,12 @@ def _slug_of(file: Path) -> str:
         raise WorkspaceError(f"cannot tell which article {file.name} belongs to: pass --slug") from None
 
 
-def status(ws: Workspace, langs: list[str]) -> list[dict]:
-    """Per article and language: units, words and how many are in each state."""
+def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list[dict]:
+    """Per article and language: units, words and how many are in each state.
+
+    A catalog that cannot be read stops the count, or with ``keep_going`` gets
+    a row of its own whose ``unreadable`` says why (a dashboard shows the rest).
+    """
     rows = []
     targets = ws.languages(langs)
     for name in ws.slugs():
@@ -455,9 +459,12 @@ def status(ws: Workspace, langs: list[str]) -> list[dict]:
             continue
         for lang in targets:
             path = ws.catalog_path(lang, name)
-            if path.exists():
-                counts = catalog.statistics(catalog.read(path))
-            else:
-                counts = catalog.statistics(catalog.read(ws.template_path(name)))
+            try:
+                counts = catalog.statistics(catalog.read(path if path.exists() else ws.template_path(name)))
+            except CatalogError as exc:
+                if not keep_going:
+                    raise
+                rows.append({"article": name, "language": lang, "unreadable": str(exc)})
+                continue
             rows.append({"article": name, "language": lang, **counts})
     return rows

@@ -324,6 +324,19 @@ def test_the_dashboard_shows_progress_and_qa_errors_per_language(client_as, loca
     assert f'href="/review/es/{SLUG}?state=review">2 to review' in again
 
 
+def test_one_torn_catalog_is_shown_on_the_dashboard_and_the_others_still_count(client_as, local, ws):
+    torn = po_path(ws, "fr")
+    text = torn.read_text(encoding="utf-8")
+    torn.write_text(text[: text.index("msgstr", len(text) // 2)] + 'msgstr "unterminated\n', encoding="utf-8")
+    response = client_as("ed").get("/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "This catalog cannot be read: locales/fr/LC_MESSAGES/" in page
+    assert str(ws) not in page                                   # the server's folders are not shown
+    assert f'href="/review/es/{SLUG}"' in page and f'href="/review/ar/{SLUG}"' in page
+    assert torn.read_text(encoding="utf-8").endswith('msgstr "unterminated\n')   # nothing rewrote it
+
+
 # -- the preview -----------------------------------------------------------------------------------
 
 def test_the_preview_tags_every_unit_with_its_entry_under_a_strict_policy(client_as, local):

@@ -23,7 +23,7 @@ from localize.memory import Memory
 from localize.review import ACTIONS, LOCK_WAIT, MACHINE, Blocked, Conflict, NotFound
 
 from .auth import account
-from .errors import status_of
+from .errors import message_of, status_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -108,7 +108,7 @@ def _library_error(exc: LocalizeError):
     status = status_of(exc)   # the UI's mapping: 400, 403, 404, 409, 422, 502 engine, 503 busy, else 500
     if status >= 500 and status != 503:
         current_app.logger.error("api: %s", exc)
-    response = _error(status, str(exc), **extra)
+    response = _error(status, message_of(exc), **extra)
     if isinstance(exc, Busy):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response

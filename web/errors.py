@@ -64,13 +64,13 @@ def status_of(exc: LocalizeError) -> int:
 
 def error_response(code: int, message: str, **extra):
     """A page, or ``{"error", "message", …}`` for a client that wants JSON."""
-    message = _relative(str(message))
+    message = workspace_relative(str(message))
     if wants_json():
         return jsonify(error=str(TITLES.get(code, code)), status=code, message=message, **extra), code
     return render_template("error.html", code=code, title=TITLES.get(code, str(code)), message=message), code
 
 
-def _relative(message: str) -> str:
+def workspace_relative(message: str) -> str:
     """A message naming files as the workspace does (``locales/es/…po:12``), not by the server's folders."""
     shared = current_app.extensions.get("localize")
     root = getattr(getattr(shared, "workspace", None), "root", None)
@@ -148,7 +148,7 @@ def message_of(exc: LocalizeError) -> str:
                      "try again later or tell the administrator.")
         return _("Your change was not saved: the server could not write the catalog. The catalog is as it "
                  "was; try again later or tell the administrator.")
-    return str(exc)
+    return workspace_relative(str(exc))
 
 
 def _library(exc: LocalizeError):

@@ -27,7 +27,7 @@ def figures(ws: Workspace, langs: list[str]) -> tuple[list[dict], Counter]:
     kept = _KEPT.get(key)
     if kept is not None and kept[0] == signature:
         return kept[1], kept[2]
-    rows = workspace_jobs.status(ws, langs) if langs else []
+    rows = workspace_jobs.status(ws, langs, keep_going=True) if langs else []
     errors: Counter = Counter()
     if rows:
         try:

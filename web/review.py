@@ -21,7 +21,7 @@ from localize.review import ACTIONS, LOCK_WAIT, Blocked, Conflict, Item, NotFoun
 
 from . import present, preview as previews, progress, suggest
 from .auth import account, require_login
-from .errors import TITLES, status_of, wants_json
+from .errors import TITLES, message_of, status_of, wants_json, workspace_relative
 from .security import PREVIEW_POLICY
 
 bp = Blueprint("review", __name__)
@@ -89,6 +89,8 @@ def dashboard():
 
 
 def _cell(row: dict, errors: int) -> dict:
+    if "unreadable" in row:   # one broken file is shown where it is; the other catalogs still count
+        return {"lang": row["language"], "unreadable": workspace_relative(row["unreadable"])}
     total = row["units"] or 1
     start, bars = 0.0, []
     for key, css, label in present.COLUMNS:
@@ -177,7 +179,8 @@ def upload(lang: str, slug: str):
         report = work.upload_catalog(_local().workspace, account(), tag, slug, data, sent.filename,
                                      timeout=LOCK_WAIT)
     except BadInput as exc:
-        return _queue(tag, slug, status=400, error=_("The catalog was not uploaded: %(reason)s", reason=str(exc)))
+        return _queue(tag, slug, status=400,
+                      error=_("The catalog was not uploaded: %(reason)s", reason=message_of(exc)))
     kept = len(report.conflicts) + len(report.changed)
     message = _("Uploaded %(name)s: %(updated)d updated, %(unchanged)d unchanged, %(kept)d kept as suggestions, "
                 "%(unknown)d not in the article.", name=work.upload_name(sent.filename), updated=report.updated,
@@ -365,7 +368,7 @@ def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | No
                      "state_label": present.state_label(exc.current.state)}
         if isinstance(exc, Blocked):
             extra = {"problems": [p.as_dict() for p in exc.problems]}
-        return jsonify(error=str(TITLES.get(code, code)), status=code, message=str(exc), **extra), code
+        return jsonify(error=str(TITLES.get(code, code)), status=code, message=message_of(exc), **extra), code
     items = _local().review.items(tag, slug)
     item = _find(items, entry)
     if isinstance(exc, Conflict):
@@ -373,7 +376,7 @@ def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | No
                     "state": exc.current.state, "version": exc.current.version}
         return _editor(tag, slug, items, item, status=code, text=text, conflict=conflict)
     problems = tuple(exc.problems) if isinstance(exc, Blocked) else None
-    return _editor(tag, slug, items, item, status=code, text=text, error=str(exc), problems=problems)
+    return _editor(tag, slug, items, item, status=code, text=text, error=message_of(exc), problems=problems)
 
 
 @bp.post("/review/<lang>/<slug>/<entry>/draft")
@@ -388,8 +391,8 @@ def fresh_draft(lang: str, slug: str, entry: str):
     except LocalizeError as exc:   # no engine, an engine that failed, or a draft that lost its markup
         code = 502 if isinstance(exc, EngineError) else 422
         if wants_json():
-            return jsonify(error=_("No draft"), status=code, message=str(exc)), code
-        return _editor(tag, slug, items, item, status=code, text=request.form.get("text"), error=str(exc))
+            return jsonify(error=_("No draft"), status=code, message=message_of(exc)), code
+        return _editor(tag, slug, items, item, status=code, text=request.form.get("text"), error=message_of(exc))
     if wants_json():
         return jsonify(ok=True, text=found.text, origin=found.origin)
     return _editor(tag, slug, items, item, text=request.form.get("text"), draft=found)
