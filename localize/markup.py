@@ -50,6 +50,19 @@ def escape_attr(value: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
+# What an XML tree (lxml) cannot hold: C0 controls but tab, line feed and
+# carriage return, lone surrogates, and the noncharacters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def unescape(text: str) -> str:
+    """A piece of unit text as the text it stands for: entities decoded, and any character a page
+    cannot hold (a noncharacter written into a catalog) shown as U+FFFD."""
+    if "&" in text:
+        text = html.unescape(text)
+    return text if text.isprintable() else _NOT_XML.sub("\ufffd", text)
+
+
 def normalize_space(text: str) -> str:
     """Collapse runs of HTML whitespace (not no-break spaces) into one space."""
     if "\n" in text or "\t" in text or "  " in text or "\r" in text or "\f" in text:
@@ -215,27 +228,27 @@ def build(translation: str, sources: Sequence) -> etree._Element:
     pos = i = 0
     while i < len(tokens):
         tok = tokens[i]
-        add_text(html.unescape(translation[pos:tok.start]))
+        add_text(unescape(translation[pos:tok.start]))
         pos = tok.end
         if i in accepted:
             src = accepted[i]
             el = etree.SubElement(stack[-1], src.tag, dict(src.attrib))
-            if pairs[i] != i:
-                if src.get("translate", "").strip().lower() == "no":
-                    # protected content comes from the source, whatever the translation holds
-                    el.text = src.text
-                    for child in src:
-                        el.append(copy.deepcopy(child))
+            if src.get("translate", "").strip().lower() == "no":
+                # protected content comes from the source, whatever the translation holds (even <code/>)
+                el.text = src.text
+                for child in src:
+                    el.append(copy.deepcopy(child))
+                if pairs[i] != i:
                     i = pairs[i]
                     pos = tokens[i].end
-                else:
-                    stack.append(el)
+            elif pairs[i] != i:
+                stack.append(el)
         elif i in closers:
             stack.pop()
         else:
-            add_text(translation[tok.start:tok.end])
+            add_text(_NOT_XML.sub("\ufffd", translation[tok.start:tok.end]))
         i += 1
-    add_text(html.unescape(translation[pos:]))
+    add_text(unescape(translation[pos:]))
     return root
 
 
@@ -251,7 +264,7 @@ def texts_in_order(translation: str, source_text: str) -> list[str] | None:
     raw = _RAW_TAG.findall(translation)
     if raw != _RAW_TAG.findall(source_text):
         return None
-    return [html.unescape(text) if "&" in text else text for text in _RAW_TAG.split(translation)]
+    return [unescape(text) for text in _RAW_TAG.split(translation)]
 
 def raw_tags(text: str) -> list[str]:
     """Every tag of a unit's text as written, in order; cheaper than :func:`tags`."""
