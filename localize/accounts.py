@@ -100,6 +100,7 @@ CREATE TABLE IF NOT EXISTS suggestions (
     decided_at REAL
 );
 CREATE INDEX IF NOT EXISTS suggestions_entry ON suggestions (language, slug, entry, status);
+CREATE TABLE IF NOT EXISTS pending (change INTEGER PRIMARY KEY);   -- recorded, its catalog write not yet done
 CREATE TABLE IF NOT EXISTS failed_logins (key TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS failed_logins_key ON failed_logins (key, at);
 """
@@ -353,22 +354,47 @@ class Store:
 
     # -- history and comments ----------------------------------------------------------
 
-    def record(self, change: dict, *, decides: str | None = None) -> int:
+    def record(self, change: dict, *, decides: str | None = None, pending: bool = False) -> int:
         """Append a change to the history; its id.
 
         ``decides`` (``accepted`` or ``dismissed``) closes the open suggestion
         ``change["suggestion"]`` in the same transaction; :class:`Decided` if it is
-        no longer open.
+        no longer open. A ``pending`` change is one whose catalog is written
+        next: until :meth:`settle` says the write is done, the history does not
+        show it, and a writer killed in between leaves it to be settled
+        against the catalog (:func:`localize.history.settle`).
         """
         with self._write() as db:
             if decides is not None:
                 _decide(db, change["suggestion"], change["user"], decides)
-            return _insert(db, change)
+            change_id = _insert(db, change)
+            if pending:
+                db.execute("INSERT INTO pending (change) VALUES (?)", (change_id,))
+            return change_id
 
-    def record_many(self, changes: list[dict]) -> list[int]:
+    def record_many(self, changes: list[dict], *, pending: bool = False) -> list[int]:
         """Append several changes in one transaction; their ids, in order."""
         with self._write() as db:
-            return [_insert(db, change) for change in changes]
+            ids = [_insert(db, change) for change in changes]
+            if pending:
+                db.executemany("INSERT INTO pending (change) VALUES (?)", [(i,) for i in ids])
+            return ids
+
+    def settle(self, ids: list[int]) -> None:
+        """The catalog writes of these pending changes are done: the history shows them."""
+        if ids:
+            with self._write() as db:
+                db.executemany("DELETE FROM pending WHERE change = ?", [(i,) for i in ids])
+
+    def pending(self, language: str | None = None, slug: str | None = None) -> list[Change]:
+        """Changes recorded whose catalog write was not seen to finish (its writer died, or is writing)."""
+        sql, args = "SELECT history.* FROM history JOIN pending ON pending.change = history.id WHERE 1", []
+        for column, value in (("language", language), ("slug", slug)):
+            if value is not None:
+                sql += f" AND history.{column} = ?"
+                args.append(value)
+        with self._read() as db:
+            return [Change(*row) for row in db.execute(sql + " ORDER BY history.id", args).fetchall()]
 
     def forget(self, change_id: int) -> None:
         """Take back a change whose catalog write failed (a suggestion it decided is open again)."""
@@ -379,6 +405,7 @@ class Store:
             for change_id in ids:
                 row = db.execute("SELECT action, suggestion FROM history WHERE id = ?", (change_id,)).fetchone()
                 db.execute("DELETE FROM history WHERE id = ?", (change_id,))
+                db.execute("DELETE FROM pending WHERE change = ?", (change_id,))
                 if row and row[1] is not None:
                     if row[0] == "suggest":
                         db.execute("DELETE FROM suggestions WHERE id = ?", (row[1],))
@@ -388,7 +415,7 @@ class Store:
 
     def history(self, language: str | None = None, slug: str | None = None, entry: str | None = None,
                 *, since: int = 0) -> list[Change]:
-        sql, args = "SELECT * FROM history WHERE id > ?", [since]
+        sql, args = "SELECT * FROM history WHERE id > ? AND id NOT IN (SELECT change FROM pending)", [since]
         for column, value in (("language", language), ("slug", slug), ("entry", entry)):
             if value is not None:
                 sql += f" AND {column} = ?"

@@ -17,11 +17,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import po
 from .accounts import Store
+from .errors import LocalizeError
 
 MACHINE = "machine draft"   # the state of a needs-review entry drafted by an engine
 OBSOLETE = "obsolete"       # an entry the article no longer has (#~), kept with its translation
@@ -128,14 +129,20 @@ class Recorder:
         """
         if isinstance(after, po.Catalog):
             after = snapshot(after)
+        if path is not None:
+            settle(self.store, language, slug, path)
         rows = [{"user": self.user, "language": language, "slug": slug, "entry": ident, "msgctxt": key[0],
                  "msgid": key[1], "action": self.action, "old_msgstr": was[0], "new_msgstr": now[0],
                  "old_state": was[1], "new_state": now[1]}
                 for ident, key, was, now in differences(before, after)]
-        ids = self.store.record_many(rows) if rows else []
+        ids = self.store.record_many(rows, pending=True) if rows else []
         if path is not None and ids:
             self._staged.append((path, text or "", ids))
         return ids
+
+    def written(self, ids: list[int]) -> None:
+        """The catalog these rows describe is written: the history shows them."""
+        self.store.settle(ids)
 
     def forget(self, ids: list[int]) -> None:
         """Take back rows whose catalog write failed."""
@@ -163,4 +170,47 @@ def kept(recorder: Recorder | None) -> Iterator[None]:
             recorder._take_back()
         raise
     if recorder is not None:
+        recorder.written([i for _, _, ids in recorder._staged for i in ids])
         recorder._staged.clear()
+
+
+def settle(store: Store, language: str, slug: str, path: Path) -> int:
+    """Settle the pending changes of one catalog against the catalog itself; how many were taken back.
+
+    The caller holds the catalog's lock, so no write of it is under way: a
+    pending change is one whose writer died between recording it and writing
+    the catalog, or just after. If the catalog holds what the change says,
+    the write landed and the change stays; otherwise it is taken back.
+    """
+    waiting = store.pending(language, slug)
+    if not waiting:
+        return 0
+    try:
+        now = snapshot(po.parse(path.read_bytes().decode("utf-8"), str(path)))
+    except (OSError, UnicodeDecodeError, LocalizeError):
+        return 0   # unreadable: left for a later writer, who must repair the file first
+    landed, lost = [], []
+    for change in waiting:
+        found = now.get(change.entry)
+        holds = (found[2], found[3]) if found else ("", po.UNTRANSLATED)
+        (landed if holds == (change.new_msgstr, change.new_state) else lost).append(change.id)
+    store.settle(landed)
+    store.forget_many(lost)
+    return len(lost)
+
+
+def settle_all(store: Store, paths: Callable[[str, str], Path], *, timeout: float = 0.0) -> int:
+    """Settle every catalog with pending changes (at start: writers killed before it); how many were taken back.
+    A catalog whose lock is held is left to its writer."""
+    from . import catalog
+    from .errors import Busy
+
+    taken = 0
+    for language, slug in dict.fromkeys((c.language, c.slug) for c in store.pending()):
+        try:
+            path = paths(language, slug)
+            with catalog.locked(path, timeout=timeout):
+                taken += settle(store, language, slug, path)
+        except (Busy, OSError, LocalizeError):
+            continue
+    return taken

@@ -353,6 +353,8 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
                 if recorder is not None:
                     recorder.forget(rows)
                 raise
+            if recorder is not None:
+                recorder.written(rows)
         if store is not None:
             for mine, entry in kept:
                 if mine.msgid_plural is not None:

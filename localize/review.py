@@ -34,7 +34,7 @@ from pathlib import Path
 from . import article, catalog, checks, glossary, history, languages, po
 from .accounts import ACCEPTED, DISMISSED, OPEN, Decided, PermissionDenied, Store, Suggestion, User
 from .errors import BadInput, ConflictError, LocalizeError
-from .history import MACHINE, entry_id, snapshot, state_of
+from .history import MACHINE, entry_id, settle, snapshot, state_of
 from .workspace import Workspace, slug as check_slug
 
 __all__ = ["ACTIONS", "Blocked", "Conflict", "Decided", "Item", "MACHINE", "NotFound", "Review", "entry_id",
@@ -283,16 +283,19 @@ class Review:
             new_state = state_of(target)
             if target.msgstr == old_msgstr and new_state == old_state and action != "approve":
                 return self._item(target, live, context, slug)  # nothing changed: nothing recorded
+            settle(self.store, tag, slug, path)   # what a writer killed mid-save left recorded
             row = self.store.record({
                 "user": user.name, "language": tag, "slug": slug, "entry": entry,
                 "msgctxt": target.msgctxt, "msgid": target.msgid, "action": action,
                 "old_msgstr": old_msgstr, "new_msgstr": target.msgstr,
-                "old_state": old_state, "new_state": new_state, "suggestion": suggestion}, decides=decides)
+                "old_state": old_state, "new_state": new_state, "suggestion": suggestion}, decides=decides,
+                pending=True)
             try:
                 catalog.save(path, cat, original=original)
             except BaseException:
                 self.store.forget(row)
                 raise
+            self.store.settle([row])
             return self._item(target, live, context, slug)
 
     def _apply(self, user: User, tag: str, slug: str, entry: str, target: po.Entry, action: str,

@@ -28,7 +28,7 @@ from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from localize import catalog
+from localize import catalog, history
 from localize.accounts import Store
 from localize.review import Review
 from localize.workspace import Workspace
@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     catalog.sweep_catalogs(workspace.locales_dir)   # what writers killed before this start left
     database = app.config["LOCALIZE_DATABASE"] or workspace.root / "instance" / "localize.sqlite3"
     store = Store(Path(database))
+    history.settle_all(store, workspace.catalog_path)   # changes recorded by writers killed before their write
     app.extensions["localize"] = SimpleNamespace(workspace=workspace, store=store,
                                                  review=Review(workspace, store))
 
