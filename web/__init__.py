@@ -45,6 +45,7 @@ class ConfigurationError(RuntimeError):
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; settings come from the environment, or ``test_config`` in tests."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.merge_slashes = False   # "/review/..%2F/x" is refused as it stands, not redirected first
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("LOCALIZE_SECRET_KEY") or None,
         LOCALIZE_ROOT=os.environ.get("LOCALIZE_ROOT") or None,
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     database = app.config["LOCALIZE_DATABASE"] or workspace.root / "instance" / "localize.sqlite3"
     store = Store(Path(database))
     history.settle_all(store, workspace.catalog_path)   # changes recorded by writers killed before their write
+    store.close()   # no connection made at start outlives it (a forking server's workers open their own)
     app.extensions["localize"] = SimpleNamespace(workspace=workspace, store=store,
                                                  review=Review(workspace, store))
 

@@ -289,10 +289,13 @@ def plain(text: str) -> str:
 
 
 def json_text(data) -> str:
-    """JSON for a ``<script>`` element: nothing in it can end the element or open a comment."""
+    """JSON for a ``<script>`` element: nothing in it can end the element or open a comment, and every
+    character is one an HTML document may hold."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # U+FFFE and U+FFFF cannot stand in an HTML document: shown as U+FFFD, as the page's text shows them
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+                          ("\ufffe", "\\ufffd"), ("\uffff", "\\ufffd")):
         text = text.replace(char, escaped)
     return text
 
