@@ -90,6 +90,10 @@ def extract(ctx, names, output, verbose, jobs):
         click.echo(f"wrote {output} ({len(pot.entries)} entries)")
         return
     ws = _workspace(ctx)
+    if not names:
+        for name in ws.misnamed():
+            click.echo(f"localize: warning: {ws.settings.source_dir}/{name} skipped: an article's name is "
+                       "lower-case letters, digits, - and _", err=True)
     outcome = work.extract(ws, list(names), jobs)
     _summary(ws, outcome, f"extracted {outcome.units} entries", verbose)
 

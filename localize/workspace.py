@@ -134,6 +134,12 @@ class Workspace:
             return []
         return sorted(p.stem for p in self.source_dir.glob("*.html") if _SLUG.fullmatch(p.stem))
 
+    def misnamed(self) -> list[str]:
+        """Pages in source/ that are not articles because of their names (``My Article.html``)."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.source_dir.glob("*.html") if not _SLUG.fullmatch(p.stem))
+
     def languages(self, requested: tuple[str, ...] | list[str] = ()) -> list[str]:
         """The target languages asked for (checked), or all configured ones."""
         if not requested:

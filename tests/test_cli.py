@@ -115,6 +115,15 @@ def test_approved_translations_render_and_survive_an_edit(run, workspace: Path):
     assert "ES What the research actually shows" in (workspace / "drafts" / "es" / f"{SLUG}.html").read_text()
 
 
+def test_a_page_whose_name_is_not_an_article_name_is_skipped_with_a_warning(run, workspace: Path):
+    twin = workspace / "source" / "Emotional Numbness.html"
+    twin.write_bytes(SEED.read_bytes())
+    result = run("extract", cwd=workspace)
+    assert result.code == 0, result
+    assert "source/Emotional Numbness.html skipped" in result.err
+    assert sorted(p.name for p in (workspace / "locales").glob("*.pot")) == [f"{SLUG}.pot"]
+
+
 def test_init_makes_a_usable_workspace(run, tmp_path: Path):
     root = tmp_path / "site"
     assert run("init", root, cwd=tmp_path).code == 0
