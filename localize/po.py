@@ -1,14 +1,19 @@
 """GNU gettext PO text: a strict reader and a plain writer, both pure.
 
 The reader refuses what GNU ``msgfmt`` refuses and what would silently lose
-work (a torn or unterminated file, a duplicate entry, control characters, a
-plural count that disagrees with the header), naming the line. The writer
-emits one line per string (no wrapping), which every gettext tool accepts and
-which keeps diffs of a catalog small.
+work (a torn or unterminated file, a duplicate entry, control characters,
+escapes whose bytes are not UTF-8, a plural count that disagrees with the
+header, a plural expression msgfmt would not evaluate), naming the line, and
+takes time in proportion to the file however hostile it is. The writer emits
+one line per string (no wrapping), which every gettext tool accepts and which
+keeps diffs of a catalog small; what it writes of a catalog the reader
+accepted, the reader reads back the same and msgfmt accepts (format strings,
+``c-format`` and the like, are left for msgfmt itself to judge).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -93,6 +98,7 @@ class Catalog:
     header_fuzzy: bool = False
     entries: list[Entry] = field(default_factory=list)
     header_line: int = 1  # where the header entry was read, for messages
+    header_lines: dict[str, int] = field(default_factory=dict)  # and each of its fields
 
     def active(self) -> list[Entry]:
         return [e for e in self.entries if not e.obsolete]
@@ -102,16 +108,27 @@ class Catalog:
 
     @property
     def nplurals(self) -> int | None:
-        m = re.search(r"nplurals\s*=\s*(\d+)", self.header.get("Plural-Forms", ""))
-        return int(m.group(1)) if m else None
+        """The header's ``nplurals=N``, found as GNU gettext finds it (None without one)."""
+        found = _plural_header(self)
+        return None if found is None or found[0] is None else _nplurals_value(found[0])
+
+    def field_line(self, key: str) -> int:
+        """The line a header field was read from (the header's own without it), for messages."""
+        return _header_field_line(self, key)
 
 
 # -- reading ----------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # surrogates: not text either
+# A byte written as an octal or hex escape (\303\251 is "é" in UTF-8) is carried as
+# a surrogate, like Python's "surrogateescape", until the whole string is known.
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 _STRING = re.compile(r'"((?:[^"\\]++|\\.)*+)"[ \t]*\Z')
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]+(.*)\Z")
-_ESCAPE = re.compile(r"\\(?:([ntrabfv\"\\?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))")
+# C's escapes (GNU gettext refuses \?, which means "?"); \x takes every hex digit
+# that follows, as in C and GNU gettext
+_ESCAPE = re.compile(r"\\(?:([ntrabfv\"\\?])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
             "v": "\v", '"': '"', "\\": "\\", "?": "?"}
 
@@ -119,6 +136,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
 class _Reader:
     def __init__(self, name: str):
         self.name = name
+        self.escaped_bytes = False  # an escape wrote a byte of a multibyte character
 
     def error(self, message: str, line: int) -> CatalogError:
         return CatalogError(message, self.name, line)
@@ -141,15 +159,38 @@ class _Reader:
     def _unescape(self, m: re.Match, lineno: int) -> str:
         if m.group(1):
             value = _ESCAPES[m.group(1)]
-        elif m.group(2):
-            value = chr(int(m.group(2), 8))
-        elif m.group(3):
-            value = chr(int(m.group(3), 16))
+        elif m.group(2) or m.group(3):
+            # a byte, as in C: gettext keeps the low 8 bits of what the digits say
+            code = int(m.group(2), 8) if m.group(2) else int(m.group(3)[-2:], 16)
+            code &= 0xFF
+            if code >= 0x80:
+                self.escaped_bytes = True
+                return chr(0xDC00 + code)
+            value = chr(code)
         else:
             raise self.error(f"invalid escape sequence \\{m.group(4)}", lineno)
-        if _CONTROL.match(value) and value not in "\r":
+        if _CONTROL.match(value) and value != "\r":
             raise self.error(f"control character U+{ord(value):04X} in a string", lineno)
         return value
+
+    def decode_bytes(self, entry: "Entry") -> None:
+        """Turn the bytes escapes wrote into characters: they must make UTF-8, like the file."""
+        for name in ("msgid", "msgstr", "msgctxt", "msgid_plural",
+                     "previous_msgctxt", "previous_msgid", "previous_msgid_plural"):
+            value = getattr(entry, name)
+            if value and _ESCAPED_BYTE.search(value):
+                setattr(entry, name, self._utf8(value, entry.line))
+        if entry.msgstr_plural:
+            for index, value in entry.msgstr_plural.items():
+                if _ESCAPED_BYTE.search(value):
+                    entry.msgstr_plural[index] = self._utf8(value, entry.line)
+
+    def _utf8(self, value: str, line: int) -> str:
+        try:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8")
+        except UnicodeDecodeError:
+            raise self.error("escape sequences (\\ooo or \\xhh) that do not make UTF-8 text",
+                             line) from None
 
 
 def parse(text: str, name: str = "<catalog>") -> Catalog:
@@ -157,10 +198,16 @@ def parse(text: str, name: str = "<catalog>") -> Catalog:
     reader = _Parser(name)
     if "\r" in text:  # CRLF line ends (files from Windows editors) are valid
         text = text.replace("\r\n", "\n")
-    bad = _CONTROL.search(text)
+        stray = text.find("\r")
+        if stray >= 0:  # CR alone: old Mac line ends, or a control character in a line
+            line = text.count("\n", 0, stray) + 1
+            raise reader.error("a carriage return (CR) without a line feed: lines must end "
+                               "with LF or CRLF", line)
+    bad = _NOT_TEXT.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise reader.error(f"control character U+{ord(bad.group()):04X} in the file", line)
+        what = "surrogate" if bad.group() >= "\ud800" else "control character"
+        raise reader.error(f"{what} U+{ord(bad.group()):04X} in the file", line)
     catalog = _parse_plain(text, reader)
     if catalog is None:
         catalog = reader.parse(text)
@@ -227,11 +274,12 @@ def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
                     flags.extend(f for f in (f.strip() for f in comment[2:].split(",")) if f)
                 elif kind == "|":
                     prev = comment[2:].strip()
-                    if prev.startswith('msgid "') and prev.endswith('"'):
+                    if prev.startswith('msgid "') and prev.endswith('"') and prev_id is None:
                         prev_id = _plain_string(prev[6:])
                         if prev_id is None or _STRING.match(prev[6:]) is None:
                             return None
-                    elif prev.startswith('msgctxt "') and prev.endswith('"'):
+                    elif prev.startswith('msgctxt "') and prev.endswith('"') \
+                            and prev_ctxt is None and prev_id is None:
                         prev_ctxt = _plain_string(prev[8:])
                         if prev_ctxt is None or _STRING.match(prev[8:]) is None:
                             return None
@@ -239,6 +287,8 @@ def _parse_plain(text: str, reader: "_Parser") -> Catalog | None:
                         return None
                 else:
                     notes.append(comment[1:].removeprefix(" ").rstrip())
+            if prev_ctxt is not None and prev_id is None:
+                return None
         # most strings are one line without escapes: their value is what the quotes hold
         msgid_value = msgid[1:-1] if "\\" not in msgid and "\n" not in msgid else _plain_string(msgid)
         msgstr_value = msgstr[1:-1] if "\\" not in msgstr and "\n" not in msgstr else _plain_string(msgstr)
@@ -268,6 +318,7 @@ class _Parser(_Reader):
         self.header_seen = False
         self.entry: Entry | None = None
         self.field: str | None = None     # which string continuation lines extend
+        self.pieces: list[str] = []       # its continuation lines, joined once (not one copy a line)
         self.plural_index = 0
         self.seen_msgstr = False
         self._reset_pending()
@@ -277,6 +328,7 @@ class _Parser(_Reader):
         string = self.string
         for lineno, line in enumerate(lines, 1):
             if not line or line.isspace():
+                self._commit()
                 if self.seen_msgstr and self.entry is not None:
                     self._finish()
                 self.field = None
@@ -287,6 +339,7 @@ class _Parser(_Reader):
                 if kind == "~":
                     self._line(line[2:].strip(), lineno, obsolete=True)
                     continue
+                self._commit()
                 if self.seen_msgstr and self.entry is not None:
                     self._finish()
                 self.field = None
@@ -312,6 +365,7 @@ class _Parser(_Reader):
                 continue
             if first == "m" and line.startswith('msgstr "') and self.field == "msgid" \
                     and not self.seen_msgstr and self.entry.msgid_plural is None:
+                self._commit()
                 self.entry.msgstr = string(line[7:].rstrip(), lineno)
                 self.seen_msgstr = True
                 self.field = "msgstr"
@@ -325,14 +379,16 @@ class _Parser(_Reader):
 
     def _reset_pending(self) -> None:
         self.flags, self.comments, self.extracted, self.references = [], [], [], []
-        self.prev: dict[str, str] = {}
+        self.prev: dict[str, list[str]] = {}
         self.prev_field: str | None = None
         self.dangling = False
 
     def _start(self, lineno: int, obsolete: bool) -> None:
         if self.entry is not None:
             self._finish()
-        prev = self.prev
+        if self.prev and "msgid" not in self.prev:
+            raise self.error("a previous msgctxt or msgid_plural without a previous msgid", lineno)
+        prev = {key: "".join(pieces) for key, pieces in self.prev.items()}
         self.entry = Entry("", "", None, None, None, self.flags, self.comments, self.extracted,
                            self.references, prev.get("msgctxt"), prev.get("msgid"),
                            prev.get("msgid_plural"), obsolete, lineno)
@@ -341,9 +397,12 @@ class _Parser(_Reader):
         self._reset_pending()
 
     def _finish(self) -> None:
+        self._commit()
         entry = self.entry
         if not self.seen_msgstr:
             raise self.error("entry has no msgstr (is the file cut short?)", entry.line)
+        if self.escaped_bytes:
+            self.decode_bytes(entry)
         catalog = self.catalog
         if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete \
                 and not catalog.entries and not self.header_seen:
@@ -359,6 +418,14 @@ class _Parser(_Reader):
         entry, field_name = self.entry, self.field
         if entry is None or field_name is None:
             raise self.error("string outside an entry", lineno)
+        self.pieces.append(value)
+
+    def _commit(self) -> None:
+        """Add the continuation lines read so far to the value of their field."""
+        if not self.pieces:
+            return
+        entry, field_name, value = self.entry, self.field, "".join(self.pieces)
+        self.pieces = []
         if field_name == "msgstr_plural":
             entry.msgstr_plural[self.plural_index] += value
         else:
@@ -369,13 +436,19 @@ class _Parser(_Reader):
         if line.startswith('"'):
             if self.prev_field is None:
                 raise self.error("string outside an entry", lineno)
-            self.prev[self.prev_field] += self.string(line, lineno)
+            self.prev[self.prev_field].append(self.string(line, lineno))
             return
         m = _KEYWORD.match(line)
         if m is None or m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
             raise self.error(f"cannot read previous string {line[:40]!r}", lineno)
-        self.prev_field = m.group(1)
-        self.prev[self.prev_field] = self.string(m.group(3), lineno)
+        keyword, prev = m.group(1), self.prev
+        # gettext's order: [#| msgctxt] #| msgid [#| msgid_plural], each once
+        if keyword in prev or keyword == "msgctxt" and prev \
+                or keyword == "msgid" and "msgid_plural" in prev \
+                or keyword == "msgid_plural" and "msgid" not in prev:
+            raise self.error(f"previous {keyword} out of place", lineno)
+        self.prev_field = keyword
+        prev[keyword] = [self.string(m.group(3), lineno)]
 
     def _line(self, line: str, lineno: int, *, obsolete: bool) -> None:
         """Any keyword or string line, the general way (obsolete lines come here too)."""
@@ -387,6 +460,7 @@ class _Parser(_Reader):
         if line.startswith('"'):
             self._continue(self.string(line, lineno), lineno)
             return
+        self._commit()
         m = _KEYWORD.match(line)
         if m is None:
             raise self.error(f"cannot read {line[:40]!r}", lineno)
@@ -432,12 +506,21 @@ class _Parser(_Reader):
 
 def _check_entry(reader: _Reader, entry: Entry) -> None:
     # control characters were refused in the raw text and in escape sequences
-    if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
-        raise reader.error("a second header entry (empty msgid)", entry.line)
-    for value in (entry.msgstr, *(entry.msgstr_plural or {}).values()):
-        if value and (value[:1] == "\n") != (entry.msgid[:1] == "\n"):
+    if entry.msgid == "" and entry.msgctxt is None:
+        what = "an obsolete header entry" if entry.obsolete else "a second header entry"
+        raise reader.error(f"{what} (empty msgid)", entry.line)
+    if entry.msgstr_plural is None:
+        values = [entry.msgstr] if entry.msgstr else []
+    else:
+        forms = list(entry.msgstr_plural.values())
+        values = [v for v in forms if v]
+        if forms and forms[0] and not entry.obsolete and not entry.fuzzy:
+            # what msgfmt compiles: every form, empty ones too, and msgid_plural
+            values = [entry.msgid_plural, *forms]
+    for value in values:
+        if (value[:1] == "\n") != (entry.msgid[:1] == "\n"):
             raise reader.error("msgid and msgstr do not both begin with a line break", entry.line)
-        if value and (value[-1:] == "\n") != (entry.msgid[-1:] == "\n"):
+        if (value[-1:] == "\n") != (entry.msgid[-1:] == "\n"):
             raise reader.error("msgid and msgstr do not both end with a line break", entry.line)
 
 
@@ -453,29 +536,40 @@ def _set_header(reader: _Reader, catalog: Catalog, entry: Entry) -> None:
         if not sep:
             raise reader.error(f"header line {line[:40]!r} is not 'Name: value'", first + number)
         catalog.header[key.strip()] = value.strip()
+        catalog.header_lines[key.strip()] = first + number
 
 
 def _header_field_line(catalog: Catalog, key: str) -> int:
-    return catalog.header_line + 2 + list(catalog.header).index(key)
+    line = catalog.header_lines.get(key)
+    if line is None:  # a catalog made in code: where the writer puts the field
+        fields = list(catalog.header)
+        line = catalog.header_line + (2 + fields.index(key) if key in fields else 0)
+    return line
 
 
 def _check_catalog(reader: _Reader, catalog: Catalog, empty: bool) -> None:
     if empty:
         raise reader.error("the file is empty", 1)
+    if not catalog.header:
+        # msgfmt --check refuses a catalog without one: it says the charset and the language
+        raise reader.error("no header entry (msgid \"\" with Content-Type, Language…) or an empty one",
+                           catalog.header_line)
     content_type = catalog.header.get("Content-Type", "")
     m = re.search(r"charset=([\w.-]+)", content_type)
     if m and m.group(1).upper() not in ("UTF-8", "CHARSET", "UTF8"):
         raise reader.error(f"charset {m.group(1)} declared; catalogs must be UTF-8",
                            _header_field_line(catalog, "Content-Type"))
+    _check_plural_forms(reader, catalog)
     nplurals = catalog.nplurals
     seen: dict[tuple, int] = {}
     for entry in catalog.entries:
-        if entry.obsolete:
-            continue
+        # an obsolete entry counts too: msgfmt refuses it beside a live one with its msgid
         if entry.key in seen:
             raise reader.error(f"duplicate entry {entry.msgid[:40]!r}, first at line {seen[entry.key]}",
                                entry.line)
         seen[entry.key] = entry.line
+        if entry.obsolete:
+            continue
         if entry.msgstr_plural is not None:
             if nplurals is None:
                 if entry.translated:
@@ -484,6 +578,182 @@ def _check_catalog(reader: _Reader, catalog: Catalog, empty: bool) -> None:
             elif len(entry.msgstr_plural) != nplurals:
                 raise reader.error(f"{len(entry.msgstr_plural)} plural forms, the header says {nplurals}",
                                    entry.line)
+
+
+# -- Plural-Forms ------------------------------------------------------------------
+#
+# GNU msgfmt finds "nplurals=" and "plural=" anywhere in the header and
+# evaluates the expression for n = 0…1000: every value must be a form
+# (0 ≤ value < nplurals), with no division by zero. The reader does the same,
+# in C's unsigned arithmetic, so that a catalog it accepts is one msgfmt
+# accepts; it also refuses an expression longer or deeper than any language
+# needs, which would otherwise cost time (or Python's stack) to read.
+
+PLURAL_MAX_LENGTH = 1000   # characters, the most Python's gettext module reads
+PLURAL_MAX_DEPTH = 50      # levels of the expression's tree (CLDR's deepest, Cornish, has 20)
+_U64 = (1 << 64) - 1
+_PLURAL_TOKEN = re.compile(r"[ \t]*(?:([0-9]+)|(==|!=|<=|>=|&&|\|\||[<>*/%+\-!?:()n]))")
+_PLURAL_PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
+                      "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
+_PLURAL_OPERATIONS = {
+    "||": lambda a, b: lambda n: 1 if a(n) or b(n) else 0,
+    "&&": lambda a, b: lambda n: 1 if a(n) and b(n) else 0,
+    "==": lambda a, b: lambda n: int(a(n) == b(n)),
+    "!=": lambda a, b: lambda n: int(a(n) != b(n)),
+    "<": lambda a, b: lambda n: int(a(n) < b(n)),
+    ">": lambda a, b: lambda n: int(a(n) > b(n)),
+    "<=": lambda a, b: lambda n: int(a(n) <= b(n)),
+    ">=": lambda a, b: lambda n: int(a(n) >= b(n)),
+    "+": lambda a, b: lambda n: (a(n) + b(n)) & _U64,
+    "-": lambda a, b: lambda n: (a(n) - b(n)) & _U64,
+    "*": lambda a, b: lambda n: (a(n) * b(n)) & _U64,
+    "/": lambda a, b: lambda n: a(n) // b(n),
+    "%": lambda a, b: lambda n: a(n) % b(n),
+}
+
+
+class _PluralSyntax(ValueError):
+    pass
+
+
+class _PluralParser:
+    """GNU gettext's grammar of plural expressions (C operators on n, no unary minus)."""
+
+    def __init__(self, text: str):
+        self.tokens: list[str | int] = []
+        pos = 0
+        while pos < len(text):
+            m = _PLURAL_TOKEN.match(text, pos)
+            if m is None:
+                if text[pos:].strip(" \t"):
+                    raise _PluralSyntax("invalid plural expression")
+                break
+            self.tokens.append(int(m.group(1)) & _U64 if m.group(1) else m.group(2))
+            pos = m.end()
+        self.pos = 0
+
+    def parse(self):
+        function, _ = self.ternary(0)
+        if self.pos != len(self.tokens):
+            raise _PluralSyntax("invalid plural expression")
+        return function
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, expected=None):
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise _PluralSyntax("invalid plural expression")
+        self.pos += 1
+        return token
+
+    @staticmethod
+    def deeper(depth: int) -> int:
+        if depth >= PLURAL_MAX_DEPTH:
+            raise _PluralSyntax(f"plural expression nested more than {PLURAL_MAX_DEPTH} deep")
+        return depth + 1
+
+    def ternary(self, depth: int):
+        condition, depth_c = self.binary(1, depth)
+        if self.peek() != "?":
+            return condition, depth_c
+        self.take("?")
+        yes, depth_y = self.ternary(self.deeper(depth))
+        self.take(":")
+        no, depth_n = self.ternary(self.deeper(depth))
+        tree = self.deeper(max(depth_c, depth_y, depth_n))
+        return (lambda n: yes(n) if condition(n) else no(n)), tree
+
+    def binary(self, lowest: int, depth: int):
+        left, tree = self.unary(depth)
+        while True:
+            operator = self.peek()
+            if not isinstance(operator, str) or _PLURAL_PRECEDENCE.get(operator, 0) < lowest:
+                return left, tree
+            self.take()
+            right, tree_r = self.binary(_PLURAL_PRECEDENCE[operator] + 1, self.deeper(depth))
+            left, tree = _PLURAL_OPERATIONS[operator](left, right), self.deeper(max(tree, tree_r))
+
+    def unary(self, depth: int):
+        token = self.take()
+        if token == "!":
+            operand, tree = self.unary(self.deeper(depth))
+            return (lambda n: 0 if operand(n) else 1), self.deeper(tree)
+        if token == "n":
+            return (lambda n: n), depth
+        if token == "(":
+            inner, tree = self.ternary(self.deeper(depth))
+            self.take(")")
+            return inner, tree
+        if isinstance(token, int):
+            return (lambda n: token), depth
+        raise _PluralSyntax("invalid plural expression")
+
+
+def _nplurals_value(text: str) -> int:
+    """The number after ``nplurals=``, as C's strtoul reads it (saturating at 2**64-1)."""
+    digits = re.match(r"[0-9]*", text).group()
+    return min(int(digits), _U64) if len(digits) <= 20 else _U64
+
+
+def _plural_header(catalog: Catalog) -> tuple[str | None, str | None, str] | None:
+    """What follows ``nplurals=`` and ``plural=`` in the header, and the field of the first.
+
+    None when the header has neither.
+    """
+    nplurals = plural = None
+    where = None
+    for key, value in catalog.header.items():
+        text = f"{key}: {value}"
+        if nplurals is None and "nplurals=" in text:
+            nplurals = text.split("nplurals=", 1)[1].lstrip(" \t\r\f\v")
+            where = where or key
+        if plural is None and "plural=" in text:
+            plural = text.split("plural=", 1)[1]
+            where = where or key
+    if where is None:
+        return None
+    return nplurals, plural, where
+
+
+@functools.lru_cache(maxsize=128)
+def _plural_problem(nplurals_text: str, expression: str) -> str | None:
+    """What is wrong with a header's plural forms, as msgfmt would say it; None if nothing."""
+    if not "0" <= nplurals_text[:1] <= "9":
+        return "invalid nplurals value in Plural-Forms"
+    nplurals = _nplurals_value(nplurals_text)
+    expression = re.split(r"[;\n]", expression, maxsplit=1)[0]
+    if len(expression) > PLURAL_MAX_LENGTH:
+        return f"plural expression longer than {PLURAL_MAX_LENGTH} characters"
+    try:
+        function = _PluralParser(expression).parse()
+    except _PluralSyntax as exc:
+        return str(exc)
+    try:
+        for n in range(1001):
+            value = function(n)
+            if value > _U64 >> 1:
+                return "plural expression can produce negative values"
+            if value >= nplurals:
+                return f"nplurals = {nplurals} but plural expression can produce values as large as {value}"
+    except ZeroDivisionError:
+        return "plural expression can produce division by zero"
+    return None
+
+
+def _check_plural_forms(reader: _Reader, catalog: Catalog) -> None:
+    found = _plural_header(catalog)
+    forms = catalog.header.get("Plural-Forms")
+    if found is None or found[0] is None or found[1] is None:
+        if forms:
+            raise reader.error("Plural-Forms is not 'nplurals=N; plural=EXPRESSION;'",
+                               _header_field_line(catalog, "Plural-Forms"))
+        return
+    nplurals_text, expression, where = found
+    problem = _plural_problem(nplurals_text, expression)
+    if problem:
+        raise reader.error(problem, _header_field_line(catalog, where))
 
 
 # -- writing ----------------------------------------------------------------------
@@ -503,9 +773,14 @@ def _field(out: list[str], prefix: str, keyword: str, value: str) -> None:
         out.append(f"{prefix}{keyword} {_quote(value)}")
 
 
+_COMMENT_BREAK = re.compile(r"\r\n?|\n")
+
+
 def _comments(out: list[str], mark: str, comments: list[str]) -> None:
     for comment in comments:
-        for line in comment.split("\n"):  # a comment line cannot hold a line break
+        for line in _COMMENT_BREAK.split(comment):  # a comment line cannot hold a line break
+            if _CONTROL.search(line):  # nor what the reader refuses: a control character
+                line = _CONTROL.sub("\ufffd", line)
             line = f"{mark}{line}".rstrip()
             # gettext joins a line ending in a backslash to the next one, even in a comment
             out.append(line + " " if line.endswith("\\") else line)

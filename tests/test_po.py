@@ -220,6 +220,7 @@ PLAIN = HEAD + (
     'msgstr "Archivo"\n'
     "\n"
     '#| msgctxt "old"\n'
+    '#| msgid "two old lines"\n'   # GNU gettext wants a previous msgid after a previous msgctxt
     'msgid ""\n'
     '"two\\n"\n'
     '"lines"\n'
@@ -262,7 +263,7 @@ def test_plain_fixture_content():
     assert [(e.msgctxt, e.msgid, e.msgstr, e.line) for e in catalog.entries] == [
         (None, 'Hello, "world"\tand\\more', "Hola, «mundo»", 13),
         ("menu", "File", "Archivo", 16),
-        (None, "two\nlines", "dos\nlíneas", 21),
+        (None, "two\nlines", "dos\nlíneas", 22),
     ]
     first = catalog.entries[0]
     assert first.comments == ["a translator's note"]
@@ -394,8 +395,10 @@ def polib_entries(draw) -> polib.POEntry:
         return ("\n" if msgid.startswith("\n") else "") + core + ("\n" if msgid.endswith("\n") else "")
 
     if draw(st.booleans()):
-        fields["msgid_plural"] = draw(LONG_TEXT.filter(bool))
-        fields["msgstr_plural"] = {0: like_msgid(draw(LONG_TEXT)), 1: like_msgid(draw(LONG_TEXT))}
+        # msgid_plural too; and msgfmt checks every form of a translated plural entry, an empty one too
+        fields["msgid_plural"] = like_msgid(draw(LONG_TEXT.filter(lambda t: t.strip("\n"))))
+        forms = [like_msgid(draw(LONG_TEXT)), like_msgid(draw(LONG_TEXT))]
+        fields["msgstr_plural"] = {0: forms[0], 1: forms[1] or forms[0]}
     else:
         fields["msgstr"] = like_msgid(draw(LONG_TEXT))
     return polib.POEntry(**fields)
