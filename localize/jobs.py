@@ -373,13 +373,14 @@ def _check_fits(incoming: po.Catalog, language: languages.Language, where: str) 
         try:
             tag = languages.validate(declared)
         except LanguageError as exc:
-            raise CatalogError(f"Language: {exc}", where, incoming.header_line) from None
+            raise CatalogError(f"Language: {exc}", where, incoming.field_line("Language")) from None
         if tag != language.tag:
-            raise CatalogError(f"this catalog is for {declared!r}, not {language.tag}", where, incoming.header_line)
+            raise CatalogError(f"this catalog is for {declared!r}, not {language.tag}", where,
+                               incoming.field_line("Language"))
     nplurals = incoming.nplurals
     if nplurals is not None and nplurals != language.nplurals:
         raise CatalogError(f"Plural-Forms says {nplurals} forms; {language.tag} has {language.nplurals}", where,
-                           incoming.header_line)
+                           incoming.field_line("Plural-Forms"))
 
 
 def _revision(incoming: po.Catalog, where: str, store) -> int | None:
@@ -389,7 +390,7 @@ def _revision(incoming: po.Catalog, where: str, store) -> int | None:
     value = value.strip()
     if not (value.isascii() and value.isdigit()) or len(value) > 18 or int(value) > store.last_change():
         raise CatalogError(f"{REVISION}: {value[:20]!r} is no revision this server handed out", where,
-                           incoming.header_line)
+                           incoming.field_line(REVISION))
     return int(value)
 
 
