@@ -7,12 +7,7 @@ replays to the catalogs exactly; every catalog passes msgfmt --check.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -27,11 +22,10 @@ from conftest import assert_msgfmt_ok
 from localize.accounts import Store
 from localize.cli import main
 from localize.review import entry_id
+from servers import Gunicorn
 
 pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is needed")
 
-REPO = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 CLIENTS, SAVES = 20, 50
 ARTICLES, LANGS, PARAGRAPHS = 5, ("es", "fr"), 100          # 10 catalogs x 100 entries = 1,000 entries
 ADJECTIVES = ("quiet", "bright", "narrow", "gentle", "hollow", "steady", "distant", "tender", "plain", "vivid")
@@ -58,53 +52,6 @@ def build_workspace(root: Path) -> None:
             f"</head>\n<body>\n<h1>Load {TOPICS[a]}</h1>\n{body}\n</body>\n</html>\n", encoding="utf-8")
     assert main(["--root", str(root), "extract"]) == 0
     assert main(["--root", str(root), "update"]) == 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn -w N serving web:create_app() over a workspace; stopped by stop()."""
-
-    def __init__(self, root: Path, workers: int = 4, log: Path | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "LOCALIZE_ROOT": str(root), "LOCALIZE_SECRET_KEY": "concurrency-test-" + "k" * 32}
-        self.log = (log or root / "gunicorn.log").open("wb")
-        self.proc = subprocess.Popen(
-            [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--no-control-socket",
-             "--graceful-timeout", "5", "web:create_app()"],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: {self.output()[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"gunicorn did not answer /healthz within {timeout} s: {self.output()[-2000:]}")
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)   # the arbiter and its workers, a group of our own
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-        self.log.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, g, jsonify, make_response, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
 
@@ -24,6 +24,7 @@ from localize.review import ACTIONS, LOCK_WAIT, MACHINE, Blocked, Conflict, NotF
 
 from .auth import account
 from .errors import message_of, status_of
+from .review import catalog_file
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -259,12 +260,7 @@ def download(lang: str, slug: str):
     tag = _language(lang)
     ctx = _ctx()
     ctx.review.path(tag, slug)   # 404 for a catalog that is not there
-    text = work.download_catalog(ctx.workspace, tag, slug, timeout=LOCK_WAIT)
-    response = make_response(text)
-    response.headers["Content-Type"] = "text/x-gettext-translation; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.po"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return catalog_file(work.download_catalog(ctx.workspace, tag, slug, timeout=LOCK_WAIT), slug)
 
 
 @bp.post("/<lang>/<slug>/catalog")

@@ -148,7 +148,11 @@ def _queue(tag: str, slug: str, *, status: int = 200, error: str | None = None):
 def download(lang: str, slug: str):
     """The catalog as a .po file, stamped with the history's newest change (an upload compares against it)."""
     tag = _open(lang, slug)
-    text = work.download_catalog(_local().workspace, tag, slug, timeout=LOCK_WAIT)
+    return catalog_file(work.download_catalog(_local().workspace, tag, slug, timeout=LOCK_WAIT), slug)
+
+
+def catalog_file(text: str, slug: str):
+    """A catalog's text as a .po file to save, never kept by a cache."""
     response = make_response(text)
     response.headers["Content-Type"] = "text/x-gettext-translation; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}.po"'

@@ -42,7 +42,7 @@ from localize.accounts import Store
 from localize.cli import main
 from localize.jobs import REVISION
 from localize.review import entry_id
-from test_concurrency import Gunicorn
+from servers import Gunicorn
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="the drafting job runs Apertium")
 

@@ -29,7 +29,6 @@ import html
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import statistics
@@ -46,6 +45,7 @@ import requests
 
 from conftest import snapshot
 from drill import scale
+from servers import Gunicorn, free_port
 from localize import tasks
 from localize.accounts import LOGIN_LIMIT, LOGIN_WINDOW, Store
 from localize.cli import main
@@ -244,65 +244,11 @@ def test_api_writes_take_a_bearer_token_without_csrf_but_never_a_cookie_alone(ws
 
 # -- 2. the login limit across gunicorn workers -----------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn -w 4 serving web:create_app(), its access log naming the worker (pid) of every request."""
-
-    def __init__(self, root: Path, env: dict | None = None, workers: int = 4):
-        self.root, self.port = root, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.access = root / "access.log"
-        self.log = (root / "gunicorn.log").open("wb")
-        environment = {**os.environ, "LOCALIZE_ROOT": str(root), "LOCALIZE_SECRET_KEY": SECRET, **(env or {})}
-        environment = {k: v for k, v in environment.items() if v is not None}
-        self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--no-control-socket",
-             "--graceful-timeout", "5", "--access-logfile", str(self.access),
-             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "web:create_app()"],
-            cwd=REPO, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}: {self.output()[-2000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"gunicorn did not answer within {timeout} s: {self.output()[-2000:]}")
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")
-
-    def workers_of(self, method: str, path: str) -> set[str]:
-        lines = self.access.read_text().splitlines() if self.access.exists() else []
-        return {line.split()[0] for line in lines if line.split()[1:3] == [method, path]}
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=5)
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
 def served(web_template, tmp_path_factory):  # noqa: F811
     root = tmp_path_factory.mktemp("websec-gunicorn") / "ws"
     shutil.copytree(web_template, root)
-    server = Server(root)
+    server = Gunicorn(root, env={"LOCALIZE_SECRET_KEY": SECRET})
     try:
         server.wait()
         yield server
@@ -593,7 +539,7 @@ def test_no_start_without_a_secret_key(ws, monkeypatch, key):
 
 
 def test_gunicorn_refuses_to_start_without_a_secret_key(ws):
-    server = Server(ws, env={"LOCALIZE_SECRET_KEY": None}, workers=1)
+    server = Gunicorn(ws, env={"LOCALIZE_SECRET_KEY": None}, workers=1)
     try:
         code = server.proc.wait(timeout=60)
         output = server.output()
