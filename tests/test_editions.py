@@ -593,6 +593,33 @@ def test_reader_serves_published_editions_and_their_pdf(reader, published):
     assert "Español" in index.get_data(as_text=True)
 
 
+def test_readers_addresses_are_laid_out_as_the_static_site_at_the_sites_root(published, tmp_path):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "LOCALIZE_ROOT": str(published),
+                      "LOCALIZE_DATABASE": str(tmp_path / "accounts.sqlite3")})
+    client = app.test_client()
+    response = client.get(f"/{SLUG}/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/es/{SLUG}/"
+    response = client.get(f"/{SLUG}/", headers={"Accept-Language": "fr-CA,fr;q=0.8"})
+    assert response.headers["Location"] == f"/en/{SLUG}/"                 # unpublished: the source
+    page = client.get(f"/es/{SLUG}/")
+    assert page.status_code == 200 and page.data == edition(published, "es").read_bytes()
+    # the page's relative links resolve to the other editions and to its PDF, as in the static site
+    doc = lxml_html.fromstring(page.data)
+    for href in doc.xpath("//nav[@class='edition-languages']//a/@href") + doc.xpath("//a[@type='application/pdf']/@href"):
+        assert client.get(urljoin(f"/es/{SLUG}/", href)).status_code == 200, href
+    without_slash = client.get(f"/es/{SLUG}")
+    assert without_slash.status_code == 308 and without_slash.headers["Location"] == f"/es/{SLUG}/"
+    assert client.get(f"/ar/{SLUG}/{SLUG}.pdf").data == edition(published, "ar", "pdf").read_bytes()
+    assert client.get(f"/read/es/{SLUG}/").data == page.data                       # and under /read
+    for missing in (f"/fr/{SLUG}/", f"/es/{SLUG}/other.pdf", "/nothing/", "/no-such-page", "/es/nothing"):
+        assert client.get(missing).status_code == 404, missing
+    # the review UI keeps its own addresses
+    assert client.get("/").status_code == 302 and "/login" in client.get("/").headers["Location"]
+    assert client.get("/logout").status_code == 405 and client.get("/language").status_code == 405
+
+
 def test_reader_never_serves_a_preview(ws, run):
     from web.reader import bp
 
