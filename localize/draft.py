@@ -110,8 +110,9 @@ def _configured(ws: Workspace) -> dict[str, str]:
 
 def draft(ws: Workspace, language: str, *, engine: str | None = None, names: list[str] | None = None,
           limit: int | None = None, dry_run: bool = False,
-          progress: Callable[[int, int], None] | None = None) -> Report:
-    """Draft the untranslated entries of one language (all articles, or ``names``)."""
+          progress: Callable[[int, int], None] | None = None, user: str = history.SYSTEM) -> Report:
+    """Draft the untranslated entries of one language (all articles, or ``names``); the history names
+    ``user`` as the one who drafted them (the account that started a job, else the command)."""
     started = time.perf_counter()
     tag = languages.validate(language)
     if tag not in ws.settings.languages:
@@ -119,7 +120,7 @@ def draft(ws: Workspace, language: str, *, engine: str | None = None, names: lis
                              f"({', '.join(ws.settings.languages) or 'none listed'})")
     machine, notice = engine_for(ws, tag, engine)
     report = Report(tag, machine.name if machine else None, notice, dry_run=dry_run)
-    report.recorder = None if dry_run else history.Recorder.of(ws.root, action="draft")
+    report.recorder = None if dry_run else history.Recorder.of(ws.root, user=user, action="draft")
     source = ws.settings.source_language
     memory = None if machine is not None and machine.name == "pseudo" else Memory(ws)
 

@@ -29,7 +29,7 @@ from huey.consumer import Consumer
 from huey.exceptions import ConfigurationError
 from huey.signals import SIGNAL_INTERRUPTED
 
-from . import draft, languages
+from . import draft, history, languages
 from .engines import REGISTRY, UnknownEngine
 from .errors import ConflictError, LocalizeError, WorkspaceError
 from .workspace import Workspace, slug
@@ -247,7 +247,9 @@ def draft_language(root: str, lang: str, engine: str | None, names: list[str], j
 
     try:
         ws = Workspace.open(Path(root))
-        report = draft.draft(ws, lang, engine=engine, names=list(names) or None, progress=progress)
+        job = jobs.get(job_id)
+        report = draft.draft(ws, lang, engine=engine, names=list(names) or None, progress=progress,
+                             user=job.user if job is not None else history.SYSTEM)
     except LocalizeError as exc:
         saved = getattr(exc, "report", None)
         kept = ""

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import assert_msgfmt_ok
 from localize import tasks
+from localize.accounts import Store
 from localize.engines import REGISTRY, Draft, Engine
 from test_api import COPY, SLUG, site, template  # noqa: F401  (fixtures: a workspace with accounts)
 from web import create_app
@@ -94,6 +95,8 @@ def test_an_editor_drafts_a_language_from_the_ui_and_the_catalogs_fill(site):
         assert drafts(site.po("es", slug), "pseudo") == UNITS // 2
         assert_msgfmt_ok(site.po("es", slug))
     assert drafts(site.po("fr"), "") == 0
+    recorded = Store(site.root / "instance" / "localize.sqlite3").history("es")
+    assert len(recorded) == UNITS and {(c.user, c.action) for c in recorded} == {("eve", "draft")}
     shown = client.get(f"/jobs/{job_id}")
     assert shown.status_code == 200 and f'data-job-url="/api/jobs/{job_id}"' in shown.get_data(as_text=True)
     assert client.get(f"/jobs/{job_id}", headers={"Accept": "application/json"}).get_json()["job"]["state"] == "done"
