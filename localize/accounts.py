@@ -14,6 +14,7 @@ Roles, each with the rights of the one before:
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import os
@@ -228,13 +229,19 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a full disk is a :class:`~localize.catalog.WriteError`, as for a catalog."""
         db = self._connection()
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+                from .catalog import WriteError
+
+                raise WriteError(self.path, os.strerror(errno.ENOSPC), errno.ENOSPC) from None
             raise
 
     @contextmanager

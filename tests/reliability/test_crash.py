@@ -485,6 +485,33 @@ def test_a_full_disk_fails_a_web_save_with_a_clear_answer_and_leaves_the_old_fil
     assert_msgfmt_ok(path)
 
 
+def test_a_full_history_database_fails_a_web_save_with_507_and_leaves_the_catalog(ws, web):
+    """SQLite's own limit on the database's pages makes its next insert fail with SQLITE_FULL, as a full disk
+    does: the save is refused the same way, before the catalog is touched."""
+    app, client, token = web
+    path = po_path(ws, "es")
+    before = path.read_bytes()
+    items = entries(ws)
+    store = app.extensions["localize"].store
+    history = store.history()
+    db = store._connection()          # the connection this thread's requests use
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        # a long translation: its history row needs pages the database may no longer take
+        answers = {how: save_as(client, token, how, items[how], f"Texto ({how}) " + "largo " * 2000)
+                   for how in ("form", "fetch")}
+    finally:
+        db.execute("PRAGMA max_page_count = 1073741823")
+    for how, answer in answers.items():
+        assert answer.status_code == 507, (how, answer.status_code, answer.get_data(as_text=True)[:300])
+        assert "Traceback" not in answer.get_data(as_text=True) and str(ws) not in answer.get_data(as_text=True)
+    assert "disk is full" in answers["fetch"].get_json()["message"]
+    assert path.read_bytes() == before and store.history() == history
+    saved = save_as(client, token, "form", items["form"], "Texto (form)")      # room again: it lands
+    assert saved.status_code in (200, 302) and entries(ws)["form"].msgstr == "Texto (form)"
+
+
 # -- 3. a lock held by a stuck process --------------------------------------------------------------------
 
 STUCK = """
