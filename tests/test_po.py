@@ -279,6 +279,7 @@ def test_crlf_catalog_reads_like_lf():
     lf = po.parse(PLAIN, "lf.po")
     crlf = po.parse(PLAIN.replace("\n", "\r\n"), "crlf.po")
     assert_same_catalog(crlf, lf)
+    assert po.dumps(crlf) == po.dumps(lf) and "\r" not in po.dumps(crlf)
 
 
 def test_obsolete_fixture_content():
@@ -411,6 +412,7 @@ def test_any_polib_written_catalog_is_read_alike(items, header_comment, scratch)
     polib_catalog(items, header_comment.strip()).save(str(scratch))
     assert_polib_file_read_alike(scratch, items)
     fast, general = fast_and_general(scratch.read_text(encoding="utf-8"))
+    assert sorted(e.msgid for e in general.entries) == sorted(e.msgid for e in items)   # polib puts #~ last
     if fast is not None:
         assert_same_catalog(fast, general)
 
