@@ -3,11 +3,19 @@
 Only approved work is remembered: drafts and stale entries are not. A match
 carries its score (rapidfuzz's ``ratio``, 0-100; 100 is the same source text)
 and where it was found.
+
+What a workspace's catalogs hold is kept per process and language, each
+catalog's part by the file's identity (inode, size, modification time): a
+translator's next editor view stats the catalogs and reads only those that
+changed, not every catalog of the language again.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -18,6 +26,25 @@ from .errors import CatalogError
 from .workspace import Workspace
 
 CUTOFF = 75  # below this, a match costs a translator more than it saves
+
+
+class _Shelf:
+    """One language's approved units of one workspace, by catalog file, as last read."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.files: dict[Path, tuple[tuple[int, int, int], list[tuple[str, str]], str | None]] = {}
+        self.order: list[tuple[Path, str]] = []
+        self.units: dict[str, tuple[str, str]] | None = None   # source → (translation, article)
+
+
+_SHELVES: dict[tuple[Path, str], _Shelf] = {}
+_SHELVES_LOCK = threading.Lock()
+
+
+def _approved(found: po.Catalog) -> list[tuple[str, str]]:
+    return [(e.msgid, e.msgstr) for e in found.entries
+            if e.state == po.APPROVED and e.msgid and e.msgid_plural is None and not e.obsolete]
 
 
 class Match(NamedTuple):
@@ -39,16 +66,22 @@ class Memory(Engine):
         self.workspace = workspace
         self.cutoff = cutoff
         self._units: dict[str, dict[str, tuple[str, str]]] = {}  # lang → {source: (translation, where)}
+        self._shared: set[str] = set()   # languages whose units are the process's shelf: copied before a change
         self.unreadable: list[str] = []
 
     def add(self, language: str, source: str, translation: str, where: str = "") -> None:
+        if language in self._shared:
+            self._units[language] = dict(self._units[language])
+            self._shared.discard(language)
         self._units.setdefault(language, {}).setdefault(source, (translation, where))
 
     def units(self, language: str) -> dict[str, tuple[str, str]]:
         if language not in self._units:
-            self._units[language] = {}
-            if self.workspace is not None:
-                self._load(language)
+            if self.workspace is None:
+                self._units[language] = {}
+            else:
+                self._units[language] = self._load(language)
+                self._shared.add(language)
         return self._units[language]
 
     def prime(self, language: str) -> None:
@@ -57,21 +90,43 @@ class Memory(Engine):
 
     def remember(self, language: str, found: po.Catalog, where: str = "") -> None:
         """The approved entries of one catalog."""
-        for entry in found.entries:
-            if entry.state == po.APPROVED and entry.msgid and entry.msgid_plural is None and not entry.obsolete:
-                self.add(language, entry.msgid, entry.msgstr, where)
+        for source, translation in _approved(found):
+            self.add(language, source, translation, where)
 
-    def _load(self, language: str) -> None:
-        for name in self.workspace.slugs():
-            path = self.workspace.catalog_path(language, name)
-            if not path.is_file():
-                continue
-            try:
-                found = catalog.read(path)
-            except CatalogError as exc:
-                self.unreadable.append(str(exc))  # a broken catalog is reported by check; it adds nothing
-                continue
-            self.remember(language, found, name)
+    def _load(self, language: str) -> dict[str, tuple[str, str]]:
+        """Every catalog's approved units, the articles in order (the first translation of a text wins);
+        catalogs unchanged since this process last read them are not read again."""
+        key = (self.workspace.root, language)
+        with _SHELVES_LOCK:
+            shelf = _SHELVES.setdefault(key, _Shelf())
+        with shelf.lock:
+            order, changed = [], False
+            for name in self.workspace.slugs():
+                path = self.workspace.catalog_path(language, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+                order.append((path, name))
+                kept = shelf.files.get(path)
+                if kept is not None and kept[0] == stamp:
+                    continue
+                try:
+                    shelf.files[path] = (stamp, _approved(catalog.read(path)), None)
+                except CatalogError as exc:   # a broken catalog is reported by check; it adds nothing
+                    shelf.files[path] = (stamp, [], str(exc))
+                changed = True
+            if changed or order != shelf.order or shelf.units is None:
+                for gone in set(shelf.files) - {path for path, _ in order}:
+                    del shelf.files[gone]
+                units: dict[str, tuple[str, str]] = {}
+                for path, name in order:
+                    for source, translation in shelf.files[path][1]:
+                        units.setdefault(source, (translation, name))
+                shelf.order, shelf.units = order, units
+            self.unreadable = [error for path, _ in order if (error := shelf.files[path][2])]
+            return shelf.units   # rebuilt, never changed in place: a lookup holding it reads a whole state
 
     def supports(self, source: str, target: str) -> bool:
         return source != target

@@ -186,6 +186,34 @@ def test_memory_drafts_exact_and_close_matches_from_approved_work_first(ws, run)
     assert_msgfmt_ok(po_path(ws, "fr", "second"))
 
 
+def test_memory_follows_catalogs_that_change_and_reads_only_those(ws, run):
+    """A translator's next editor view sees work approved since in any catalog; a catalog whose file is
+    the same file as before (inode, size, time) is not read again."""
+    from localize.memory import Memory
+    from localize.workspace import Workspace
+
+    _second_article(ws, run, "<h2>The evidence</h2><p>Other words.</p>")
+    workspace = Workspace.open(ws)
+    assert Memory(workspace).lookup("The evidence", "fr") == []
+    path = po_path(ws, "fr")
+    cat = polib.pofile(str(path), wrapwidth=0)
+    cat.find("The evidence").msgstr = "Les données"
+    cat.save(str(path))
+    assert Memory(workspace).lookup("The evidence", "fr")[0][1:] == ("The evidence", "Les données", SLUG)
+    # the same file, scribbled over in place with its size and times kept: a memory that read it
+    # again would find it unreadable and lose its translations
+    stat = path.stat()
+    data = path.read_bytes()
+    with path.open("r+b") as handle:
+        handle.write(b"\xff" * len(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = Memory(workspace)
+    assert again.lookup("The evidence", "fr")[0][2] == "Les données" and again.unreadable == []
+    path.write_bytes(data[: len(data) // 2])          # a new write (new size, time): read, found torn
+    torn = Memory(workspace)
+    assert torn.lookup("The evidence", "fr") == [] and torn.unreadable
+
+
 def test_memory_runs_before_the_engine(pairs, ws, run):
     path = po_path(ws, "es")
     cat = polib.pofile(str(path), wrapwidth=0)
