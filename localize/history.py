@@ -120,44 +120,41 @@ class Recorder:
         return cls(store, user, action) if store is not None else None
 
     def record(self, language: str, slug: str, before: Snapshot, after: po.Catalog | Snapshot, *,
-               path: Path | None = None, text: str | None = None) -> list[int]:
+               path: Path, text: str) -> list[int]:
         """Append a row for every entry that differs between two states of one catalog; their ids.
 
-        The caller holds the catalog's lock and writes the catalog after this.
-        A batch that writes later names the ``path`` and the ``text`` it will
-        hold, so that :func:`kept` can take the rows back if the batch fails.
+        The caller holds the catalog's lock and, inside :func:`kept`, writes
+        ``text`` to ``path`` after this: the rows stay pending until then, and
+        are taken back if the catalog does not end up holding ``text``.
         """
         if isinstance(after, po.Catalog):
             after = snapshot(after)
-        if path is not None:
-            settle(self.store, language, slug, path)
+        settle(self.store, language, slug, path)
         rows = [{"user": self.user, "language": language, "slug": slug, "entry": ident, "msgctxt": key[0],
                  "msgid": key[1], "action": self.action, "old_msgstr": was[0], "new_msgstr": now[0],
                  "old_state": was[1], "new_state": now[1]}
                 for ident, key, was, now in differences(before, after)]
         ids = self.store.record_many(rows, pending=True) if rows else []
-        if path is not None and ids:
-            self._staged.append((path, text or "", ids))
+        if ids:
+            self._staged.append((path, text, ids))
         return ids
 
-    def written(self, ids: list[int]) -> None:
-        """The catalog these rows describe is written: the history shows them."""
-        self.store.settle(ids)
-
-    def forget(self, ids: list[int]) -> None:
-        """Take back rows whose catalog write failed."""
-        if ids:
-            self.store.forget_many(ids)
-
-    def _take_back(self) -> None:
+    def _close(self, failed: bool) -> None:
+        """Show the rows of every catalog written; after a failure, take back those of the others."""
+        landed, lost = [], []
         for path, text, ids in self._staged:
-            try:
-                now = path.read_bytes().decode("utf-8", "replace")
-            except OSError:
-                now = None
-            if now != text:
-                self.forget(ids)
+            (lost if failed and not _holds(path, text) else landed).extend(ids)
+        self.store.settle(landed)
+        if lost:
+            self.store.forget_many(lost)
         self._staged.clear()
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes().decode("utf-8", "replace") == text
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager
@@ -167,11 +164,10 @@ def kept(recorder: Recorder | None) -> Iterator[None]:
         yield
     except BaseException:
         if recorder is not None:
-            recorder._take_back()
+            recorder._close(failed=True)
         raise
     if recorder is not None:
-        recorder.written([i for _, _, ids in recorder._staged for i in ids])
-        recorder._staged.clear()
+        recorder._close(failed=False)
 
 
 def settle(store: Store, language: str, slug: str, path: Path) -> int:

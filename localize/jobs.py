@@ -313,7 +313,7 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
     base = _revision(incoming, where, store)
     recorder = history.Recorder(store, user, action) if store is not None else None
     report = ImportReport()
-    kept: list[tuple[po.Entry, po.Entry]] = []
+    held: list[tuple[po.Entry, po.Entry, str]] = []   # kept out: mine, the file's, the entry's id
     with catalog.locked(target, timeout=timeout):
         original = catalog.read_text(target)
         current = po.parse(original, str(target))
@@ -336,31 +336,26 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
                 report.unchanged += 1      # the file holds what it was given; the entry moved on since
             elif mine.state == po.APPROVED and not same:
                 report.conflicts.append(mine.msgid)
-                kept.append((mine, entry))
-            elif _changed_since(mine, since, store, tag, name, user):
+                held.append((mine, entry, ident))
+            elif _changed_since(mine, ident, since, store, tag, name, user):
                 report.changed.append(mine.msgid)
                 if not same:
-                    kept.append((mine, entry))
+                    held.append((mine, entry, ident))
             else:
                 _bring_in(mine, entry, review)
                 report.updated += 1
         text = po.dumps(current)
         if text != original:
-            rows = recorder.record(tag, name, before, current) if recorder is not None else []
-            try:
-                catalog.write_atomic(target, text)
-            except BaseException:
+            with history.kept(recorder):   # the history's rows stand only if the catalog is written
                 if recorder is not None:
-                    recorder.forget(rows)
-                raise
-            if recorder is not None:
-                recorder.written(rows)
+                    recorder.record(tag, name, before, current, path=target, text=text)
+                catalog.write_atomic(target, text)
         if store is not None:
-            for mine, entry in kept:
+            for mine, entry, ident in held:
                 if mine.msgid_plural is not None:
                     continue   # a suggestion is one text
                 made, _ = store.suggest({
-                    "user": user, "language": tag, "slug": name, "entry": history.entry_id(mine.msgctxt, mine.msgid),
+                    "user": user, "language": tag, "slug": name, "entry": ident,
                     "msgctxt": mine.msgctxt, "msgid": mine.msgid, "msgstr": mine.msgstr,
                     "state": history.state_of(mine)}, entry.msgstr, action)
                 report.suggestions.append(made.id)
@@ -394,14 +389,14 @@ def _revision(incoming: po.Catalog, where: str, store) -> int | None:
     return int(value)
 
 
-def _changed_since(mine: po.Entry, since: dict[str, str] | None, store, tag: str, name: str, user: str) -> bool:
+def _changed_since(mine: po.Entry, ident: str, since: dict[str, str] | None, store, tag: str, name: str,
+                   user: str) -> bool:
     """Whether the entry holds work the file has not seen.
 
     With the file's revision: any change of the entry after it. Without: a
     translation another person wrote (an engine's draft or a command's change
     is not a person's work).
     """
-    ident = history.entry_id(mine.msgctxt, mine.msgid)
     if since is not None:
         return ident in since
     if store is None or not mine.translated:
