@@ -15,6 +15,7 @@ import contextlib
 import copy
 import errno
 import fcntl
+import html
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from . import __version__, po
@@ -506,14 +508,21 @@ def _ordered_header(header: dict[str, str]) -> dict[str, str]:
 
 # -- merging -----------------------------------------------------------------------
 
-def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalog:
+def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF, names: Iterable[str] = (),
+          citations: Iterable[str] | None = None) -> Catalog:
     """Bring a translation catalog up to date with a new template, the gettext way.
 
-    Unchanged units keep their translation and state; a changed unit takes the
+    Unchanged units keep their translation and state. A unit whose source
+    changed only in whitespace, typography or letter case keeps them too, the
+    new source recorded silently; a unit changed otherwise takes the
     translation of the most similar old unit as a fuzzy draft with the old
-    source as ``#| msgid``; old units no longer in the template become
-    obsolete (``#~``) and come back if their text returns. Nothing is dropped
-    but empty, untranslated entries.
+    source as ``#| msgid``. Either way the kind of change is recorded on the
+    entry (:func:`record_change`); ``names`` (never translated: the reference
+    list's authors, the glossary's keep terms) and ``citations`` (the hrefs
+    that cite the reference list; by default ``#ref-…``) tell which changes a
+    person must look at. Old units no longer in the template become obsolete
+    (``#~``) and come back if their text returns. Nothing is dropped but
+    empty, untranslated entries.
     """
     current = {e.key: e for e in old.entries if not e.obsolete}
     retired = {e.key: e for e in old.entries if e.obsolete}
@@ -532,26 +541,10 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalo
             unmatched.append(entry)
         merged.append(entry)
     if unmatched:
-        candidates = [e for e in old.entries if id(e) not in used and e.translated
-                      and e.msgid_plural is None and e.msgid]
-        if candidates:
-            from rapidfuzz import fuzz, process  # only a changed article needs it
-
-            choices = [e.msgid for e in candidates]
-            for entry in unmatched:
-                if entry.msgid_plural is not None:
-                    continue
-                best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio,
-                                          score_cutoff=cutoff)
-                if best is None:
-                    continue
-                source = candidates[best[2]]
-                used.add(id(source))
-                entry.msgstr = source.msgstr
-                entry.comments = list(source.comments)
-                entry.set_flag("fuzzy")
-                entry.previous_msgctxt = source.msgctxt
-                entry.previous_msgid = source.msgid
+        kinds = partial(change_kinds, names=tuple(names),
+                        citations=None if citations is None else frozenset(citations))
+        unmatched = _match_in_form(unmatched, old, used, kinds)
+        _match_fuzzy(unmatched, old, used, kinds, cutoff)
     for entry in old.entries:
         if id(entry) not in used and entry.translated:
             gone = copy.copy(entry)
@@ -564,6 +557,67 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF) -> Catalo
             header[key] = pot.header[key]
     return Catalog(header=_ordered_header(header), header_comments=list(old.header_comments),
                    header_fuzzy=old.header_fuzzy, entries=merged)
+
+
+def _candidates(old: Catalog, used: set[int]) -> list[Entry]:
+    """Old entries whose translation a changed unit may take: translated, singular, not taken yet."""
+    return [e for e in old.entries if id(e) not in used and e.translated and e.msgid_plural is None and e.msgid]
+
+
+def _match_in_form(unmatched: list[Entry], old: Catalog, used: set[int], kinds) -> list[Entry]:
+    """Give each changed unit the old unit that reads the same once whitespace, typography and case
+    are set aside; return the units still without one.
+
+    Live entries are preferred to obsolete ones, as for an exact match.
+    """
+    alike: dict[tuple[str | None, str], list[Entry]] = {}
+    for e in sorted(_candidates(old, used), key=lambda e: e.obsolete):
+        alike.setdefault((e.msgctxt, normal_form(e.msgid)), []).append(e)
+    left = []
+    for entry in unmatched:
+        found = alike.get((entry.msgctxt, normal_form(entry.msgid))) if entry.msgid_plural is None else None
+        source = next((e for e in found or () if id(e) not in used), None)
+        if source is None:
+            left.append(entry)
+            continue
+        used.add(id(source))
+        change = kinds(source.msgid, entry.msgid)
+        if change[0] in TRIVIAL:
+            _carry(source, entry)
+            entry.msgstr = _follow_edges(entry.msgstr, entry.msgid)
+            record_change(entry, change)
+        else:   # a name or a link target differs only in case: that is no mere form
+            _make_stale(entry, source, change)
+    return left
+
+
+def _match_fuzzy(unmatched: list[Entry], old: Catalog, used: set[int], kinds, cutoff: float) -> None:
+    """Give each changed unit the translation of the most similar old unit, as a stale draft."""
+    candidates = _candidates(old, used)
+    if not candidates:
+        return
+    from rapidfuzz import fuzz, process  # only a changed article needs it
+
+    choices = [e.msgid for e in candidates]
+    for entry in unmatched:
+        if entry.msgid_plural is not None:
+            continue
+        best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None:
+            continue
+        source = candidates[best[2]]
+        used.add(id(source))
+        _make_stale(entry, source, kinds(source.msgid, entry.msgid))
+
+
+def _make_stale(entry: Entry, source: Entry, change: tuple[str, ...]) -> None:
+    """The old unit's translation as a draft of the changed one, its source kept as ``#| msgid``."""
+    entry.msgstr = source.msgstr
+    entry.comments = list(source.comments)
+    entry.set_flag("fuzzy")
+    entry.previous_msgctxt = source.msgctxt
+    entry.previous_msgid = source.msgid
+    record_change(entry, change)
 
 
 def _from_template(tmpl: Entry) -> Entry:
@@ -585,6 +639,174 @@ def _carry(source: Entry, entry: Entry) -> None:
     entry.previous_msgctxt = source.previous_msgctxt
     entry.previous_msgid = source.previous_msgid
     entry.previous_msgid_plural = source.previous_msgid_plural
+
+
+def _follow_edges(text: str, msgid: str) -> str:
+    """A translation begins and ends with a newline where its source does, as msgfmt --check requires."""
+    if not text:
+        return text
+    body = text.strip("\n")
+    return ("\n" if msgid.startswith("\n") else "") + body + ("\n" if msgid.endswith("\n") else "")
+
+
+# -- kinds of source change ------------------------------------------------------------
+
+# What kind of change a unit's source last went through is a translator comment,
+# which every PO tool keeps (like a draft's origin), until a person saves or
+# approves the entry:
+#   # source-change: numbers, citations
+SOURCE_CHANGE = "source-change: "
+TRIVIAL = ("whitespace", "typography", "case")           # the translation stays approved
+MUST_LOOK = ("numbers", "citations", "names", "links")   # stale, and a QA error until a person looks
+CHANGES = (*TRIVIAL, "markup", "wording", *MUST_LOOK)    # in the order they are listed
+
+_SPLIT_TAGS = re.compile(r"(<[^>]*>)")
+_SPACE = re.compile(r"\s+")
+_DASH_SPACING = re.compile(r" ?- ?")
+# Typographic quotes, apostrophes, dashes and ellipses, folded to their plain forms.
+_TYPOGRAPHY = str.maketrans({
+    **dict.fromkeys("‘’‚‛′ʼ`´", "'"), **dict.fromkeys("“”„‟″«»", '"'),
+    **dict.fromkeys("‐‑‒–—―−", "-"), "…": "...",
+})
+
+
+def source_change(entry: Entry) -> tuple[str, ...]:
+    """The kinds of change recorded on an entry since a person last looked at it (none: ``()``)."""
+    for comment in entry.comments:
+        if comment.startswith(SOURCE_CHANGE):
+            return tuple(k for k in (p.strip() for p in comment[len(SOURCE_CHANGE):].split(",")) if k)
+    return ()
+
+
+def record_change(entry: Entry, kinds: Iterable[str]) -> None:
+    """Record a source change on an entry, with what is still recorded from earlier ones.
+
+    Nobody has looked since the earlier change, so its kinds stay, unless a
+    weightier kind makes them needless to say (see :func:`_telling`).
+    """
+    found = _telling({*source_change(entry), *kinds})
+    forget_change(entry)
+    entry.comments.append(SOURCE_CHANGE + ", ".join(found))
+
+
+def unseen_change(entry: Entry, *, names: Iterable[str] = (),
+                  citations: frozenset[str] | None = None) -> tuple[str, ...]:
+    """The kinds of source change nobody has looked at yet: those recorded on the entry, and the
+    changes of ``names`` and ``citations`` its ``#| msgid`` shows, which ``update`` may not have
+    been told about (the article's reference list, the glossary)."""
+    recorded = source_change(entry)
+    if entry.previous_msgid is None or all(kind in TRIVIAL for kind in recorded):
+        return recorded
+    found = change_kinds(entry.previous_msgid, entry.msgid, names=names, citations=citations)
+    return _telling({*recorded, *(kind for kind in found if kind in MUST_LOOK)})
+
+
+def _telling(kinds: set[str]) -> tuple[str, ...]:
+    """The kinds of the weightiest tier present, in :data:`CHANGES` order: what a person must check
+    outweighs wording and markup, which outweigh form (a real change makes one of form needless to say)."""
+    for tier in (MUST_LOOK, ("markup", "wording"), TRIVIAL):
+        if kinds & set(tier):
+            kinds = kinds & set(tier)
+            break
+    return tuple(kind for kind in CHANGES if kind in kinds)
+
+
+def forget_change(entry: Entry) -> None:
+    """A person looked at the entry: the recorded source change no longer needs saying."""
+    entry.comments = [c for c in entry.comments if not c.startswith(SOURCE_CHANGE)]
+
+
+def normal_form(text: str, upto: str = "case", *, tags: bool = True) -> str:
+    """A unit's text with the changes of form up to ``upto`` (a kind of :data:`TRIVIAL`) set aside.
+
+    Only the text between tags is folded: a tag may change only in its spacing,
+    since an attribute differing in case or quotes is a different attribute.
+    Without ``tags``, the tags are left out altogether.
+    """
+    level = TRIVIAL.index(upto)
+    parts = []
+    for i, part in enumerate(_SPLIT_TAGS.split(text)):
+        if i % 2:
+            if tags:
+                parts.append(" ".join(part.split()))
+            continue
+        part = _SPACE.sub(" ", html.unescape(part) if "&" in part else part)
+        if level >= 1:
+            part = _DASH_SPACING.sub("-", part.translate(_TYPOGRAPHY))
+        if level >= 2:
+            part = part.casefold()
+        parts.append(part)
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def change_kinds(old: str, new: str, *, names: Iterable[str] = (),
+                 citations: frozenset[str] | None = None) -> tuple[str, ...]:
+    """What kind of change turned one source text into another, as listed in :data:`CHANGES`.
+
+    A change of numbers, citations, names or link targets is named for what
+    changed (maybe several); else the least change of form that explains it
+    (whitespace, then typography, then case); else ``markup`` when only tags
+    differ, ``wording`` otherwise.
+    """
+    must_look = _must_look(old, new, tuple(names), citations)
+    if must_look:
+        return must_look
+    for kind in TRIVIAL:
+        if normal_form(old, kind) == normal_form(new, kind):
+            return (kind,)
+    if normal_form(old, tags=False) == normal_form(new, tags=False):
+        return ("markup",)
+    return ("wording",)
+
+
+def _must_look(old: str, new: str, names: tuple[str, ...], citations: frozenset[str] | None) -> tuple[str, ...]:
+    """The kinds of :data:`MUST_LOOK` in which two source texts differ."""
+    from .checks.base import numbers_in, plain_text, whole_words   # checks need lxml: only for changed units
+
+    def is_citation(href: str) -> bool:
+        return href in citations if citations else href.startswith("#ref-")
+
+    before, after = plain_text(old, " "), plain_text(new, " ")
+    found = []
+    if sorted(numbers_in(before)) != sorted(numbers_in(after)):
+        found.append("numbers")
+    old_links, new_links = _links(old), _links(new)
+    if sorted(x for x in old_links if is_citation(x[0])) != sorted(x for x in new_links if is_citation(x[0])):
+        found.append("citations")
+    if names and whole_words(names, before) != whole_words(names, after):
+        found.append("names")
+    if _targets(old_links, before, is_citation) != _targets(new_links, after, is_citation):
+        found.append("links")
+    return tuple(found)
+
+
+def _targets(links: list[tuple[str, tuple[str, ...]]], plain: str, is_citation) -> list[str]:
+    """Where a unit's text sends readers, citations aside: its links' hrefs, the URLs and addresses it spells out."""
+    from .checks.base import EMAIL, URL, URL_END
+
+    found = [href for href, _ in links if not is_citation(href)]
+    if "://" in plain or "www." in plain or "@" in plain:
+        found += [u.rstrip(URL_END) for u in URL.findall(plain)] + EMAIL.findall(plain)
+    return sorted(found)
+
+
+_LINK = re.compile(r"(<a\s[^>]*>)(.*?)</a\s*>", re.I | re.S)
+
+
+def _links(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(href, numbers the link shows) of every link in a unit's text; a citation shows its year."""
+    if "<a" not in text and "<A" not in text:
+        return []
+    from . import markup
+    from .checks.base import numbers_in, plain_text
+
+    found = []
+    for m in _LINK.finditer(text):
+        for tag in markup.tags(m.group(1)):
+            href = dict(tag.attrs).get("href")
+            if href is not None:
+                found.append((href, tuple(numbers_in(plain_text(m.group(2), " ")))))
+    return found
 
 
 # -- states ------------------------------------------------------------------------
@@ -610,6 +832,30 @@ def statistics(catalog: Catalog) -> dict[str, int]:
         if state == NEEDS_REVIEW and entry.draft_origin is not None:
             state = MACHINE
         counts[state] += 1
+    return counts
+
+
+def change_counts(catalog: Catalog, protected: Callable[[], tuple] | None = None) -> dict[str, int]:
+    """How many units carry each kind of source change nobody has looked at yet (see :data:`CHANGES`).
+
+    A unit whose change was of several kinds (a citation's year: citations and
+    numbers) counts under each. ``protected`` gives ``(names, citations)`` of
+    the article (see :func:`unseen_change`); it is called only if a stale unit
+    needs it, since it reads the article.
+    """
+    counts = dict.fromkeys(CHANGES, 0)
+    known = None
+    for entry in catalog.entries:
+        if entry.obsolete or not entry.comments:
+            continue
+        kinds = source_change(entry)
+        if protected is not None and entry.previous_msgid is not None and not all(k in TRIVIAL for k in kinds):
+            if known is None:
+                known = protected()
+            kinds = unseen_change(entry, names=known[0], citations=known[1])
+        for kind in kinds:
+            if kind in counts:
+                counts[kind] += 1
     return counts
 
 

@@ -130,20 +130,27 @@ def update(ctx, langs, old, new_template, output, verbose, jobs):
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def status(ctx, langs, fmt):
-    """How far each article is in each language."""
+    """How far each article is in each language, and which source changes await a look."""
     ws = _workspace(ctx)
     rows = work.status(ws, list(langs))
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     columns = ["article", "language", "units", "words", *catalog.COLUMNS]
-    table = [columns] + [[str(row[c]) for c in columns] for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
+    table = [[*columns, "source changes"]] + [[*(str(row[c]) for c in columns), _changes(row["source changes"])]
+                                             for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    last = len(widths) - 1   # the source changes: words, read from the left
     for r in table:
-        click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+        click.echo("  ".join(cell.ljust(w) if i < 2 or i == last else cell.rjust(w)
                              for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
     if not rows:
         click.echo("no catalogs yet: run 'localize extract' and 'localize update'")
+
+
+def _changes(counts: dict[str, int]) -> str:
+    """``2 case, 1 numbers``: the kinds of source change a catalog's units carry, "-" for none."""
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "-"
 
 
 @cli.command()

@@ -445,7 +445,8 @@ def _slug_of(file: Path) -> str:
 
 
 def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list[dict]:
-    """Per article and language: units, words and how many are in each state.
+    """Per article and language: units, words, how many are in each state, and under
+    ``source changes`` how many carry each kind of source change nobody has looked at yet.
 
     A catalog that cannot be read stops the count, or with ``keep_going`` gets
     a row of its own whose ``unreadable`` says why (a dashboard shows the rest).
@@ -458,11 +459,28 @@ def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list
         for lang in targets:
             path = ws.catalog_path(lang, name)
             try:
-                counts = catalog.statistics(catalog.read(path if path.exists() else ws.template_path(name)))
+                cat = catalog.read(path if path.exists() else ws.template_path(name))
             except CatalogError as exc:
                 if not keep_going:
                     raise
                 rows.append({"article": name, "language": lang, "unreadable": str(exc)})
                 continue
-            rows.append({"article": name, "language": lang, **counts})
+            rows.append({"article": name, "language": lang, **catalog.statistics(cat),
+                         "source changes": catalog.change_counts(cat, partial(_protected, ws, name))})
     return rows
+
+
+def _protected(ws: Workspace, name: str) -> tuple[tuple[str, ...], frozenset[str] | None]:
+    """An article's names never translated and its citation links, as the checks know them.
+
+    Without them (an article or a glossary that cannot be read, which
+    ``localize check`` reports) the counts keep to what ``update`` recorded.
+    """
+    from . import glossary   # only a catalog with stale units needs it
+
+    try:
+        refs = article.read_references(ws.source_path(name))
+        keep = glossary.load(glossary.path_for(ws)).keep
+    except (CatalogError, WorkspaceError, article.ArticleError):
+        return (), None
+    return (*refs.authors, *keep), frozenset(refs.citations) or None

@@ -87,7 +87,8 @@ class Item:
     kind: str = ""                # h2, p, faq question, img alt …
     origin: str | None = None     # where a machine draft came from
     previous_msgid: str | None = None
-    notes: tuple[str, ...] = ()   # translator comments other than the draft origin
+    notes: tuple[str, ...] = ()   # translator comments other than the draft origin and the source change
+    change: tuple[str, ...] = ()  # the kinds of source change nobody has looked at yet (catalog.CHANGES)
     problems: tuple = ()          # checks.Problem of this entry
 
     @property
@@ -99,6 +100,7 @@ class Item:
             "id": self.id, "position": self.position, "msgctxt": self.msgctxt, "msgid": self.msgid,
             "msgstr": self.msgstr, "state": self.state, "version": self.version, "kind": self.kind,
             "origin": self.origin, "previous_msgid": self.previous_msgid, "notes": list(self.notes),
+            "source_change": list(self.change),
             "problems": [{"check": p.check, "severity": p.severity, "message": p.message,
                           "overridden": p.overridden} for p in self.problems],
         }
@@ -165,7 +167,7 @@ class Review:
         problems: dict = {}
         for problem in checks.run(live, context, article=slug):
             problems.setdefault((problem.msgctxt, problem.msgid), []).append(problem)
-        return [_item(e, i, problems.get(e.key, ())) for i, e in enumerate(live)]
+        return [_item(e, i, problems.get(e.key, ()), context) for i, e in enumerate(live)]
 
     def item(self, language: str, slug: str, entry: str) -> Item:
         for found in self.items(language, slug):
@@ -279,9 +281,11 @@ class Review:
             if version(target) != based_on:
                 raise Conflict(self._item(target, live, context, slug))
             old_msgstr, old_state = target.msgstr, state_of(target)
+            unseen = catalog.source_change(target)
             apply(target, context)
             new_state = state_of(target)
-            if target.msgstr == old_msgstr and new_state == old_state and action != "approve":
+            looked = bool(unseen) and not catalog.source_change(target)   # saving the same text says "checked"
+            if target.msgstr == old_msgstr and new_state == old_state and action != "approve" and not looked:
                 return self._item(target, live, context, slug)  # nothing changed: nothing recorded
             settle(self.store, tag, slug, path)   # what a writer killed mid-save left recorded
             row = self.store.record({
@@ -305,6 +309,7 @@ class Review:
                 raise BadInput("save needs the translation text")
             _human(target, text, fuzzy=bool(text))
         elif action == "approve":
+            catalog.forget_change(target)   # approving is looking: the change no longer blocks
             if text is not None and text != target.msgstr:
                 _human(target, text, fuzzy=True)
                 author = writer or user.name
@@ -334,24 +339,27 @@ class Review:
 
     def _item(self, target: po.Entry, live: list[po.Entry], context: checks.Context, slug: str) -> Item:
         position = next(i for i, e in enumerate(live) if e is target)
-        return _item(target, position, tuple(checks.run([target], context, article=slug)))
+        return _item(target, position, tuple(checks.run([target], context, article=slug)), context)
 
 
-def _item(entry: po.Entry, position: int, problems) -> Item:
+def _item(entry: po.Entry, position: int, problems, context: checks.Context) -> Item:
     return Item(
         id=entry_id(entry.msgctxt, entry.msgid), position=position, msgctxt=entry.msgctxt,
         msgid=entry.msgid, msgstr=entry.msgstr, state=state_of(entry), version=version(entry),
         kind=entry.extracted[0] if entry.extracted else "", origin=entry.draft_origin,
         previous_msgid=entry.previous_msgid,
-        notes=tuple(c for c in entry.comments if not c.startswith(po.DRAFT_COMMENT)),
+        notes=tuple(c for c in entry.comments
+                    if not c.startswith(po.DRAFT_COMMENT) and not c.startswith(catalog.SOURCE_CHANGE)),
+        change=catalog.unseen_change(entry, names=context.protected, citations=context.citations or None),
         problems=tuple(problems))
 
 
 def _human(entry: po.Entry, text: str, *, fuzzy: bool) -> None:
-    """A person's text: it replaces a machine draft's origin, and the entry needs review."""
+    """A person's text: it replaces a machine draft's origin, and the person has seen the source as it is."""
     entry.msgstr = text
     entry.set_flag("fuzzy", fuzzy)
     entry.comments = [c for c in entry.comments if not c.startswith(po.DRAFT_COMMENT)]
+    catalog.forget_change(entry)
     if not text:
         entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
 

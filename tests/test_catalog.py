@@ -152,6 +152,7 @@ SPANISH = {
     P6: "Un médico puede ayudarte a encontrar la causa y un tratamiento.",
 }
 P4_EDITED = "The quick brown fox leaps over the lazy dog every single morning."
+P4_RECASED = "The Quick Brown Fox jumps over the lazy dog every single morning."
 NEW = "Sleep, food and a short walk every day matter more than you think."
 
 
@@ -203,6 +204,8 @@ MERGES = [
      approved(P5, P1, P2, P3, P4, P6), [], counts(6, 6)),
     ("f: untranslated paragraph deleted", [P1, P2, P3, P4, P5], (P6,),
      approved(P1, P2, P3, P4, P5), [], counts(5, 5)),
+    ("g: letter case changed", [P1, P2, P3, P4_RECASED, P5, P6], (),
+     approved(P1, P2, P3) + [(P4_RECASED, SPANISH[P4], APPROVED)] + approved(P5, P6), [], counts(6, 6)),
     ("untranslated paragraph kept", ARTICLE, (P6,),
      approved(P1, P2, P3, P4, P5) + [(P6, "", UNTRANSLATED)], [], counts(6, 5, untranslated=1)),
 ]
@@ -237,6 +240,7 @@ def test_edited_paragraph_keeps_old_source_as_previous_msgid(tmp_path):
     at = lines.index(f'msgid "{P4_EDITED}"')
     assert lines[at - 2:at + 2] == ["#, fuzzy", f'#| msgid "{P4}"', f'msgid "{P4_EDITED}"',
                                     f'msgstr "{SPANISH[P4]}"']
+    assert lines[at - 5] == "# source-change: wording"   # the kind of change, until a person looks
     [theirs] = [e for e in polib_read(path) if e.msgid == P4_EDITED]
     assert (theirs.fuzzy, theirs.previous_msgid, theirs.msgstr) == (True, P4, SPANISH[P4])
 
