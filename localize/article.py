@@ -22,15 +22,16 @@ from .markup import INLINE_TAGS, local_name
 # Never extracted, passed through untouched with everything inside them.
 SKIPPED_TAGS = frozenset(
     "script style pre template svg math textarea iframe object embed canvas "
-    "video audio map link base noframes".split()
+    "link base noframes".split()
 )
-# Attribute text readers see; each becomes a unit of its own.
-TRANSLATABLE_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+# Attribute text readers see (markup.TEXT_ATTRIBUTES, a button's value) becomes a unit of its own,
+# in the order the element has them.
 # <meta name|property=…> whose content is shown by browsers and search engines.
 TRANSLATABLE_META = frozenset(
-    "description og:title og:description twitter:title twitter:description".split()
+    "description keywords og:title og:description og:site_name og:image:alt twitter:title "
+    "twitter:description twitter:image:alt".split()
 )
-FAQ_QUESTION_TAGS = frozenset(("dt", "summary", "h3", "h4"))
+FAQ_QUESTION_TAGS = frozenset(("dt", "summary", "h2", "h3", "h4", "h5", "h6"))
 _SPACE = " \t\n\r\f"  # HTML's whitespace; a no-break space is text
 
 
@@ -104,6 +105,8 @@ def parse(data: bytes | str, name: str = "<page>") -> etree._ElementTree:
     if root is None:
         raise ArticleError(f"{name}: the page is empty")
     _hoist_void_content(root)
+    if text is not None:
+        _note_prolog(root, text)
     head = text[:1024] if text is not None else ""
     declared = _META_CHARSET.search(head.encode("ascii", "replace")) if "charset" in head.lower() else None
     if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
@@ -200,8 +203,89 @@ def _hoist_void_content(root) -> None:
                 el.tail = (el.tail or "") + (tail or "")
 
 
+# What the parser puts in a tree for a page without a doctype (libxml2 adds HTML 4.0's): the
+# serializer then writes none, as the page had none.
+_NO_DOCTYPE = "-//localize//no doctype//EN"
+_DOCTYPE = re.compile(r"\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<!doctype\b", re.I | re.S)
+_XML_DECLARATION = re.compile(r"\?xml\s[^>]*\?")
+_ENCODING = re.compile(r"""(encoding\s*=\s*)(["'])([^"']*)\2""")
+# Marks, in the tree, a comment the page has before its doctype (the tree keeps none there).
+_BEFORE_DOCTYPE = "\ue000"
+# Attributes whose values libxml2's HTML serializer percent-encodes, and the characters it leaves alone.
+_URI_ATTRIBUTES = ("href", "src", "action")
+_URI_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()@/:=?;#%&,+<>")
+
+
+def _note_prolog(root, text: str) -> None:
+    """Note what the tree cannot say of the page's prolog: that it has no doctype, or comments before it."""
+    found = _DOCTYPE.match(text)
+    if found is None:
+        root.getroottree().docinfo.public_id = _NO_DOCTYPE
+        return
+    ahead = found.group().count("<!--")
+    if ahead:
+        comments = [n for n in root.itersiblings(preceding=True) if isinstance(n, etree._Comment)][::-1]
+        for comment in comments[:ahead]:
+            if not _XML_DECLARATION.fullmatch((comment.text or "").strip()):
+                comment.text = _BEFORE_DOCTYPE + (comment.text or "")
+
+
+def doctype(tree: etree._ElementTree) -> str:
+    """The page's doctype as written out, or "" when the page has none."""
+    info = tree.docinfo
+    return "" if info.public_id == _NO_DOCTYPE else info.doctype
+
+
 def serialize(tree: etree._ElementTree) -> str:
-    return etree.tostring(tree, method="html", encoding="unicode") + "\n"
+    """The page as HTML: its XML declaration and doctype as it had them (none added), attribute values as
+    they are (URLs not percent-encoded), comments kept."""
+    root = tree.getroot()
+    parts = []
+    before = [node for node in root.itersiblings(preceding=True)][::-1]
+    declaration = next((n for n in before if isinstance(n, etree._Comment) and n.text
+                        and _XML_DECLARATION.fullmatch(n.text.strip())), None)
+    if declaration is not None:   # the parser reads an XML declaration as a comment
+        text = declaration.text.strip()
+        said = _ENCODING.search(text)
+        if said is not None and said.group(3).lower() not in ("utf-8", "utf8"):   # the page is UTF-8 now
+            text = _ENCODING.sub(r"\1\2utf-8\2", text)
+        parts.append("<" + text + ">\n")
+    ahead = [n for n in before if n is not declaration and isinstance(n, etree._Comment)
+             and (n.text or "").startswith(_BEFORE_DOCTYPE)]
+    parts.extend(f"<!--{n.text[len(_BEFORE_DOCTYPE):]}-->\n" for n in ahead)
+    kind = doctype(tree)
+    if kind:
+        parts.append(kind + "\n")
+    parts.extend(_html(n) for n in before if n is not declaration and n not in ahead)
+    parts.append(_html(root))
+    parts.extend(_html(n) for n in root.itersiblings())
+    return "".join(parts) + "\n"
+
+
+def _html(node) -> str:
+    """One node as HTML, with URL attributes written as they are rather than percent-encoded."""
+    if not isinstance(node.tag, str):
+        return etree.tostring(node, method="html", encoding="unicode", with_tail=False)
+    kept: list[tuple[object, str, str, str]] = []
+    nonce = None
+    for el in node.iter(etree.Element):
+        for attr in _URI_ATTRIBUTES:
+            value = el.get(attr)
+            if value is not None and not _URI_SAFE.issuperset(value):
+                if nonce is None:
+                    import secrets
+                    nonce = secrets.token_hex(8)
+                token = f"lz{nonce}u{len(kept)}"
+                kept.append((el, attr, value, token))
+                el.set(attr, token)
+    try:
+        text = etree.tostring(node, method="html", encoding="unicode", with_tail=False)
+    finally:
+        for el, attr, value, _ in kept:
+            el.set(attr, value)
+    for _, _, value, token in kept:
+        text = text.replace(f'"{token}"', f'"{markup.escape_attr(value)}"', 1)
+    return text
 
 
 # -- the walk -------------------------------------------------------------------
@@ -209,11 +293,12 @@ def serialize(tree: etree._ElementTree) -> str:
 class TextUnit:
     """A run of inline content in one element; it can put a translation in its place."""
 
-    __slots__ = ("parent", "prev", "nodes", "text", "kind", "line")
+    __slots__ = ("parent", "prev", "nodes", "text", "kind", "line", "origins")
 
     def __init__(self, parent, prev, nodes, text, kind, line):
         self.parent, self.prev, self.nodes = parent, prev, nodes
         self.text, self.kind, self.line = text, kind, line
+        self.origins: dict | None = None   # element of the translation -> the source element it copies
 
     def _slot(self) -> str:
         return (self.parent.text if self.prev is None else self.prev.tail) or ""
@@ -224,34 +309,54 @@ class TextUnit:
         else:
             self.prev.tail = value
 
-    def apply(self, translation: str) -> None:
-        """Replace the run's content with a translation, keeping its outer whitespace."""
+    def origin(self, element):
+        """The source element an element of the applied translation stands for (itself if none)."""
+        return self.origins.get(element, element) if self.origins else element
+
+    def apply(self, translation: str, links: Mapping[str, str] | None = None) -> str | None:
+        """Replace the run's content with a translation, keeping its outer whitespace.
+
+        Returns why the translation's markup was refused (the run is then left as
+        it was), or None once it is in place.
+        """
         first = self._slot()
         last = self.nodes[-1].tail or "" if self.nodes else first
         lead = first[: len(first) - len(first.lstrip(_SPACE))]
         trail = last[len(last.rstrip(_SPACE)):] if last.strip(_SPACE) else ""
         if not self.nodes and "<" not in translation:  # plain text: nothing to match
             self._set_slot(lead + markup.unescape(translation) + trail)
-            return
+            return None
         pieces = markup.texts_in_order(translation, self.text)
         slots = _text_slots(self.nodes) if pieces is not None else None
-        if slots is not None and len(slots) == len(pieces) - 1:
+        if slots is not None and len(slots[0]) == len(pieces) - 1:
             # the same tags in the same order: the text goes into the elements in place
-            self._set_slot(lead + pieces[0] + ("" if slots else trail))
-            for number, ((element, where), piece) in enumerate(zip(slots, pieces[1:]), 1):
-                setattr(element, where, (piece + trail if number == len(slots) else piece) or None)
-            return
-        fragment = markup.build(translation, markup.inline_elements(self.nodes))
+            places, comments = slots
+            self._set_slot(lead + pieces[0] + ("" if places else trail))
+            for number, ((element, where), piece) in enumerate(zip(places, pieces[1:]), 1):
+                setattr(element, where, (piece + trail if number == len(places) else piece) or None)
+            for comment in comments:   # its text went into the place before it
+                comment.tail = None
+            return None
+        try:
+            fragment, made = markup.build(translation, markup.inline_elements(self.nodes), links)
+        except markup.Refused as refused:
+            return str(refused)
+        comments = [n for n in self.nodes if not isinstance(n.tag, str)]
         index = 0 if self.prev is None else self.parent.index(self.prev) + 1
         for node in self.nodes:
             self.parent.remove(node)
         new = list(fragment)
+        for comment in comments:   # a translation cannot say where a comment goes: it keeps the run's end
+            comment.tail = None
+            new.append(comment)
         self._set_slot(lead + (fragment.text or "") + (trail if not new else ""))
         for offset, node in enumerate(new):
             self.parent.insert(index + offset, node)
         if new:
             new[-1].tail = (new[-1].tail or "") + trail
         self.nodes = new
+        self.origins = dict(made)
+        return None
 
     def mark_language(self, lang: str, direction: str | None = None) -> None:
         """Say that this run is still in the source language: on its element, or on a span around it.
@@ -285,17 +390,23 @@ class TextUnit:
         self.nodes = [span]
 
 
-def _text_slots(nodes: list) -> list[tuple[object, str]] | None:
-    """Where a run's text goes, in document order: each element's text (unless void), then its tail.
+def _text_slots(nodes: list) -> tuple[list[tuple[object, str]], list] | None:
+    """Where a run's text goes, in document order (each element's text unless void, then its tail), and
+    the run's comments.
 
-    These are the places between the tags of the unit's text, one for one. None
-    when the run holds a comment or a ``translate`` attribute (its text differs
-    from its tree there, or its content is not the translator's).
+    These are the places between the tags of the unit's text, one for one (a
+    comment is not part of the text: the text around it goes before it). None
+    when the run holds a ``translate`` attribute (its content is not the
+    translator's).
     """
     slots: list[tuple[object, str]] = []
+    comments: list = []
 
     def visit(element) -> bool:
-        if not isinstance(element.tag, str) or element.get("translate") is not None:
+        if not isinstance(element.tag, str):
+            comments.append(element)
+            return True
+        if element.get("translate") is not None:
             return False
         if _name(element.tag) not in markup.VOID_TAGS:
             slots.append((element, "text"))
@@ -305,7 +416,7 @@ def _text_slots(nodes: list) -> list[tuple[object, str]] | None:
         slots.append((element, "tail"))
         return True
 
-    return slots if all(visit(node) for node in nodes) else None
+    return (slots, comments) if all(visit(node) for node in nodes) else None
 
 
 class AttributeUnit:
@@ -317,22 +428,25 @@ class AttributeUnit:
         self.element, self.attribute = element, attribute
         self.text, self.kind, self.line = text, kind, line
 
-    def apply(self, translation: str) -> None:
-        # attribute values are text: the parser decodes entities, lxml escapes on output
+    def apply(self, translation: str, links: Mapping[str, str] | None = None) -> None:
+        # attribute values are text: the parser decodes entities, the serializer escapes on output
         self.element.set(self.attribute, markup.unescape(translation))
 
     def mark_language(self, lang: str, direction: str | None = None) -> None:
         """An attribute cannot carry its own language; nothing to mark."""
 
 
-def walk(tree: etree._ElementTree, visit: Callable[[TextUnit | AttributeUnit], None]) -> None:
+def walk(tree: etree._ElementTree, visit: Callable[[TextUnit | AttributeUnit], None], *,
+         references: bool = False) -> None:
     """Call ``visit`` with every unit of a page, in document order.
 
     ``visit`` may call ``apply`` on the unit it is given; the walk then goes on
     over the new content (the attribute units of the inline elements it put in).
+    The reference list is not translated (as if ``translate="no"``) unless
+    ``references`` is true or the list says ``translate="yes"``.
     """
     root = tree.getroot()
-    _walk(root, local_name(root.tag), _translates(root, True), 0, visit)
+    _walk(root, local_name(root.tag), _translates(root, True), 0, visit, not references)
 
 
 def _translates(el, inherited: bool) -> bool:
@@ -342,8 +456,28 @@ def _translates(el, inherited: bool) -> bool:
     return value.strip().lower() != "no"
 
 
+def _holds_references(el) -> bool:
+    if el.get("id") == "references":
+        return True
+    classes = el.get("class")
+    return bool(classes) and "references" in classes.split()
+
+
+def is_reference_list(el) -> bool:
+    """Whether an element is the article's reference list: a list that is, or is inside, the element
+    whose id or a class is ``references`` (its heading and introduction are translated)."""
+    if _name(el.tag) not in ("ol", "ul", "dl"):
+        return False
+    return _holds_references(el) or any(map(_holds_references, el.iterancestors(etree.Element)))
+
+
 _NAMES: dict[str, str] = {}
 _IN_FAQ, _IN_ANSWER = 1, 2  # 0: outside any FAQ
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+QUESTION_MARKS = "?\uff1f\u061f\u037e"   # ? ？ ؟ ;
+# A heading that opens an article's FAQ: what follows it, up to a heading of its level, is questions and answers.
+_FAQ_HEADING = re.compile(r"\bFAQs?\b|frequently[ -]asked[ -]questions|questions (?:and|&) answers|"
+                          r"common questions|\bQ ?& ?A\b", re.I)
 
 
 def _name(tag: str) -> str:
@@ -353,7 +487,30 @@ def _name(tag: str) -> str:
     return name
 
 
-def _walk(el, name: str, translate: bool, faq: int, visit) -> None:
+def _asks(el) -> bool:
+    """Whether an element's text is a question."""
+    return "".join(el.itertext()).rstrip().endswith(tuple(QUESTION_MARKS))
+
+
+def _opens_faq(child, child_name: str) -> bool:
+    """Whether an element holds an FAQ by its structure: ``class``/``id`` ``faq``, schema.org ``FAQPage``
+    microdata, a ``<dl>`` of questions, a ``<details>`` whose summary asks one."""
+    classes = child.get("class")
+    if classes and "faq" in classes.lower().split() or (child.get("id") or "").lower() == "faq":
+        return True
+    kind = child.get("itemtype")
+    if kind and kind.rstrip("/").endswith("schema.org/FAQPage"):
+        return True
+    if child_name == "dl":
+        terms = [dt for dt in child if isinstance(dt.tag, str) and _name(dt.tag) == "dt"]
+        return bool(terms) and all(map(_asks, terms))
+    if child_name == "details":
+        summary = next((c for c in child if isinstance(c.tag, str) and _name(c.tag) == "summary"), None)
+        return summary is not None and _asks(summary)
+    return False
+
+
+def _walk(el, name: str, translate: bool, faq: int, visit, lock_refs: bool) -> None:
     """The units of one element that is not inline: runs of inline content, and its blocks."""
     if translate and (name == "meta" or el.keys()):
         _attribute_units(el, name, visit)
@@ -365,6 +522,8 @@ def _walk(el, name: str, translate: bool, faq: int, visit) -> None:
         return
     run: list = []
     prev = None
+    section = faq          # what the children are, as the headings among them say
+    faq_level = 0          # the level of the heading that opened an FAQ among the children
     for child in el:
         tag = child.tag
         if not isinstance(tag, str):  # a comment or processing instruction travels with its run
@@ -375,28 +534,59 @@ def _walk(el, name: str, translate: bool, faq: int, visit) -> None:
             run.append(child)
             continue
         if run:
-            _run_units(el, name, prev, run, translate, faq, visit)
+            _run_units(el, name, prev, run, translate, section, visit)
             run = []
         else:
             text = el.text if prev is None else prev.tail
             if text and not text.isspace():
-                _run_units(el, name, prev, run, translate, faq, visit)
+                _run_units(el, name, prev, run, translate, section, visit)
         prev = child
-        if child_name not in SKIPPED_TAGS:
-            child_faq = faq
-            classes = child.get("class")
-            if classes and "faq" in classes.split():
-                child_faq = _IN_FAQ
-            elif faq and child_name == "dd":
-                child_faq = _IN_ANSWER
-            child_translate = translate if child.get("translate") is None else _translates(child, translate)
-            _walk(child, child_name, child_translate, child_faq, visit)
+        if child_name in SKIPPED_TAGS:   # its content is not text for readers; its attributes may be
+            if translate and child.keys() and _translates(child, True):
+                _attribute_units(child, child_name, visit)
+            continue
+        if child_name in HEADINGS:
+            level = int(child_name[1])
+            if faq_level and level <= faq_level:
+                section, faq_level = faq, 0
+            text = "".join(child.itertext())
+            asks = text.rstrip().endswith(tuple(QUESTION_MARKS))
+            child_translate = _translates(child, translate)
+            if not asks and _FAQ_HEADING.search(text):   # the FAQ's title: questions and answers follow
+                _walk(child, child_name, child_translate, 0, visit, lock_refs)
+                section, faq_level = _IN_FAQ, level
+            elif section and (asks or level >= 3):      # a question: what follows, to the next heading, answers it
+                _walk(child, child_name, child_translate, _IN_FAQ, visit, lock_refs)
+                section = _IN_ANSWER
+            elif section:                                # a title inside an FAQ
+                _walk(child, child_name, child_translate, 0, visit, lock_refs)
+                section = _IN_FAQ
+            else:
+                _walk(child, child_name, child_translate, 0, visit, lock_refs)
+            continue
+        child_faq = section
+        if not section and _opens_faq(child, child_name):
+            child_faq = _IN_FAQ
+        elif section and name == "details":
+            child_faq = _IN_FAQ if child_name == "summary" else _IN_ANSWER
+        elif section and (child_name == "dd" or child.get("itemprop") in _ANSWERS):
+            child_faq = _IN_ANSWER
+        elif section and child_name == "details":
+            child_faq = _IN_FAQ
+        child_translate = translate if child.get("translate") is None else _translates(child, translate)
+        if (child_translate and lock_refs and child_name in ("ol", "ul", "dl") and child.get("translate") is None
+                and is_reference_list(child)):
+            child_translate = False
+        _walk(child, child_name, child_translate, child_faq, visit, lock_refs)
     if run:
-        _run_units(el, name, prev, run, translate, faq, visit)
+        _run_units(el, name, prev, run, translate, section, visit)
     else:
         text = el.text if prev is None else prev.tail
         if text and not text.isspace():
-            _run_units(el, name, prev, run, translate, faq, visit)
+            _run_units(el, name, prev, run, translate, section, visit)
+
+
+_ANSWERS = frozenset(("acceptedAnswer", "suggestedAnswer"))
 
 
 def _run_units(el, name: str, prev, nodes: list, translate: bool, faq: int, visit) -> None:
@@ -422,7 +612,8 @@ def _run_units(el, name: str, prev, nodes: list, translate: bool, faq: int, visi
     if nodes:
         for element in markup.inline_elements(nodes):
             if element.keys() and element.get("translate", "").strip().lower() != "no":
-                _attribute_units(element, _name(element.tag), visit)
+                # a translation may have changed the text of an attribute: its unit is still the source's
+                _attribute_units(element, _name(element.tag), visit, unit.origin(element) if own else element)
 
 
 def _has_own_text(first: str | None, nodes: list) -> bool:
@@ -438,7 +629,9 @@ def _has_own_text(first: str | None, nodes: list) -> bool:
     return False
 
 
-def _attribute_units(el, name: str, visit) -> None:
+def _attribute_units(el, name: str, visit, source=None) -> None:
+    """The units of an element's attributes; ``source`` is the element whose values they translate."""
+    source = el if source is None else source
     if name == "meta":
         key = (el.get("name") or el.get("property") or "").strip().lower()
         content = el.get("content")
@@ -446,11 +639,13 @@ def _attribute_units(el, name: str, visit) -> None:
             visit(AttributeUnit(el, "content", markup.escape_text(markup.normalize_space(content).strip()),
                                 f"meta {key}", el.sourceline or 0))
         return
-    for attr in TRANSLATABLE_ATTRIBUTES:
-        value = el.get(attr)
-        if value and value.strip():
-            visit(AttributeUnit(el, attr, markup.escape_text(markup.normalize_space(value).strip()),
-                                f"{name} {attr}", el.sourceline or 0))
+    attrib = source.attrib
+    for attr in attrib.keys():
+        if attr in markup.TEXT_ATTRIBUTES or attr == "value" and markup.is_text_attribute(name, attr, attrib):
+            value = attrib[attr]
+            if value and value.strip():
+                visit(AttributeUnit(el, attr, markup.escape_text(markup.normalize_space(value).strip()),
+                                    f"{name} {attr}", el.sourceline or 0))
 
 
 def _kind(el, name: str, faq: int) -> str:
@@ -461,21 +656,35 @@ def _kind(el, name: str, faq: int) -> str:
             if role in classes.split():
                 return role
     if faq:
-        if name in FAQ_QUESTION_TAGS:
+        if faq == _IN_FAQ and (name in FAQ_QUESTION_TAGS or el.get("itemprop") == "name"):
             return "faq question"
-        if faq == _IN_ANSWER or name in ("p", "dd"):
+        if faq == _IN_ANSWER or name in ("p", "dd", "li", "details"):
             return "faq answer"
     return name
 
 
 # -- the two directions ----------------------------------------------------------
 
-def split(tree: etree._ElementTree) -> list[Unit]:
-    """Every unit of a page, in document order (duplicates included)."""
+def split(tree: etree._ElementTree, *, references: bool = False) -> list[Unit]:
+    """Every unit of a page, in document order (duplicates included); the reference list's only with
+    ``references``."""
     units: list[Unit] = []
     add = units.append
-    walk(tree, lambda u: add(Unit(u.text, u.kind, u.line)))
+    walk(tree, lambda u: add(Unit(u.text, u.kind, u.line)), references=references)
     return units
+
+
+class Refusal(NamedTuple):
+    """A translation a page could not take as it is: its unit, the unit's source line, and why."""
+
+    text: str
+    line: int
+    reason: str
+
+
+# Code stays left to right in a right-to-left page.
+CODE_TAGS = ("code", "kbd", "samp", "pre")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def render(
@@ -485,34 +694,112 @@ def render(
     source_language: str,
     target_language: str,
     direction: str = "ltr",
+    references: bool = False,
+    links: Mapping[str, str] | None = None,
+    refused: list[Refusal] | None = None,
 ) -> etree._ElementTree:
     """Put translations into the page, in place; return the same tree.
 
     A unit without translation keeps its source text and, when the target
-    language differs from the source, says so with ``lang``.
+    language differs from the source, says so with ``lang`` (and ``dir``), as
+    does all content that stays in the source language (``translate="no"``,
+    the reference list). A translation whose markup the unit cannot take
+    (:func:`markup.match`) is left out the same way, and listed in
+    ``refused``; so is a translated link to an anchor the page does not have,
+    which keeps the source's target.
     """
     lookup = translate.get if isinstance(translate, Mapping) else translate
     mark = target_language != source_language
     source_direction = _direction(source_language) if mark else direction
     turn = source_direction if source_direction != direction else None
+    refusals: list[Refusal] = [] if refused is None else refused
+    moved: list[tuple[object, str, str | None, TextUnit]] = []   # (element, attribute, source value, unit)
 
     def visit(unit: TextUnit | AttributeUnit) -> None:
         translation = lookup(unit.text)
         if translation:
-            unit.apply(translation)
-        elif mark:
+            reason = unit.apply(translation, links)
+            if reason is None:
+                if unit.__class__ is TextUnit and unit.origins:
+                    moved.extend((new, attr, old.get(attr), unit) for new, old in unit.origins.items()
+                                 for attr in _LINKING if new.get(attr) != old.get(attr))
+                return
+            refusals.append(Refusal(unit.text, unit.line, reason))
+        if mark:
             unit.mark_language(source_language, turn)
 
-    walk(tree, visit)
+    walk(tree, visit, references=references)
     root = tree.getroot()
-    root.set("lang", target_language)
-    if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", target_language)
+    if moved:
+        _mend_links(root, moved, refusals)
+    if mark or root.get("lang") is not None:
+        root.set("lang", target_language)
+    if root.get(_XML_LANG) is not None:
+        root.set(_XML_LANG, target_language)
     elif root.get("xml:lang") is not None:
         root.set("xml:lang", target_language)
-    if direction == "rtl" or root.get("dir") is not None:
+    if mark and (direction == "rtl" or root.get("dir") is not None):
         root.set("dir", direction)
+    if mark:
+        _mark_kept(root, source_language, turn, direction == "rtl", not references, False)
     return tree
+
+
+_LINKING = ("href", "id", "name")
+
+
+def _mark_kept(el, lang: str, turn: str | None, rtl: bool, lock_refs: bool, inside: bool) -> None:
+    """Give what stays in the source language (``translate="no"``, the reference list) its ``lang`` and
+    ``dir``, and code its left-to-right direction in a right-to-left page."""
+    for child in el.iterchildren(etree.Element):
+        kept = inside
+        if not inside:
+            value = child.get("translate")
+            if value is not None and value.strip().lower() == "no" or (
+                    lock_refs and value is None and is_reference_list(child)):
+                kept = True
+                if child.get("lang") is None and child.get(_XML_LANG) is None:
+                    child.set("lang", lang)
+                if turn and child.get("dir") is None:
+                    child.set("dir", turn)
+        if rtl and child.get("dir") is None and _name(child.tag) in CODE_TAGS:
+            child.set("dir", "ltr")
+        if len(child):
+            _mark_kept(child, lang, turn, rtl, lock_refs, kept)
+
+
+def _fragment(href: str | None) -> str | None:
+    if not href or not href.startswith("#"):
+        return None
+    from urllib.parse import unquote
+
+    return unquote(href[1:])
+
+
+def _mend_links(root, moved: list, refusals: list[Refusal]) -> None:
+    """Links a translation pointed at an anchor the page does not have keep the source's target; anchors a
+    translation renamed while links still point at the old name keep their old name."""
+    anchors = {v for el in root.iter(etree.Element) for v in (el.get("id"), el.get("name")) if v}
+    for element, attr, old, unit in moved:
+        target = _fragment(element.get(attr)) if attr == "href" else None
+        if target is not None and target not in anchors:
+            element.set(attr, old) if old is not None else element.attrib.pop(attr)
+            refusals.append(Refusal(unit.text, unit.line, f'the link to "#{target}" has no anchor in the page: '
+                                                          f'it keeps "{old}"'))
+    renamed = {old: (element, attr, unit) for element, attr, old, unit in moved
+               if attr != "href" and old is not None}
+    if not renamed:
+        return
+    anchors = {v for el in root.iter(etree.Element) for v in (el.get("id"), el.get("name")) if v}
+    for el in root.iter(etree.Element):
+        target = _fragment(el.get("href"))
+        if target is not None and target not in anchors and target in renamed:
+            element, attr, unit = renamed.pop(target)
+            new = element.get(attr)
+            element.set(attr, target)
+            anchors.add(target)
+            refusals.append(Refusal(unit.text, unit.line, f'the anchor "{target}" renamed "{new}" while links '
+                                                          f'still point at "#{target}": it keeps "{target}"'))
 
 
 # -- the reference list ------------------------------------------------------------

@@ -2,8 +2,11 @@
 
 A unit's text is an HTML fragment: text escaped as HTML escapes it (``&amp;``,
 ``&lt;``, ``&gt;``) and the unit's inline elements written as tags. A
-translation may use exactly the inline elements of its source unit (same tag,
-same attributes, in any order); any other tag it holds comes back as text.
+translation may use the inline elements of its source unit, in any order, and
+change in them only what a translator needs to (:func:`match`): the text of
+human-readable attributes, a link to the localized page or to a renamed
+anchor, ``lang``/``dir``. A translation with any other markup is refused
+whole (:class:`Refused`); it is never shown as text.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import copy
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from lxml import etree
@@ -193,28 +196,46 @@ def _pair(tokens: list[Tag]) -> dict[int, int]:
     return pairs
 
 
-def build(translation: str, sources: Sequence) -> etree._Element:
-    """A translation as a ``<div>`` holding text and copies of source elements.
+# In the text of a translation, the start of a tag, comment or declaration that the tag grammar did not read.
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
 
-    A tag becomes an element only when it is properly nested and the source run
-    has an unused element with the same name and attributes; then the copy takes
-    the source element's attributes (and, under ``translate="no"``, its content).
-    Every other tag is kept as literal text, so it is shown, never obeyed.
+
+class Refused(Exception):
+    """A translation whose markup cannot be put into the page safely; the reason says why."""
+
+
+def build(translation: str, sources: Sequence, links: Mapping[str, str] | None = None
+          ) -> tuple[etree._Element, list[tuple[object, object]]]:
+    """A translation as a ``<div>`` holding text and copies of source elements, with (copy, source) pairs.
+
+    Each start tag of the translation is paired (:func:`match`) with an element
+    of the source run of the same name; the copy takes the source element's
+    attributes, changed only where a translator may change them (and, under
+    ``translate="no"``, the source's content). A translation with any other
+    tag, or tags badly nested, is refused: its markup is never shown as text,
+    nor obeyed.
     """
     tokens = tags(translation)
+    pos = 0
+    for tok in (*tokens, None):
+        between = translation[pos:tok.start if tok is not None else len(translation)]
+        odd = _TAG_LIKE.search(between)
+        if odd is not None:   # what a browser would read as markup, and we cannot: never shown as text
+            raise Refused(f"markup that cannot be read: {between[odd.start():odd.start() + 40]!r}")
+        pos = tok.end if tok is not None else pos
     pairs = _pair(tokens)
-    pool: dict[tuple, list] = {}
-    for el in sources:
-        pool.setdefault(element_key(el), []).append(el)
-    accepted: dict[int, object] = {}  # token index -> source element
-    for i in sorted(pairs):
-        candidates = pool.get(tokens[i].key)
-        if candidates and not tokens[i].closing:
-            accepted[i] = candidates.pop(0)
-    closers = {pairs[i]: i for i in accepted if pairs[i] != i}
+    matched, reason = match([(local_name(el.tag), el.attrib) for el in sources], tokens, links)
+    if reason is not None:
+        raise Refused(reason)
+    ends = set(pairs.values())
+    for i, tok in enumerate(tokens):
+        if i not in ends if tok.closing else i not in pairs:
+            raise Refused(f"badly nested: {tok_text(tok, translation)}")
+    closers = {pairs[i]: i for i in matched if pairs[i] != i}
 
     root = etree.Element("div")
     stack = [root]
+    made: list[tuple[object, object]] = []
 
     def add_text(s: str) -> None:
         if not s:
@@ -230,9 +251,10 @@ def build(translation: str, sources: Sequence) -> etree._Element:
         tok = tokens[i]
         add_text(unescape(translation[pos:tok.start]))
         pos = tok.end
-        if i in accepted:
-            src = accepted[i]
-            el = etree.SubElement(stack[-1], src.tag, dict(src.attrib))
+        if i in matched:
+            src = sources[matched[i]]
+            el = etree.SubElement(stack[-1], src.tag, _attributes(src.attrib, tok))
+            made.append((el, src))
             if src.get("translate", "").strip().lower() == "no":
                 # protected content comes from the source, whatever the translation holds (even <code/>)
                 el.text = src.text
@@ -245,11 +267,156 @@ def build(translation: str, sources: Sequence) -> etree._Element:
                 stack.append(el)
         elif i in closers:
             stack.pop()
-        else:
-            add_text(_NOT_XML.sub("\ufffd", translation[tok.start:tok.end]))
+        else:   # a closing tag of an element the translation could not open: refused above
+            raise Refused(f"badly nested: {tok_text(tok, translation)}")
         i += 1
     add_text(unescape(translation[pos:]))
-    return root
+    return root, made
+
+
+def tok_text(tok: Tag, text: str) -> str:
+    return text[tok.start:tok.end]
+
+
+def _attributes(source: Mapping[str, str], tok: Tag) -> dict[str, str]:
+    """A copy's attributes: the source element's, with the changes :func:`match` let the translation make."""
+    attrs = dict(source)
+    given = dict(tok.attrs)
+    for name in [k for k in attrs if k.lower() not in given]:
+        del attrs[name]
+    for name, value in given.items():
+        attrs[name] = _NOT_XML.sub("\ufffd", value)
+    return attrs
+
+
+# -- what a translation may change in its markup ------------------------------------
+
+# The text of these attributes is for readers (HTML's human-readable attributes): a translator changes it.
+TEXT_ATTRIBUTES = frozenset(
+    "abbr alt aria-description aria-label aria-placeholder aria-roledescription aria-valuetext "
+    "label placeholder summary title".split()
+)
+# A translation may say that a piece of it is in another language, or runs in another direction.
+LANGUAGE_ATTRIBUTES = frozenset(("lang", "dir", "xml:lang"))
+# Anchors may be renamed (footnotes renumbered); the links to them are checked over the whole page.
+ANCHOR_ATTRIBUTES = frozenset(("id", "name"))
+BUTTON_TYPES = frozenset(("button", "submit", "reset"))
+_LANGUAGE_VALUE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|")
+_DIRECTIONS = frozenset(("ltr", "rtl", "auto"))
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def is_text_attribute(element: str, name: str, attrs: Mapping[str, str]) -> bool:
+    """Whether an attribute's value is text for readers: the human-readable ones, and a button's label."""
+    if name in TEXT_ATTRIBUTES:
+        return True
+    return name == "value" and element == "input" and (attrs.get("type") or "").strip().lower() in BUTTON_TYPES
+
+
+def link_change(old: str, new: str, links: Mapping[str, str] | None = None) -> str | None:
+    """Why a link may not point at ``new`` instead of ``old`` (None: it may).
+
+    It may point at the target's localized counterpart (a ``links`` mapping or a
+    relative URL such as ``install.es.html``), another page of the same site, or
+    an anchor of the page (which the render checks exists).
+    """
+    if links and links.get(old) == new:
+        return None
+    bare = _URL_JUNK.sub("", new)
+    scheme = _SCHEME.match(bare)
+    if bare.startswith("#"):
+        return None
+    if scheme is None and not bare.startswith(("//", "\\\\", "/\\", "\\/")):
+        return None   # relative: the same site
+    if scheme is not None and scheme.group(1).lower() in ("http", "https", "mailto", "ftp"):
+        if _site(old) is not None and _site(old) == _site(new):
+            return None
+    return f'href points elsewhere: "{old}" -> "{new}"'
+
+
+def _site(url: str) -> tuple[str, str] | None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def attribute_change(element: str, source: Mapping[str, str], name: str, old: str | None, new: str | None,
+                     links: Mapping[str, str] | None = None) -> str | None:
+    """Why a translation may not change attribute ``name`` of an inline element from ``old`` to ``new``
+    (None stands for absent); None when it may."""
+    if is_text_attribute(element, name, source):
+        return None
+    if name in LANGUAGE_ATTRIBUTES and new is not None:
+        ok = new.strip().lower() in _DIRECTIONS if name == "dir" else _LANGUAGE_VALUE.fullmatch(new.strip())
+        if ok:
+            return None
+    if name in ANCHOR_ATTRIBUTES and old is not None and new and new.strip() and not new.isspace():
+        return None
+    if name == "href" and old is not None and new is not None:
+        return link_change(old, new, links)
+    if new is None:
+        return f'{name}="{old}" is missing'
+    if old is None:
+        return f'{name}="{new}" is not in the source'
+    return f'{name} changed: "{old}" -> "{new}"'
+
+
+def attributes_change(element: str, source: Mapping[str, str], target: Mapping[str, str],
+                      links: Mapping[str, str] | None = None) -> str | None:
+    """Why an element of a translation may not have ``target`` attributes where its source has ``source``."""
+    for name in dict.fromkeys((*source, *target)):
+        old, new = source.get(name), target.get(name)
+        if old != new:
+            reason = attribute_change(element, source, name, old, new, links)
+            if reason is not None:
+                return reason
+    return None
+
+
+def match(sources: Sequence[tuple[str, Mapping[str, str]]], tokens: Sequence[Tag],
+          links: Mapping[str, str] | None = None) -> tuple[dict[int, int], str | None]:
+    """Pair each start tag of a translation with a source element of the same name.
+
+    An unused element with the very same attributes is taken first, else the
+    first one whose attributes differ only as a translator may change them; an
+    element may stand twice (a translation that repeats a name). Returns
+    {token index: source index} and, when a tag has no such element, why.
+    """
+    by_name: dict[str, list[int]] = {}
+    for index, (name, _) in enumerate(sources):
+        by_name.setdefault(name, []).append(index)
+    used: set[int] = set()
+    matched: dict[int, int] = {}
+    for t, tok in enumerate(tokens):
+        if tok.closing:
+            continue
+        candidates = by_name.get(tok.name)
+        if not candidates:
+            return matched, f"<{tok.name}> is not in the source"
+        attrs = dict(tok.attrs)
+        # unused elements first; then one used already (a translation may say a name twice, as languages do)
+        ordered = [c for c in candidates if c not in used] + [c for c in candidates if c in used]
+        best = next((c for c in ordered if dict(sources[c][1]) == attrs), None)
+        first_reason = None
+        if best is None:
+            for c in ordered:
+                reason = attributes_change(tok.name, sources[c][1], attrs, links)
+                if reason is None:
+                    best = c
+                    break
+                first_reason = first_reason or reason
+        if best is None:
+            return matched, first_reason
+        used.add(best)
+        matched[t] = best
+    return matched, None
 
 
 _RAW_TAG = re.compile(r"<[^<>]*>")

@@ -46,6 +46,8 @@ class Case(NamedTuple):
     target: str | tuple[str, ...]
     says: str = ""
     flags: tuple[str, ...] = ()
+    comments: tuple[str, ...] = ()     # translator comments: "source-change: numbers"
+    previous: str | None = None        # the source the translation was made for (#| msgid)
 
 
 def problems_for(case: Case) -> list[Problem]:
@@ -58,7 +60,9 @@ def problems_for(case: Case) -> list[Problem]:
         for name, entries in catalogs.items():
             found += checks.run(entries, ctx, article=name)
         return found
-    return checks.run([Entry(case.source, case.target, flags=list(case.flags))], ctx, article=SLUG)
+    entry = Entry(case.source, case.target, flags=list(case.flags), comments=list(case.comments),
+                  previous_msgid=case.previous)
+    return checks.run([entry], ctx, article=SLUG)
 
 
 ABSENCE = "Numbness is more often a defense than a true absence."
@@ -200,6 +204,14 @@ PASSES: dict[str, list[Case]] = {
         Case("es", "A\u200bB", "A\u200bB"),                                      # as in the source
         Case("ja", "It works.", "うまくいく。"),
     ],
+    "source-change": [
+        Case("es", "About 12 percent of adults feel it.", "Alrededor del 12 % de los adultos lo siente."),   # nothing recorded
+        Case("fr", "What the research shows", "Ce que montre la recherche", comments=("source-change: case",)),
+        Case("es", "It follows a long period of strain.", "Sigue a un largo periodo de estrés.", flags=("fuzzy",),
+             comments=("source-change: wording",), previous="It follows a long period of stress."),
+        Case("ar", "About 12 percent of adults feel it.", "نحو ١٢ في المئة من البالغين يشعرون به.", flags=("fuzzy",),
+             comments=("qa-override numbers: checked", "note"), previous="About 10 percent of adults feel it."),
+    ],
 }
 
 FAILS: dict[str, list[Case]] = {
@@ -326,6 +338,19 @@ FAILS: dict[str, list[Case]] = {
         Case("ja", "It works.", "うまく\u200bいく。", "U+200B"),
         Case("es", "Gross wrote it.", "\u200eGross lo escribió.", "U+200E LEFT-TO-RIGHT MARK"),  # not RTL
     ],
+    "source-change": [
+        Case("es", "About 12 percent of adults feel it.", "Alrededor del 10 % de los adultos lo siente.",
+             "numbers changed", flags=("fuzzy",), comments=("source-change: numbers",),
+             previous="About 10 percent of adults feel it."),
+        Case("fr", 'Gross mapped it <a href="#ref-2">(1999)</a>.', 'Gross l\'a décrit <a href="#ref-2">(1998)</a>.',
+             "numbers and citations changed", flags=("fuzzy",), comments=("source-change: numbers, citations",),
+             previous='Gross mapped it <a href="#ref-2">(1998)</a>.'),
+        Case("he", "Gross described the same pattern.", "Levant תיאר את אותו דפוס.", "names changed",
+             flags=("fuzzy",), comments=("source-change: wording",),   # update was not told the names
+             previous="Levant described the same pattern."),
+        Case("ja", 'Read <a href="/about/methods-2">our methods</a>.', '<a href="/about/methods">方法</a>を読む。',
+             "link targets changed", comments=("source-change: links",)),
+    ],
 }
 
 
@@ -361,7 +386,8 @@ def test_tables_cover_the_languages():
 
 def test_severities():
     errors = {c.id for c in CHECKS.values() if c.severity == ERROR}
-    assert errors == {"markup", "pseudo", "unsafe", "numbers", "citations", "urls", "empty", "mt-residue", "bidi"}
+    assert errors == {"markup", "pseudo", "unsafe", "numbers", "citations", "urls", "empty", "mt-residue", "bidi",
+                      "source-change"}
     assert all(c.severity in (ERROR, WARNING) for c in CHECKS.values())
 
 

@@ -310,7 +310,18 @@ def test_no_text_lost(path):
 
 # -- 2. identity -------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", PAGES, ids=_id)
+# Where libxml2's HTML parser, which reads our pages, and an HTML5 parser build different trees from the
+# same bytes: not a difference our render makes, so it is expected to fail (strict: fixed, it must be
+# taken out).
+PARSER_DIFFERS = {
+    "html2po_php_with_embedded_html": "a stray </p> becomes an empty paragraph for HTML5 parsers; "
+                                      "libxml2 drops it",
+}
+IDENTITY_PAGES = [pytest.param(p, marks=pytest.mark.xfail(reason=PARSER_DIFFERS[p.stem], strict=True))
+                  if p.stem in PARSER_DIFFERS else p for p in PAGES]
+
+
+@pytest.mark.parametrize("path", IDENTITY_PAGES, ids=_id)
 def test_render_in_own_language_is_identity(path):
     page = _page(path)
     source = htmlcompare.document(page)
@@ -360,7 +371,7 @@ def _without_text(page_tokens: list[tuple], pseudo_attributes: bool, source_lang
     return out
 
 
-@pytest.mark.parametrize("path", PAGES, ids=_id)
+@pytest.mark.parametrize("path", IDENTITY_PAGES, ids=_id)
 def test_pseudo_translation_round_trip(path):
     page = _page(path)
     source = htmlcompare.document(page)

@@ -31,8 +31,8 @@ def render(ws: Workspace, language: str, slug: str, *, stylesheet: str, current:
     def visit(unit) -> None:
         ident = entry_id(None, unit.text)
         translation = texts.get(unit.text)
-        if translation:
-            unit.apply(translation)
+        if translation and unit.apply(translation) is not None:
+            translation = None   # markup the unit cannot take: the source is shown, as editions show it
         if isinstance(unit, article.AttributeUnit):
             unit.element.set(f"data-entry-{unit.attribute}", ident)
             return

@@ -9,9 +9,11 @@ in place when the tags are the source's, else ``markup.build``), the page is
 serialized, and a browser's HTML5 parser (tinyhtml5) reads it back.
 
 Properties: the page holds no element or attribute the source did not have
-(by name and value); and the text is preserved: what a reader sees is the
-translation's text, entities decoded, with each of its tags either gone (it
-became one of the source's elements) or shown literally. Sizes from drill.py:
+(by name and value; the text of human-readable attributes and ``lang``/``dir``
+aside, which a translator may change); and no tag ever reaches the reader as
+text: either the translation is taken, and what a reader sees is its text,
+entities decoded, each tag gone (it became one of the source's elements), or it
+is refused whole, and the reader sees the source's text marked as English. Sizes from drill.py:
 2,000 structured cases in CI, 10,000 with LOCALIZE_RELIABILITY=full, plus the
 ``translate="no"`` and unstructured runs.
 """
@@ -123,8 +125,14 @@ def browser(page: str):
     return tinyhtml5.parse(page, namespace_html_elements=False)
 
 
+# What a translator may change on an inline element (its text attributes, its language): left out of the
+# comparison of elements.
+MAY_CHANGE = ("lang", "dir", "title", "alt", "aria-label")
+SOURCE_TEXT = "Read (1998), then this very point, a term and quoted ."
+
+
 def elements(root) -> Counter:
-    return Counter((el.tag, tuple(sorted((k, v) for k, v in el.attrib.items() if k not in ("lang", "dir"))))
+    return Counter((el.tag, tuple(sorted((k, v) for k, v in el.attrib.items() if k not in MAY_CHANGE)))
                    for el in root.iter() if isinstance(el.tag, str))
 
 
@@ -150,7 +158,7 @@ def expected_text(tokens: list[tuple[str, str]]) -> re.Pattern:
         parts.append(re.escape(_clean(html.unescape(pending))))
         pending = ""
         shown = "|".join(map(re.escape, dict.fromkeys([value, _clean(html.unescape(value))])))
-        parts.append(f"(?:{shown})" + ("" if kind == "foreign" else "?"))
+        parts.append(f"(?:{shown})?")
     parts.append(re.escape(_clean(html.unescape(pending))))
     return re.compile("".join(parts), re.S)
 
@@ -191,16 +199,24 @@ def test_a_translation_yields_only_its_source_units_elements_and_keeps_its_text(
         added = elements(doc) - source_elements
         assert not added, f"{translation!r} made {sorted(added)}"
         paragraph = doc.find(".//article/p")
+        assert reader_text(doc.findall(".//article/p")[1]) == "Untouched bold paragraph."
+        if paragraph.get("lang") == "en":   # refused whole: the source, as it was
+            assert reader_text(paragraph) == SOURCE_TEXT, (translation, reader_text(paragraph))
+            outcome["fell back"] += 1
+            return
+        for kind, value in tokens:   # taken: every tag of the translation became an element
+            if kind != "text" and re.fullmatch(r"</?[A-Za-z][^<>]*>", value):
+                assert value not in reader_text(paragraph), (translation, reader_text(paragraph))
         pattern = expected_text(tokens)
         assert pattern.fullmatch(reader_text(paragraph)), (translation, reader_text(paragraph))
-        assert reader_text(doc.findall(".//article/p")[1]) == "Untouched bold paragraph."
         outcome["in place" if source_tags(translation) == tags else "rebuilt"] += 1
 
     started = time.monotonic()
     check()
     ran = sum(outcome.values())
     print(f"\nmarkup fuzz: {ran} cases in {time.monotonic() - started:.1f} s: {dict(outcome)}")
-    assert ran == scale(2000, 10000) and outcome["in place"] > ran // 10 and outcome["rebuilt"] > ran // 3, outcome
+    assert ran == scale(2000, 10000), outcome
+    assert min(outcome["in place"], outcome["rebuilt"], outcome["fell back"]) > ran // 20, outcome
 
 
 def test_protected_content_always_comes_from_the_source():
