@@ -680,6 +680,7 @@ class Refusal(NamedTuple):
     text: str
     line: int
     reason: str
+    fallback: bool = True    # the unit is shown in the source language (else only a link kept its target)
 
 
 # Code stays left to right in a right-to-left page.
@@ -785,7 +786,7 @@ def _mend_links(root, moved: list, refusals: list[Refusal]) -> None:
         if target is not None and target not in anchors:
             element.set(attr, old) if old is not None else element.attrib.pop(attr)
             refusals.append(Refusal(unit.text, unit.line, f'the link to "#{target}" has no anchor in the page: '
-                                                          f'it keeps "{old}"'))
+                                                          f'it keeps "{old}"', False))
     renamed = {old: (element, attr, unit) for element, attr, old, unit in moved
                if attr != "href" and old is not None}
     if not renamed:
@@ -799,7 +800,7 @@ def _mend_links(root, moved: list, refusals: list[Refusal]) -> None:
             element.set(attr, target)
             anchors.add(target)
             refusals.append(Refusal(unit.text, unit.line, f'the anchor "{target}" renamed "{new}" while links '
-                                                          f'still point at "#{target}": it keeps "{target}"'))
+                                                          f'still point at "#{target}": it keeps "{target}"', False))
 
 
 # -- the reference list ------------------------------------------------------------

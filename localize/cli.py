@@ -162,10 +162,15 @@ def _changes(counts: dict[str, int]) -> str:
 @click.option("--source-lang", default="en", show_default=True, help="Single-file mode: the page's language.")
 @click.argument("page", required=False, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Single-file mode: the page to write.")
+@click.option("--strict", is_flag=True, help="A unit shown untranslated because its markup was refused is an "
+                                              "error: that page is not written, and the exit status is 1.")
 @JOBS
 @click.pass_context
-def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, output, jobs):
+def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, output, strict, jobs):
     """Render articles in one language from their catalogs.
+
+    A translation whose markup its unit cannot take is left out (the unit is
+    shown in the source language) with a warning naming file, line and reason.
 
     With --po, like po2html: localize render --lang L --po L.po PAGE.html -o OUT.html
     """
@@ -177,15 +182,32 @@ def render(ctx, lang, names, out, include_drafts, po_file, source_lang, page, ou
         cat = catalog.validate(Path(po_file)) if po_file else None
         if cat is None and target != source:
             raise click.UsageError("give --po with the translations for that language")
+        warnings: list[str] = []
         html = work.render_page(Path(page), cat, source_language=source, target=target,
-                                include_drafts=include_drafts)
-        catalog.write_atomic(Path(output), html)
-        click.echo(f"wrote {output}")
+                                include_drafts=include_drafts, warnings=warnings)
+        _warn(warnings, strict)
+        if not (strict and warnings):
+            catalog.write_atomic(Path(output), html)
+            click.echo(f"wrote {output}")
+        _fail_if(strict and warnings, f"{len(warnings)} units shown untranslated (--strict): {output} not written")
         return
     ws = _workspace(ctx)
     outcome = work.render(ws, lang, list(names), Path(out) if out else None,
-                          include_drafts=include_drafts, jobs=jobs)
+                          include_drafts=include_drafts, jobs=jobs, strict=strict)
+    _warn(outcome.warnings, strict)
     _summary(ws, outcome, f"rendered {len(outcome.written)} pages", False)
+    _fail_if(strict and outcome.warnings,
+             f"{len(outcome.warnings)} units shown untranslated (--strict): their pages were not written")
+
+
+def _warn(warnings: list[str], strict: bool) -> None:
+    for line in warnings:
+        click.echo(f"localize: {'error' if strict else 'warning'}: {line}", err=True)
+
+
+def _fail_if(failed: bool, message: str) -> None:
+    if failed:
+        raise LocalizeError(message)
 
 
 @cli.command("draft")

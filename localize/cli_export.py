@@ -37,10 +37,12 @@ def _shown(ws: Workspace, path: Path) -> str:
               help="Make previews instead: drafts shown, marked machine-translated and noindex, never published.")
 @click.option("--site", "site", type=click.Path(file_okay=False),
               help="Then write every published edition as a static site in this folder.")
+@click.option("--strict", is_flag=True,
+              help="An edition with a unit shown untranslated because its markup was refused is not published.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes for many articles (default: LOCALIZE_JOBS, else one per core).")
 @click.pass_context
-def export(ctx, langs, names, fmt, out, allow_drafts, site, jobs):
+def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
     """Publish editions: HTML and PDF per language, if the publish gate lets them through.
 
     An edition is published when enough of its units are approved
@@ -59,7 +61,7 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, jobs):
     refused = []
     if langs:
         report = editions.export(ws, list(langs), list(names), formats=formats, out=cfg.folder,
-                                 allow_drafts=allow_drafts, jobs=jobs)
+                                 allow_drafts=allow_drafts, jobs=jobs, strict=strict)
         for outcome in report.editions:
             if outcome.status == editions.REFUSED:
                 refused.append(outcome)

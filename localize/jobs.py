@@ -26,6 +26,7 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     units: int = 0
+    warnings: list[str] = field(default_factory=list)   # "file:line: what", one per unit shown in the source
 
 
 # Below this many articles a job stays in one process: starting workers costs more.
@@ -55,14 +56,14 @@ def share_out(work: Callable[[list], list], items: list, jobs: int | None, *,
         return [result for part in pool.map(work, chunks) for result in part]
 
 
-def template_for(page: Path, reference: str, *, name: str) -> po.Catalog:
-    """Split one HTML page into its template."""
+def template_for(page: Path, reference: str, *, name: str, references: bool = False) -> po.Catalog:
+    """Split one HTML page into its template (the reference list's units too with ``references``)."""
     try:
         data = page.read_bytes()
     except OSError as exc:
         raise WorkspaceError(f"cannot read {page}: {exc.strerror}") from None
     tree = article.parse(data, str(page))
-    units = article.split(tree)
+    units = article.split(tree, references=references)
     return catalog.template(name, units, reference, created=catalog.now())
 
 
@@ -113,7 +114,8 @@ def extract(ws: Workspace, names: list[str], jobs: int | None = None) -> Outcome
 def _extract_some(ws: Workspace, names: list[str]) -> list[tuple[Path, int, bool]]:
     done = []
     for name in names:
-        pot = template_for(ws.source_path(name), ws.reference(name), name=name)
+        pot = template_for(ws.source_path(name), ws.reference(name), name=name,
+                           references=ws.settings.translate_references)
         path = ws.template_path(name)
         done.append((path, len(pot.entries), save_template(path, pot)))
     return done
@@ -183,18 +185,33 @@ def _update_some(ws: Workspace, targets: list[languages.Language], names: list[s
 
 
 def render_page(page: Path, cat: po.Catalog | None, *, source_language: str, target: str,
-                include_drafts: bool) -> str:
-    """One page in the target language, from the source page and a catalog."""
+                include_drafts: bool, references: bool = False, links: dict[str, str] | None = None,
+                warnings: list[str] | None = None) -> str:
+    """One page in the target language, from the source page and a catalog.
+
+    A unit whose translation the page cannot take is shown in the source
+    language; ``warnings`` gets a line for each (file, line, unit, reason).
+    """
     language = languages.parse(target)
     tree = article.parse(page.read_bytes(), str(page))
     found = catalog.translations(cat, include_drafts=include_drafts) if cat else {}
+    refused: list[article.Refusal] = []
     article.render(tree, found, source_language=source_language, target_language=language.tag,
-                   direction=language.direction)
+                   direction=language.direction, references=references, links=links, refused=refused)
+    if warnings is not None:
+        warnings.extend(describe_refusal(page, r) for r in refused)
     return article.serialize(tree)
 
 
+def describe_refusal(page: Path | str, refusal: article.Refusal) -> str:
+    """``source/a.html:12: "See <a …>…": why``: a unit shown in the source language, for people."""
+    text = refusal.text if len(refusal.text) <= 60 else refusal.text[:57] + "…"
+    shown = "is shown untranslated" if refusal.fallback else "is shown translated, but"
+    return f"{page}:{refusal.line}: {text!r} {shown}: {refusal.reason}"
+
+
 def render(ws: Workspace, lang: str, names: list[str], out: Path | None, *,
-           include_drafts: bool, jobs: int | None = None) -> Outcome:
+           include_drafts: bool, jobs: int | None = None, strict: bool = False) -> Outcome:
     """Render articles in one language into ``out/<lang>/<slug>.html``."""
     target = languages.validate(lang)
     names = [*map(_known(ws), names)] if names else ws.slugs()
@@ -203,22 +220,32 @@ def render(ws: Workspace, lang: str, names: list[str], out: Path | None, *,
             if not ws.catalog_path(target, name).exists():
                 raise WorkspaceError(f"no {target} catalog for {name}: run 'localize update --lang {target}'")
     folder = (out or ws.output_dir / "render") / target
-    work = partial(_render_some, ws, target, folder, include_drafts)
-    return Outcome(written=share_out(work, names, jobs))
+    work = partial(_render_some, ws, target, folder, include_drafts, strict)
+    done = share_out(work, names, jobs)
+    return Outcome(written=[path for path, _ in done if path is not None],
+                   warnings=[line for _, lines in done for line in lines])
 
 
-def _render_some(ws: Workspace, target: str, folder: Path, include_drafts: bool,
-                 names: list[str]) -> list[Path]:
+def _render_some(ws: Workspace, target: str, folder: Path, include_drafts: bool, strict: bool,
+                 names: list[str]) -> list[tuple[Path | None, list[str]]]:
+    """Each page's path (None when ``strict`` kept it back) and its warnings."""
     done = []
     for name in names:
         cat = None
         if target != ws.settings.source_language:
             cat = catalog.read(ws.catalog_path(target, name))
+        warnings: list[str] = []
         html = render_page(ws.source_path(name), cat, source_language=ws.settings.source_language,
-                           target=target, include_drafts=include_drafts)
+                           target=target, include_drafts=include_drafts,
+                           references=ws.settings.translate_references, links=ws.settings.links(target),
+                           warnings=warnings)
+        warnings = [w.replace(str(ws.source_path(name)), ws.reference(name), 1) for w in warnings]
+        if strict and warnings:
+            done.append((None, warnings))
+            continue
         dest = folder / f"{name}.html"
         catalog.write_atomic(dest, html, durable=False)
-        done.append(dest)
+        done.append((dest, warnings))
     return done
 
 

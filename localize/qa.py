@@ -54,18 +54,18 @@ def _check_some(ws: Workspace, targets: list[languages.Language], terms: glossar
             if refs is None:
                 refs = article.read_references(ws.source_path(name))
             cat = catalog.read(path)
-            context = _context(language, ws.settings.source_language, refs, terms)
+            context = _context(language, ws.settings.source_language, refs, terms, ws.settings.links(language.tag))
             approved = [e for e in cat.entries if not e.obsolete and not e.fuzzy and e.translated]
             done.append((name, language.tag, checks.run(cat.entries, context, article=name), approved))
     return done
 
 
 def _context(language: languages.Language, source_language: str, refs: article.References | None,
-             terms: glossary.Glossary) -> checks.Context:
+             terms: glossary.Glossary, links: dict[str, str] | None = None) -> checks.Context:
     return checks.Context(language, source_language,
                           authors=refs.authors if refs else (), keep=terms.keep,
                           required=terms.required(language.tag),
-                          citations=frozenset(refs.citations if refs else ()))
+                          citations=frozenset(refs.citations if refs else ()), links=links or {})
 
 
 def check_file(file: Path, lang: str, *, page: Path | None = None, glossary_file: Path | None = None,

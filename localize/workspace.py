@@ -31,6 +31,20 @@ class Settings:
     output_dir: str = "out"
     extra: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def translate_references(self) -> bool:
+        """Whether the reference list is extracted for translation (it is ``translate="no"`` by default)."""
+        return self.extra.get("translate-references", False)
+
+    def links(self, language: str) -> dict[str, str]:
+        """``[tool.localize.links]`` for one language: {a link of the source: its localized counterpart}."""
+        found = {}
+        for source, targets in self.extra.get("links", {}).items():
+            target = targets.get(language) or targets.get(language.split("-")[0])
+            if target:
+                found[source] = target
+        return found
+
     @classmethod
     def from_table(cls, table: dict, where: Path) -> Settings:
         known = {"source-language", "languages", "source-dir", "locales-dir", "output-dir"}
@@ -49,6 +63,15 @@ class Settings:
                 raise WorkspaceError(f"{where}: [tool.localize] {key} must be a folder name, not {value!r}")
         if source in targets:
             raise WorkspaceError(f"{where}: the source language {source} is also listed as a target")
+        references = table.get("translate-references", False)
+        if not isinstance(references, bool):
+            raise WorkspaceError(f"{where}: [tool.localize] translate-references must be true or false")
+        links = table.get("links", {})
+        if not isinstance(links, dict) or not all(
+                isinstance(targets_, dict) and all(isinstance(v, str) for v in targets_.values())
+                for targets_ in links.values()):
+            raise WorkspaceError(f"{where}: [tool.localize.links] maps a link to a table of language = link, "
+                                 'e.g. "https://example.org/a" = { es = "https://example.org/es/a" }')
         return cls(source, targets, dirs["source-dir"], dirs["locales-dir"], dirs["output-dir"],
                    {k: v for k, v in table.items() if k not in known})
 

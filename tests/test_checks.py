@@ -80,6 +80,18 @@ PASSES: dict[str, list[Case]] = {
              '<a class="cite" href="#ref-1">(2009)</a> מראה זאת.'),                        # attribute order
         Case("ja", "First line<br>second line", "一行目<br>二行目"),
         Case("zh", "The &lt;em&gt; tag is text here.", "这里的 &lt;em&gt; 标签是文字。"),
+        # what translators of real pages change, legitimately
+        Case("fr", '<a class="xref" href="ch03s04.html" title="3.4. Meeting Minimum Hardware Requirements">'
+                   'Section 3.4</a>',
+             '<a class="xref" href="ch03s04.html" title="3.4. Matériel minimum">Section 3.4</a>'),
+        Case("es", 'See <a href="install.html">the installation</a>.',
+             'Vea <a href="install.es.html">la instalación</a>.'),
+        Case("ja", 'Under SysV<a href="#idm2806" class="para"><sup>[15]</sup></a>.',
+             'SysV では<a href="#idm2811" class="para"><sup>[15]</sup></a>。'),
+        Case("ar", 'The file <code class="filename">/etc/adduser.conf</code> holds it.',
+             'يحتوي الملف <code dir="ltr" class="filename">/etc/adduser.conf</code> عليه.'),
+        Case("ja", 'The <code class="command">adduser</code> command; its file.',
+             '<code class="command">adduser</code> コマンド。<code class="command">adduser</code> の設定。'),
     ],
     "pseudo": [
         Case("es", "A plain sentence.", "Una frase sencilla."),
@@ -218,8 +230,13 @@ FAILS: dict[str, list[Case]] = {
     "markup": [
         Case("es", CITING, "En la investigación de Gross y John (2003), los supresores sentían menos.",
              'missing <a href="#ref-3">'),
-        Case("fr", CITING, 'Dans la recherche de Gross et John <a href="#ref-4">(2003)</a>, moins.',
-             'href changed: "#ref-3" -> "#ref-4"'),
+        Case("fr", 'Read <a href="/about/research-methodology">our methodology</a>.',
+             'Lisez <a href="https://evil.example/methodology">notre méthode</a>.', "href points elsewhere"),
+        Case("es", 'Run <code>ls -l</code> now.', 'Ejecute <code>ls -largo</code> ahora.',
+             'code changed: "ls -l" -> "ls -largo"'),
+        Case("ca", 'See <a href="#ref-1" class="cite">(2009)</a>.', 'Vegeu <a href="#ref-1" class="x">(2009)</a>.',
+             'class changed: "cite" -> "x"'),
+        Case("eo", 'See <a href="/x" onclick="">it</a>.', 'Vidu <a href="/x">ĝin</a>.', 'onclick="" is missing'),
         Case("zh", "Numbness is common.", "麻木<b>很</b>常见。", "<b> is not in the source"),
         Case("he", '<a href="#x"><em>word</em></a>', '<em><a href="#x">מילה</a></em>', "nesting changed"),
         Case("ja", "<em><strong>word</strong></em>", "<em><strong>言葉</em></strong>", "badly nested"),

@@ -386,17 +386,25 @@ def test_a_hostile_approved_translation_never_yields_markup(ws, run):
     assert not [a for a in doc.xpath("//@*") if a.attrname.lower().startswith("on")]
     assert not doc.xpath("//a[starts-with(@href, 'javascript')]")
     assert "<script>alert" not in raw and "<img src=x" not in raw
-    assert doc.findtext("head/title") == HOSTILE["h1"]                         # shown as text
-    assert doc.findtext(".//h1") == HOSTILE["h1"]
-    assert '&lt;script&gt;alert(1)&lt;/script&gt;' in raw                        # shown, never obeyed
+    # units whose markup cannot stand are shown in English, marked so: never as tags on the screen
+    h1 = doc.find(".//h1")
+    assert (h1.text, h1.get("lang")) == ("Understanding Emotional Numbness — Causes and Recovery", "en")
+    assert doc.findtext("head/title") == h1.text
+    body = raw.split("<body", 1)[1]
+    assert "&lt;script" not in body and "&lt;img" not in body and "&lt;iframe" not in body
+    assert "alert(1)" not in raw and "ES click" not in raw
+    # an attribute's translation is text in the attribute, whatever it holds
+    assert doc.xpath("string(//meta[@name='description']/@content)") == HOSTILE["meta description"]
     for block in scripts:
         data = json.loads(block.text)
         assert "</" not in block.text and "<!--" not in block.text
-        if data["@type"] == "FAQPage":
-            assert data["mainEntity"][0]["name"].startswith("alert(6)")
+        if data["@type"] == "FAQPage":   # what the page shows: the refused question is not in it
+            assert all("alert(" not in q["name"] for q in data["mainEntity"])
+    result = run("export", "--lang", "es", "--allow-drafts", cwd=ws)
+    assert "is shown untranslated" in result.err and "is not in the source" in result.err
     pdf_file = edition(ws, "es", "pdf", folder="previews")
     text = pdf_text(pdf_file)
-    assert "<script>alert(1)</script>" in text and 'ES click' in text
+    assert "alert(" not in text.replace("alert(4)", "") and "Understanding Emotional Numbness" in text
     objects = pdf_objects(pdf_file)
     assert b"/JavaScript" not in objects and b"/JS" not in objects and b"javascript:" not in objects.lower()
 

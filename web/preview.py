@@ -31,7 +31,7 @@ def render(ws: Workspace, language: str, slug: str, *, stylesheet: str, current:
     def visit(unit) -> None:
         ident = entry_id(None, unit.text)
         translation = texts.get(unit.text)
-        if translation and unit.apply(translation) is not None:
+        if translation and unit.apply(translation, links) is not None:
             translation = None   # markup the unit cannot take: the source is shown, as editions show it
         if isinstance(unit, article.AttributeUnit):
             unit.element.set(f"data-entry-{unit.attribute}", ident)
@@ -40,7 +40,8 @@ def render(ws: Workspace, language: str, slug: str, *, stylesheet: str, current:
         holder.set("data-entry", ident)
         holder.set("data-state", states.get(unit.text, "untranslated"))
 
-    article.walk(tree, visit)
+    links = ws.settings.links(target.tag)
+    article.walk(tree, visit, references=ws.settings.translate_references)
     root = tree.getroot()
     root.set("lang", target.tag)
     if target.direction == "rtl" or root.get("dir") is not None:

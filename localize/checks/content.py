@@ -59,41 +59,59 @@ def _changed_attributes(old: markup.Tag, new: markup.Tag) -> str:
 
 @check("markup", ERROR)
 def markup_differs(pair: Pair, ctx: Context) -> str | None:
-    """Inline markup differs from the source: tags, attributes, nesting, href values."""
+    """Inline markup differs from the source beyond what a translator may change (markup.match), or the
+    text of inline code changed."""
     if "<" not in pair.source and "<" not in pair.target:
         return None
-    if pair.source_raw_tags == pair.target_raw_tags:
-        return None   # the same tags in the same order: the common case
+    if pair.source_raw_tags == pair.target_raw_tags:   # the same tags in the same order: the common case
+        return _code_changed(pair.source, pair.target)
     source, target = pair.source_tags, pair.target_tags
-    shown = {t.key: t for t in (*target, *source) if not t.closing}
-    s_open = Counter(t.key for t in source if not t.closing)
-    t_open = Counter(t.key for t in target if not t.closing)
-    missing = [shown[k] for k in (s_open - t_open).elements()]
-    added = [shown[k] for k in (t_open - s_open).elements()]
-    for old in missing:
-        new = next((t for t in added if t.name == old.name), None)
-        if new is not None:
-            return _changed_attributes(old, new)
+    opened = [t for t in source if not t.closing]
+    matched, reason = markup.match([(t.name, dict(t.attrs)) for t in opened], target, ctx.links)
+    if reason is not None:
+        return reason
+    missing = [opened[i] for i in range(len(opened)) if i not in set(matched.values())]
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         return f"missing {_show(missing[0])}{more}"
-    if added:
-        return f"{_show(added[0])} is not in the source"
-    s_close = Counter(t.name for t in source if t.closing)
     t_close = Counter(t.name for t in target if t.closing)
-    if s_close != t_close:
-        lost, extra = s_close - t_close, t_close - s_close
+    t_open = Counter(t.name for t in target if not t.closing and not (t.self_closing or t.name in markup.VOID_TAGS))
+    if t_close != t_open:
+        lost, extra = t_open - t_close, t_close - t_open
         return f"missing </{next(iter(lost))}>" if lost else f"extra </{next(iter(extra))}>"
     s_nest, s_error = _nesting(source)
     t_nest, t_error = _nesting(target)
     if t_error and not s_error:
         return f"badly nested: {t_error}"
-    for (key, parent), _ in (t_nest - s_nest).items():
-        where = f"inside {_show(shown[parent])}" if parent else "at the top"
-        was = next((p for k, p in s_nest if k == key), None)
-        then = f"inside {_show(shown[was])}" if was else "at the top"
-        return f"nesting changed: {_show(shown[key])} is {where}, in the source {then}"
-    return None
+    by_source = {t.key: opened[matched[i]].key for i, t in enumerate(target) if i in matched}
+    s_names = {(key[0], parent[0] if parent else None) for key, parent in s_nest}
+    for (key, parent), _ in t_nest.items():
+        was_key, was_parent = by_source.get(key, key), by_source.get(parent, parent) if parent else None
+        if (was_key, was_parent) in s_nest or (key[0], parent[0] if parent else None) in s_names:
+            continue
+        where = f"inside <{parent[0]}>" if parent else "at the top"
+        then = next((f"inside <{p[0]}>" if p else "at the top" for k, p in s_nest if k[0] == key[0]), "")
+        return f"nesting changed: <{key[0]}> is {where}, in the source {then}"
+    return _code_changed(pair.source, pair.target)
+
+
+_CODE = re.compile(r"<(code|kbd|samp)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+
+
+def _code_changed(source: str, target: str) -> str | None:
+    """Code is not translated: the text of inline ``code``, ``kbd`` and ``samp`` stays as the source has it."""
+    if "<" not in source:
+        return None
+    wanted = Counter(markup.normalize_space(markup.without_tags(m.group(2))).strip() for m in _CODE.finditer(source))
+    if not wanted:
+        return None
+    found = Counter(markup.normalize_space(markup.without_tags(m.group(2))).strip() for m in _CODE.finditer(target))
+    changed = wanted - found
+    if not changed:
+        return None
+    new = next(iter(found - wanted), None)
+    old = next(iter(changed))
+    return f'code changed: "{old}" -> "{new}"' if new is not None else f'code "{old}" is missing'
 
 
 UNSAFE_TAGS = frozenset("script style iframe frame frameset object embed applet base link meta "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import __version__, article, catalog, glossary, languages, po
 from ..errors import LocalizeError, WorkspaceError
-from ..jobs import PARALLEL_FROM, _known, share_out
+from ..jobs import PARALLEL_FROM, _known, describe_refusal, share_out
 from ..languages import Language
 from ..workspace import Workspace
 from . import gate, media, page, pdf, store
@@ -73,7 +73,7 @@ def formats_of(value: str | tuple | list) -> tuple[str, ...]:
 
 def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] | tuple[str, ...] = (), *,
            formats: tuple[str, ...] = store.FORMATS, out: Path | None = None, allow_drafts: bool = False,
-           jobs: int | None = None, now: datetime | None = None) -> Report:
+           jobs: int | None = None, now: datetime | None = None, strict: bool = False) -> Report:
     """Make the editions of the named articles (default: all) in the given languages (default: all)."""
     cfg = config(ws, out)
     source = ws.settings.source_language
@@ -94,7 +94,7 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
     terms = glossary.for_workspace(ws)
     with store.locked(cfg.folder):
         index = store.read_index(cfg.folder)
-        work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, index)
+        work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, index, strict)
         if "pdf" in formats:   # one renderer warmed before any worker is forked: each inherits it
             pdf.preload(cfg.folder / "assets", tuple(dict.fromkeys([source, *(t.tag for t in targets)])))
         # a PDF costs so much more than starting a worker that two articles are worth sharing out
@@ -131,7 +131,7 @@ def _history(ws: Workspace, tags: list[str], names: list[str]) -> dict[tuple[str
 # -- one process's share ---------------------------------------------------------------
 
 def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: tuple[str, ...], preview: bool,
-                 now: datetime, history: dict, terms: glossary.Glossary, index: dict,
+                 now: datetime, history: dict, terms: glossary.Glossary, index: dict, strict: bool,
                  names: list[str]) -> list[Outcome]:
     done = []
     source = ws.settings.source_language
@@ -143,7 +143,8 @@ def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: t
                 _source_outdated(cfg, source, slug, page_bytes, formats):
             wanted.insert(0, languages.parse(source))
         before = list(index["articles"].get(slug, {}))
-        judged = [_judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes)) for language in wanted]
+        judged = [_judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes), strict)
+                  for language in wanted]
         passing = [s.language.tag for s, *_, v in judged if v.passed]
         now_published = store.order(set(before) | set(passing), source)
         for snapshot, tree, units, approved, verdict in judged:
@@ -160,7 +161,7 @@ def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: t
 
 
 def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: bool, terms: glossary.Glossary,
-           page: tuple[Path, bytes] | None = None):
+           page: tuple[Path, bytes] | None = None, strict: bool = False):
     """Snapshot an edition, render the article from it, and put it to the gate.
 
     The render and the count of units are one walk: the units the gate counts
@@ -169,11 +170,12 @@ def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: b
     snapshot = gate.take(ws, language, slug, page)
     tree = snapshot.tree()
     refs = article.references(tree)   # before rendering: the reference list as the source has it
+    references = ws.settings.translate_references
     if snapshot.catalog is None:
-        units = article.split(tree)
+        units = article.split(tree, references=references)
         approved = {u.text: u.text for u in units}
         article.render(tree, {}, source_language=snapshot.source_language, target_language=language.tag,
-                       direction=language.direction)
+                       direction=language.direction, references=references)
         return snapshot, tree, units, approved, gate.judge(snapshot, units, refs, cfg, terms)
     entries = snapshot.entries()
     approved = {text: e.msgstr for text, e in entries.items() if e.state == po.APPROVED}
@@ -185,9 +187,19 @@ def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: b
         units.append(article.Unit(text, gate.kind_of(entry.extracted) if entry is not None else "", 0))
         return shown.get(text)
 
+    links = ws.settings.links(language.tag)
+    refused: list[article.Refusal] = []
     article.render(tree, lookup, source_language=snapshot.source_language, target_language=language.tag,
-                   direction=language.direction)
-    return snapshot, tree, units, approved, gate.judge(snapshot, units, refs, cfg, terms, entries)
+                   direction=language.direction, references=references, links=links, refused=refused)
+    verdict = gate.judge(snapshot, units, refs, cfg, terms, entries, links)
+    verdict.refused = [describe_refusal(ws.reference(slug), r) for r in refused]
+    for refusal in refused:   # the page shows the source there: so do its title and structured data
+        if refusal.fallback:
+            approved.pop(refusal.text, None)
+    if strict and refused:
+        verdict.blocks.append(f"{len(refused)} units would be shown untranslated, their markup refused "
+                              f"(--strict): {verdict.refused[0]}")
+    return snapshot, tree, units, approved, verdict
 
 
 def _source_outdated(cfg: Config, source: str, slug: str, page: bytes, formats: tuple[str, ...]) -> bool:
@@ -221,10 +233,10 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     if "pdf" in formats:
         address = page.href(language.tag, slug, cfg.site_url) if cfg.site_url and not preview else None
         data, warnings = pdf.renderer(cfg.folder / "assets").render(page.for_print(tree, address), language.tag)
-        outcome.warnings = list(dict.fromkeys(images + warnings))
+        outcome.warnings = list(dict.fromkeys(verdict.refused + images + warnings))
         written["pdf"] = _file_record(paths.pdf, data)
     else:
-        outcome.warnings = images
+        outcome.warnings = verdict.refused + images
         paths.pdf.unlink(missing_ok=True)   # an edition never mixes files of two snapshots
     manifest = {
         "format": 1,
@@ -242,6 +254,7 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
         "counts": verdict.counts,
         "threshold": {"units": cfg.threshold, "headings and FAQ": cfg.strict},
         "qa": {"errors": len(verdict.errors), "overridden": verdict.overridden},
+        "shown untranslated": verdict.refused,
         "reviewers": reviewed_by[0] if reviewed_by else [],
         "engines": dict(sorted(verdict.engines.items())),
         "files": {fmt: {"name": record[0].name, "sha256": record[1], "bytes": record[2]}

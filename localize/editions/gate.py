@@ -101,6 +101,7 @@ class Verdict:
     errors: list[checks.Problem] = field(default_factory=list)
     overridden: int = 0
     blocks: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)   # units the render showed untranslated, and why
 
     @property
     def passed(self) -> bool:
@@ -113,7 +114,8 @@ def _engine(entry: po.Entry) -> str:
 
 
 def judge(snapshot: Snapshot, units: list[article.Unit], refs: article.References, cfg: Config,
-          terms: glossary.Glossary | None = None, entries: Mapping[str, po.Entry] | None = None) -> Verdict:
+          terms: glossary.Glossary | None = None, entries: Mapping[str, po.Entry] | None = None,
+          links: dict[str, str] | None = None) -> Verdict:
     """Count the article's units by state, run the QA checks that can block, and say what blocks publishing."""
     distinct: dict[str, str] = {}
     for unit in units:
@@ -136,7 +138,7 @@ def judge(snapshot: Snapshot, units: list[article.Unit], refs: article.Reference
         if state == po.APPROVED:
             engines[_engine(entry)] += 1
             strict_ok += kind in STRICT_KINDS
-    context = qa._context(snapshot.language, snapshot.source_language, refs, terms or glossary.Glossary())
+    context = qa._context(snapshot.language, snapshot.source_language, refs, terms or glossary.Glossary(), links)
     problems = errors(snapshot.catalog.entries, context, snapshot.slug)
     verdict = Verdict(dict(counts), (strict_ok, strict_all), dict(engines), checks.blocking(problems),
                       overridden=sum(p.overridden for p in problems))
