@@ -799,3 +799,17 @@ def test_an_articles_images_go_into_the_editions_assets_and_nothing_else_does(tm
     for bad in (f"/read/assets/media/{SLUG}/..%2F..%2Findex.json", f"/read/assets/media/{SLUG}/../../index.json",
                 "/read/assets/media/other/figures/sleep%20chart.png"):
         assert client.get(bad).status_code == 404, bad
+
+
+def test_the_arabic_edition_reads_its_english_references_in_order(published):
+    """The reference list stays English inside an Arabic page: marked lang="en" dir="ltr", so the HTML and
+    the PDF (its text, as pdftotext reads it) give each reference in reading order."""
+    source = lxml_html.fromstring(SEED.read_bytes())
+    references = [" ".join(li.text_content().split()) for li in source.xpath("//*[@id='references']//li")]
+    assert len(references) >= 5
+    doc = lxml_html.fromstring(edition(published, "ar").read_bytes())
+    ol = doc.xpath("//*[@id='references']//ol")[0]
+    assert (ol.get("lang"), ol.get("dir")) == ("en", "ltr")
+    text = pdf_text(edition(published, "ar", "pdf"))
+    for reference in references:
+        assert reference in text, reference

@@ -95,6 +95,15 @@ def stylesheets(tag: str) -> tuple[str, str]:
     screen = (_asset("screen.css") + f"\nbody {{ font-family: {body}; }}\n"
               f"h1, h2, h3, h4, h5, h6, .edition-bar, .edition-footer, .edition-notice "
               f"{{ font-family: {headings}; }}\n")
+    latin = fonts(languages.parse("en"))[0]
+    if body != latin:
+        # Text kept in another language (the English references of an Arabic edition) is set in Latin
+        # fonts first. In a right-to-left edition, in a family the edition's own text does not take its
+        # punctuation from: a PDF maps each glyph to one character, and a parenthesis the Arabic text
+        # uses mirrored would read back mirrored in the references too.
+        if language.direction == "rtl":
+            latin = '"DejaVu Serif", ' + latin
+        screen += f"[lang]:not(:lang({language.tag})) {{ font-family: {latin}; }}\n"
     paper = _asset("print.css") + f"\n@page {{ size: {page_size(language)}; }}\n"
     return screen, paper
 
