@@ -309,6 +309,12 @@ def assert_rendered_inert(page: str, cases: list[dict], where: str, *, edition_p
     for case in cases:
         for shown in case["shows"]:
             assert plain(shown) in text, f"{where}: {case['name']}: {shown!r} is not shown as text"
+        for hidden in case.get("never", []):
+            assert plain(hidden) not in text, f"{where}: {case['name']}: {hidden!r} reaches the reader"
+        if case.get("falls_back"):   # the unit in English, and saying so
+            holder = next(el for el in doc.find("body").iter() if isinstance(el.tag, str)
+                          and (el.text or "").lstrip().startswith(case["shows"][0]))
+            assert holder.get("lang") == "en", f"{where}: {case['name']}: the English unit is not marked"
     if any("7*7" in c.get("text", "") for c in cases):
         assert "{{ 7*7 }}" in text and "49" not in text, f"{where}: template syntax was evaluated"
 
@@ -320,6 +326,8 @@ def assert_pdf_shows(path: Path, cases: list[dict]) -> None:
             continue
         for shown in case["shows"]:
             assert squeeze(shown) in text, f"{path.name}: {case['name']}: {shown!r} is not in the PDF's text"
+        for hidden in case.get("never", []):
+            assert squeeze(hidden) not in text, f"{path.name}: {case['name']}: {hidden!r} is in the PDF's text"
     assert_pdf_inert(path)
 
 
@@ -358,7 +366,9 @@ def test_hostile_translations_past_the_gate_are_text_in_render_and_previews(ws, 
     page = edition(ws, preview=True).read_text(encoding="utf-8")
     assert_rendered_inert(page, CASES, "preview", edition_page=True)
     doc = browser(page)
-    title = written["title breakout"]
+    # the title's translation could not stand: page title and heading are the English ones
+    title = "Understanding Emotional Numbness — Causes and Recovery"
+    assert written["title breakout"] != title
     assert doc.findtext("head/title") == title and plain(doc.find(".//h1").text) == title
     description = doc.find(".//meta[@name='description']").get("content")
     assert description == written["attribute breakout in meta description"]
@@ -812,4 +822,6 @@ def test_pdf_export_fetches_nothing_outside_the_editions_assets(ws, run, recorde
         assert images == [], f"{pdf}: images were embedded: {images}"
         assert PASSWD not in pdf_text(pdf)
         assert_pdf_inert(pdf)
-    assert "translation.png" in pdf_text(edition(ws, "pdf", preview=True))   # the translation's tag, as text
+    # the translation's tags never reach the page: the unit is shown in English
+    preview_text = pdf_text(edition(ws, "pdf", preview=True))
+    assert "translation.png" not in preview_text and "Beyond suppression" in preview_text
