@@ -136,7 +136,7 @@ def status(ctx, langs, fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    columns = ["article", "language", "units", "words", *catalog.COLUMNS]
+    columns = ["article", "language", "units", "words", *catalog.COLUMNS, "shown untranslated"]
     table = [[*columns, "source changes"]] + [[*(str(row[c]) for c in columns), _changes(row["source changes"])]
                                              for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import article, catalog, history, languages, po
+from . import article, catalog, history, languages, markup, po
 from .accounts import User
 from .errors import CatalogError, LanguageError, WorkspaceError
 from .workspace import Workspace, slug
@@ -472,7 +472,8 @@ def _slug_of(file: Path) -> str:
 
 
 def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list[dict]:
-    """Per article and language: units, words, how many are in each state, and under
+    """Per article and language: units, words, how many are in each state, how many approved
+    translations the page cannot take (``shown untranslated``: their markup is refused), and under
     ``source changes`` how many carry each kind of source change nobody has looked at yet.
 
     A catalog that cannot be read stops the count, or with ``keep_going`` gets
@@ -493,8 +494,15 @@ def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list
                 rows.append({"article": name, "language": lang, "unreadable": str(exc)})
                 continue
             rows.append({"article": name, "language": lang, **catalog.statistics(cat),
+                         "shown untranslated": _refused(cat, ws.settings.links(lang)),
                          "source changes": catalog.change_counts(cat, partial(_protected, ws, name))})
     return rows
+
+
+def _refused(cat: po.Catalog, links: dict[str, str]) -> int:
+    """Approved entries whose markup the page cannot take: their units are shown in the source language."""
+    return sum(1 for e in cat.entries if e.state == po.APPROVED and e.msgid_plural is None
+               and ("<" in e.msgid or "<" in e.msgstr) and markup.refusal(e.msgid, e.msgstr, links))
 
 
 def _protected(ws: Workspace, name: str) -> tuple[tuple[str, ...], frozenset[str] | None]:

@@ -215,22 +215,7 @@ def build(translation: str, sources: Sequence, links: Mapping[str, str] | None =
     tag, or tags badly nested, is refused: its markup is never shown as text,
     nor obeyed.
     """
-    tokens = tags(translation)
-    pos = 0
-    for tok in (*tokens, None):
-        between = translation[pos:tok.start if tok is not None else len(translation)]
-        odd = _TAG_LIKE.search(between)
-        if odd is not None:   # what a browser would read as markup, and we cannot: never shown as text
-            raise Refused(f"markup that cannot be read: {between[odd.start():odd.start() + 40]!r}")
-        pos = tok.end if tok is not None else pos
-    pairs = _pair(tokens)
-    matched, reason = match([(local_name(el.tag), el.attrib) for el in sources], tokens, links)
-    if reason is not None:
-        raise Refused(reason)
-    ends = set(pairs.values())
-    for i, tok in enumerate(tokens):
-        if i not in ends if tok.closing else i not in pairs:
-            raise Refused(f"badly nested: {tok_text(tok, translation)}")
+    tokens, pairs, matched = _taken(translation, [(local_name(el.tag), el.attrib) for el in sources], links)
     closers = {pairs[i]: i for i in matched if pairs[i] != i}
 
     root = etree.Element("div")
@@ -268,14 +253,47 @@ def build(translation: str, sources: Sequence, links: Mapping[str, str] | None =
         elif i in closers:
             stack.pop()
         else:   # a closing tag of an element the translation could not open: refused above
-            raise Refused(f"badly nested: {tok_text(tok, translation)}")
+            raise Refused(f"badly nested: {translation[tok.start:tok.end]}")
         i += 1
     add_text(unescape(translation[pos:]))
     return root, made
 
 
-def tok_text(tok: Tag, text: str) -> str:
-    return text[tok.start:tok.end]
+def _taken(translation: str, sources: Sequence[tuple[str, Mapping[str, str]]], links: Mapping[str, str] | None
+           ) -> tuple[list[Tag], dict[int, int], dict[int, int]]:
+    """A translation's tags, their pairs and the source element each start tag stands for; raises
+    :class:`Refused` when the markup cannot go into the page as it is."""
+    tokens = tags(translation)
+    pos = 0
+    for tok in (*tokens, None):
+        between = translation[pos:tok.start if tok is not None else len(translation)]
+        odd = _TAG_LIKE.search(between)
+        if odd is not None:   # what a browser would read as markup, and we cannot: never shown as text
+            raise Refused(f"markup that cannot be read: {between[odd.start():odd.start() + 40]!r}")
+        pos = tok.end if tok is not None else pos
+    pairs = _pair(tokens)
+    matched, reason = match(sources, tokens, links)
+    if reason is not None:
+        raise Refused(reason)
+    ends = set(pairs.values())
+    for i, tok in enumerate(tokens):
+        if i not in ends if tok.closing else i not in pairs:
+            raise Refused(f"badly nested: {translation[tok.start:tok.end]}")
+    return tokens, pairs, matched
+
+
+def refusal(source: str, translation: str, links: Mapping[str, str] | None = None) -> str | None:
+    """Why a page would show a unit's source instead of this translation (None: it takes it)."""
+    if "<" not in translation and "<" not in source:
+        return None
+    if _RAW_TAG.findall(translation) == _RAW_TAG.findall(source):
+        return None   # the source's very tags: the text goes in place
+    opened = [(t.name, dict(t.attrs)) for t in tags(source) if not t.closing]
+    try:
+        _taken(translation, opened, links)
+    except Refused as refused:
+        return str(refused)
+    return None
 
 
 def _attributes(source: Mapping[str, str], tok: Tag) -> dict[str, str]:

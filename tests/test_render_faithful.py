@@ -301,3 +301,27 @@ def test_render_warns_about_a_refused_unit_and_strict_fails(tmp_path: Path, run)
                  "-o", tmp_path / "strict.html", "--strict", cwd=tmp_path)
     assert strict.code == 1 and not (tmp_path / "strict.html").exists()
     assert "page.html:1:" in strict.err
+
+
+def test_status_counts_and_render_names_the_units_a_page_cannot_take(workspace: Path, run):
+    import json
+
+    import polib
+
+    assert run("extract", cwd=workspace).code == 0 and run("update", cwd=workspace).code == 0
+    path = workspace / "locales" / "es" / "LC_MESSAGES" / "emotional-numbness.po"
+    cat = polib.pofile(str(path), wrapwidth=0)
+    citing = next(e for e in cat if e.msgid.startswith("James Gross's work"))
+    citing.msgstr = citing.msgid.replace('<a href="#ref-2">', '<a href="#ref-2" class="x">')
+    plain = next(e for e in cat if e.msgid == "The evidence")
+    plain.msgstr = "Las pruebas"
+    cat.save(str(path))
+    rows = json.loads(run("status", "--lang", "es", "--format", "json", cwd=workspace).out)
+    assert rows[0]["shown untranslated"] == 1
+    result = run("render", "--lang", "es", cwd=workspace)
+    assert result.code == 0 and "source/emotional-numbness.html:" in result.err
+    assert "James Gross" in result.err and 'class="x" is not in the source' in result.err
+    page = (workspace / "out" / "render" / "es" / "emotional-numbness.html").read_text(encoding="utf-8")
+    assert 'class="x"' not in page and "Las pruebas" in page
+    strict = run("render", "--lang", "es", "--strict", "--out", workspace / "strict", cwd=workspace)
+    assert strict.code == 1 and not (workspace / "strict" / "es" / "emotional-numbness.html").exists()
