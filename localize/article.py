@@ -7,8 +7,8 @@ translations back in place as the walk goes.
 
 from __future__ import annotations
 
-import html
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -273,7 +273,6 @@ def _html(node) -> str:
             value = el.get(attr)
             if value is not None and not _URI_SAFE.issuperset(value):
                 if nonce is None:
-                    import secrets
                     nonce = secrets.token_hex(8)
                 token = f"lz{nonce}u{len(kept)}"
                 kept.append((el, attr, value, token))
