@@ -27,6 +27,7 @@ corpus run also times one bare Apertium run over the corpus text, the ceiling
 any wrapper of Apertium can reach on this machine.
 
 Prints medians (and every run), ratios with their targets, PASS or MISS.
+What drafting loses (numbers, refused units, possessives) is bench/draft_losses.py.
 
 Usage: bench/bench_draft.py [--n 100] [--runs 5] [--corpus-runs 3] [--skip-corpus]
                             [--work DIR] [--shared DIR]

@@ -7,8 +7,10 @@ origin (``# draft: apertium eng-spa``), so it never passes for reviewed text.
 Work goes to the engine in batches; each finished batch is written at once,
 every catalog under its lock, so an interruption keeps what was done and a
 rerun goes on from there. A text is protected before it goes to an engine
-(:mod:`localize.protect`); a draft whose protected parts did not all come back
-is not saved, and the reason is reported.
+(:mod:`localize.protect`); a draft that lost protected parts (numbers, names,
+markup), or words or sentences of the source (:mod:`localize.loss`), is not
+saved, and the reason is counted in the report. A draft that keeps an English
+possessive on a name is saved with a note for its reviewer.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import article, catalog, glossary, history, languages, markup, po
+from . import article, catalog, glossary, history, languages, loss, markup, po
 from .engines import Draft, Engine, EngineError, UnknownEngine, apertium, create
 from .errors import LanguageError, LocalizeError, WorkspaceError
 from .memory import Memory
-from .protect import LostToken, Protected, Terms, protect, restore
+from .protect import LostToken, Protected, Terms, protect, restore, surnames
 from .workspace import Workspace, slug
 
 COPIED = "copy: nothing to translate"
@@ -47,6 +49,7 @@ class Report:
     skipped: Counter = field(default_factory=Counter)   # reason → units
     examples: dict[str, str] = field(default_factory=dict)  # reason → one unit it happened to
     unknown_words: int = 0        # drafts holding words the engine did not know
+    flagged: Counter = field(default_factory=Counter)   # note for the reviewer → drafts saved with it
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False
@@ -190,7 +193,7 @@ def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int |
         todo = [e for e in cat.entries if not e.obsolete and e.msgid and e.state == po.UNTRANSLATED]
         if not todo:
             continue
-        article_terms = terms_for(ws, name, terms, required)
+        article_terms = terms_for(ws, name, terms, required, tag)
         for entry in todo:
             if limit is not None and len(units) >= limit:
                 break
@@ -269,10 +272,12 @@ def _restored(drafts: list[tuple[_Unit, Draft]], report: Report) -> list[tuple[_
         try:
             done = _finished(d, u.protected, report.engine, report.language)
         except NoDraft as exc:
-            report.skip(str(exc), u.text)
+            report.skip(exc.reason, u.text)
             continue
         if d.unknown:
             report.unknown_words += 1
+        if loss.POSSESSIVE_NOTE in done.origin:
+            report.flagged["a name's English possessive to review"] += 1
         good.append((u, done))
         if d.origin == COPIED:
             report.copied += 1
@@ -303,7 +308,15 @@ def opening_marks(text: str) -> str:
 
 
 class NoDraft(LocalizeError):
-    """The engine gave nothing usable for a text; the message says why."""
+    """The engine gave nothing usable for a text; the message says why.
+
+    ``reason`` is the kind of failure, what a draft report counts ("the engine
+    lost a number"); the message may say more (which number).
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def _finished(d: Draft, protected: Protected, engine: str | None, language: str = "") -> Draft:
@@ -311,28 +324,39 @@ def _finished(d: Draft, protected: Protected, engine: str | None, language: str 
     try:
         text = restore(d.text, protected)
     except LostToken as exc:
-        raise NoDraft(str(exc)) from None
+        raise NoDraft(str(exc), exc.reason) from None
+    if d.origin != COPIED:
+        gone = loss.vanished(protected, d.text)
+        if gone:
+            raise NoDraft(gone)
     text = markup.normalize_space(text).strip(" ")
     if d.origin != COPIED and language.split("-")[0] == "es":
         text = opening_marks(text)
     if not markup.without_tags(text).strip():
-        raise NoDraft(f"{engine} gave an empty translation")
+        raise NoDraft(f"{engine} gave an empty translation", "the engine gave back no words (an empty draft)")
     origin = d.origin
     if d.unknown:
         origin += "; unknown words: " + ", ".join(d.unknown[:10])
+    if d.origin != COPIED and language and engine != "pseudo":   # pseudo text keeps English order on purpose
+        for note in loss.review_notes(protected, d.text, language):
+            origin += "; " + note
     return Draft(text, origin, d.unknown, d.score)
 
 
 def terms_for(ws: Workspace, name: str, terms: glossary.Glossary | None = None,
               required: dict[str, str] | None = None, language: str | None = None) -> Terms:
-    """What protection keeps for one article: its reference list's authors and citations, the glossary."""
+    """What protection keeps for one article: its reference list's surnames and citations, the glossary.
+
+    The reference list's names less the common given names (see :func:`localize.protect.surnames`);
+    numbers are written as ``language`` writes them.
+    """
     terms = terms if terms is not None else glossary.for_workspace(ws)
     if required is None:
         required = terms.required(language) if language else {}
     page = ws.source_path(name)
     refs = article.read_references(page) if page.is_file() else None
-    return Terms(keep=(*(refs.authors if refs else ()), *terms.keep), required=required,
-                 citations=frozenset(refs.citations if refs else ()))
+    return Terms(keep=(*surnames(refs.authors if refs else ()), *terms.keep), required=required,
+                 citations=frozenset(refs.citations if refs else ()), language=language)
 
 
 def draft_one(ws: Workspace, language: str, name: str, text: str, engine: str | None = None) -> Draft:
@@ -350,7 +374,7 @@ def draft_one(ws: Workspace, language: str, name: str, text: str, engine: str | 
     try:
         return _finished(found, protected, machine.name, tag)
     except NoDraft as exc:
-        raise NoDraft(f"{machine.name}: {exc}") from None
+        raise NoDraft(f"{machine.name}: {exc}", exc.reason) from None
 
 
 def _save(drafts: list[tuple[_Unit, Draft]], report: Report) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from localize import markup
-from localize.protect import LostToken, Terms, protect, restore
+from localize.protect import LostToken, Terms, protect, restore, surnames
 
 TERMS = Terms(keep=("Gross", "John", "Levant", "Pennebaker", "Men Women Psychology"),
               required={"emotional numbness": "entumecimiento emocional", "alexithymia": "alexitimia"},
@@ -23,10 +23,36 @@ def test_markup_names_years_and_links_become_tokens():
     source = ('James Gross\'s work <a href="#ref-2">(1998)</a> on <em>expressive suppression</em>, '
               'see https://example.org/a?b=1 or 12,500 people.')
     p = protect(source, TERMS)
-    assert p.text == ("James ⟦0⟧ work ⟦1⟧ on ⟦2⟧expressive suppression⟦3⟧, "
+    # the possessive stays in the text: the engine makes it "la obra de Gross", not "Gross's obra"
+    assert p.text == ("James ⟦0⟧'s work ⟦1⟧ on ⟦2⟧expressive suppression⟦3⟧, "
                       "see ⟦4⟧ or ⟦5⟧ people.")
-    assert p.pieces == ("Gross's", '<a href="#ref-2">(1998)</a>', "<em>", "</em>",
+    assert p.pieces == ("Gross", '<a href="#ref-2">(1998)</a>', "<em>", "</em>",
                         "https://example.org/a?b=1", "12,500")
+    assert p.kinds == ("name", "markup", "markup", "markup", "link", "number")
+
+
+def test_numbers_come_back_as_the_target_language_writes_them():
+    source = "In 2009, 12,500.5 people (25% of them, aged 18–65) read p. 123 of version 2.1 in 3.5 hours."
+    p = protect(source, Terms(language="es"))
+    assert p.text == "In ⟦0⟧, ⟦1⟧ people (⟦2⟧ of them, aged ⟦3⟧) read p. ⟦4⟧ of version ⟦5⟧ in ⟦6⟧ hours."
+    assert restore("En ⟦0⟧, ⟦1⟧ personas (⟦2⟧, de ⟦3⟧ años) leyeron la p. ⟦4⟧ de la versión ⟦5⟧ en ⟦6⟧ horas.", p) \
+        == ("En 2009, 12.500,5 personas (25\u00a0%, de 18–65 años) leyeron la p. 123 de la versión 2.1 "
+            "en 3,5 horas.")
+
+
+@pytest.mark.parametrize("source, text, pieces", [
+    ("the 1990s and the 5th edition", "the ⟦0⟧ and the ⟦1⟧ edition", ("1990s", "5th")),
+    ("H1N1 and COVID-19", "⟦0⟧ and COVID-⟦1⟧", ("H1N1", "19")),
+    ("a 10-year-old study", "a ⟦0⟧-year-old study", ("10",)),
+    ("pages 76–94, 48(2)", "pages ⟦0⟧, ⟦1⟧(⟦2⟧)", ("76–94", "48", "2")),
+])
+def test_a_number_is_one_token_with_its_range_and_the_letters_glued_to_it(source, text, pieces):
+    p = protect(source, TERMS)
+    assert (p.text, p.pieces) == (text, pieces)
+
+
+def test_common_given_names_are_left_out_of_the_surnames_protected():
+    assert surnames(("Gross", "John", "Levant", "James", "Hasan", "Mary")) == ("Gross", "Levant", "Hasan")
 
 
 def test_a_required_term_comes_back_as_its_translation_with_its_capital():
@@ -71,8 +97,15 @@ def test_token_brackets_and_apertium_marks_in_the_source_are_protected_too():
 def test_lost_repeated_and_invented_tokens_are_refused_with_the_reason():
     p = protect("<em>Gross</em> in 1998.", TERMS)
     assert p.text == "⟦0⟧⟦1⟧⟦2⟧ in ⟦3⟧."
-    with pytest.raises(LostToken, match="lost 1 protected part.*'1998'"):
+    with pytest.raises(LostToken, match="lost 1 protected part.*'1998'") as lost:
         restore("⟦0⟧⟦1⟧⟦2⟧ en.", p)
+    assert lost.value.reason == "the engine lost a number"
+    with pytest.raises(LostToken) as lost:
+        restore("⟦0⟧⟦2⟧ en ⟦3⟧.", p)
+    assert lost.value.reason == "the engine lost a name"
+    with pytest.raises(LostToken) as lost:
+        restore("⟦1⟧⟦2⟧ en ⟦3⟧.", p)
+    assert lost.value.reason == "the engine lost markup"
     with pytest.raises(LostToken, match="repeated"):
         restore("⟦0⟧⟦1⟧⟦2⟧ en ⟦3⟧ ⟦3⟧.", p)
     with pytest.raises(LostToken, match="made up"):

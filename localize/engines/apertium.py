@@ -4,6 +4,17 @@ A whole batch goes through one ``apertium`` process, one blank line between
 texts (a single newline is not a boundary for Apertium: words move across
 it). Unknown words come back marked ``*word``; the marks are dropped and the
 words remembered on the draft.
+
+Apertium reads ``⟦3⟧`` as a number between two signs, and its rules move the
+number without the signs: "a ⟦1⟧-year-old study" came back "un ⟦estudio⟧de1año",
+and the token was lost. So a token that stands apart from the words around it
+goes to Apertium as one plain number (``1000003``), which its rules move whole,
+and comes back as the token. The hyphens of a compound after it become spaces:
+Apertium translates "a 10 year old study" as "un estudio de 10 años", but glues
+"a 10-year-old study" into "un estudiode10años".
+A token glued to a word (an inline tag: ``⟦5⟧gender``) keeps its signs, which
+keep the word apart from the number. English possessives of names are said
+the way Apertium translates them well first (:mod:`.possessive`).
 """
 
 from __future__ import annotations
@@ -17,7 +28,8 @@ from functools import cache
 from pathlib import Path
 
 from .. import markup
-from . import Draft, Engine, EngineError
+from ..protect import TOKEN
+from . import Draft, Engine, EngineError, possessive
 
 # BCP 47 language → ISO 639-3, for the languages Apertium's modes name either way.
 ISO639_3 = {
@@ -32,6 +44,13 @@ _MARK = re.compile(r"[*#@]")
 _UNKNOWN = re.compile(r"\*([^\W\d_][\w'’-]*)")
 _SEPARATOR = re.compile(r"\n[ \t]*\n")
 TIMEOUT = 300  # seconds for one batch; ~1,000 units take about a second
+BARE = 1_000_000  # a token goes to Apertium as this number plus its index: seven digits, one word
+_BARE_RUN = re.compile(r"\d+")
+_HYPHENED = re.compile(r"(?<=\d)(?:-[^\W\d_]+)+")   # 12-week, 10-year-old
+
+
+def _folder() -> Path:
+    return Path(os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium") / "modes"
 
 
 @cache
@@ -40,7 +59,7 @@ def modes() -> frozenset[str]:
     if shutil.which("apertium") is None:
         return frozenset()
     # what `apertium -l` lists, without its 40 ms: the .mode files of its data folder
-    folder = Path(os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium") / "modes"
+    folder = _folder()
     found = frozenset(p.name[:-5] for p in folder.glob("*.mode")) if folder.is_dir() else frozenset()
     if found:
         return found
@@ -71,6 +90,12 @@ def mode_for(source: str, target: str) -> str | None:
     return None
 
 
+def _tagging_modes(source: str, mode: str) -> list[Path]:
+    """The mode files that can tag the source language: the pair's own first."""
+    others = sorted(m for m in modes() if m != mode and m.split("-")[0] in _names(source))
+    return [_folder() / f"{m}.mode" for m in (mode, *others)]
+
+
 class Apertium(Engine):
     name = "apertium"
     online = False
@@ -90,7 +115,11 @@ class Apertium(Engine):
         sent = [i for i, text in enumerate(texts) if text.strip()]
         if not sent:
             return [None] * len(texts)
-        stdin = "\n\n".join(_one_line(texts[i]) for i in sent) + "\n"
+        ready = [_one_line(texts[i]) for i in sent]
+        if source.split("-")[0] == "en":
+            ready = possessive.rewrite(ready, _tagging_modes(source, mode))
+        encoded = [encode(text) for text in ready]
+        stdin = "\n\n".join(text for text, _ in encoded) + "\n"
         try:
             run = subprocess.run(["apertium", mode], input=stdin, capture_output=True, text=True,
                                  timeout=TIMEOUT)
@@ -106,10 +135,56 @@ class Apertium(Engine):
             raise EngineError(f"apertium: {mode} returned {len(segments)} texts for {len(sent)}")
         found: list[Draft | None] = [None] * len(texts)
         origin = f"apertium {mode}"
-        for i, segment in zip(sent, segments):
+        for i, segment, (_, bare) in zip(sent, segments, encoded):
             unknown = tuple(dict.fromkeys(_UNKNOWN.findall(segment)))
-            found[i] = Draft(_one_line(_MARK.sub("", segment)), origin, unknown)
+            found[i] = Draft(decode(_one_line(_MARK.sub("", segment)), bare), origin, unknown)
         return found
+
+
+def encode(text: str) -> tuple[str, frozenset[int]]:
+    """The text as Apertium gets it, and the tokens that went as plain numbers.
+
+    Every digit of a protected text is inside a token, so a number Apertium
+    hands back is one of ours.
+    """
+    bare: set[int] = set()
+
+    def plain(m: re.Match) -> str:
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if before.isalnum() or after.isalnum() or before == "⟧" or after == "⟦":
+            return m.group()
+        bare.add(int(m.group(1)))
+        return str(BARE + int(m.group(1)))
+
+    if not TOKEN.search(text):
+        return text, frozenset()
+    out = TOKEN.sub(plain, text)
+    if bare:
+        out = _HYPHENED.sub(lambda m: m.group().replace("-", " "), out)
+    return out, frozenset(bare)
+
+
+def decode(text: str, bare: frozenset[int]) -> str:
+    """Apertium's text with the plain numbers that were tokens turned back into tokens.
+
+    Apertium may glue two numbers (1000001 1000002 → 10000011000002): each
+    seven digits are one token.
+    """
+    if not bare:
+        return text
+    width = len(str(BARE))
+
+    def token(m: re.Match) -> str:
+        run = m.group()
+        if len(run) % width:
+            return run
+        chunks = [int(run[i:i + width]) - BARE for i in range(0, len(run), width)]
+        if not all(k in bare for k in chunks):
+            return run
+        return "".join(f"⟦{k}⟧" for k in chunks)
+
+    return _BARE_RUN.sub(token, text)
 
 
 def _one_line(text: str) -> str:
