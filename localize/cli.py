@@ -273,6 +273,8 @@ def _draft_summary(ws: Workspace, report) -> None:
     if report.unknown_words:
         click.echo(f"  {report.unknown_words} drafts hold words {report.engine} did not know "
                    "(listed on each entry)")
+    for note, count in report.flagged.most_common():
+        click.echo(f"  {count} drafts with a note for the reviewer: {note} (in the entry's draft comment)")
     for path in report.written:
         click.echo(f"wrote {_rel(ws, path)}")
     if report.written:
