@@ -43,24 +43,9 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # -- reading and writing -----------------------------------------------------------
 
 def decode(data: bytes, name: str) -> str:
-    """Strict UTF-8 (a BOM is dropped); the error names the line."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        declared = _DECLARED_CHARSET.search(data, 0, 1 << 16)
-        if declared and declared.group(1).upper() not in (b"UTF-8", b"UTF8", b"CHARSET"):
-            # the header says so: name the charset, not the first byte it differs in
-            line = data.count(b"\n", 0, declared.start()) + 1
-            charset = declared.group(1).decode("ascii")
-            raise CatalogError(f"charset {charset} declared; catalogs must be UTF-8 "
-                               f"(msgconv --to-code=UTF-8 converts it)", name, line) from None
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CatalogError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", name, line) from None
-
-
-_DECLARED_CHARSET = re.compile(rb'^"Content-Type:[^\n]*?charset=([\w.-]+)', re.MULTILINE)
+    """A catalog file's text: UTF-8 (a BOM is dropped) or the charset its header declares,
+    which the reader turns to UTF-8 (``Catalog.converted_from``); the error names the line."""
+    return po.decode(data, name)
 
 
 def read_text(path: Path) -> str:

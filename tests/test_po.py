@@ -1,8 +1,12 @@
 """Tests for localize.po: the writer against GNU msgfmt and polib, the reader against
-polib's writer, the fast path against the general parser, strictness, torn files.
+polib's writer, the fast path against the general parser, strictness, torn files,
+GNU gettext's syntax and rules read as GNU gettext reads them (msgcat of a file and
+of our rewrite of it alike), catalogs in other charsets.
 
 Expected values are hard-coded or come from outside referees (GNU ``msgfmt
---check`` and polib); nothing expected is computed by ``localize.po`` itself.
+--check``, ``msgcat``, ``msgconv`` and polib); nothing expected is computed by
+``localize.po`` itself. tests/test_po_conformance.py runs the same referees over
+the test inputs of GNU gettext, polib and Babel.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from hypothesis import strategies as st
 
 from helpers_catalog import (HEADER, assert_msgfmt_accepts, assert_same_catalog, msgfmt,
                              polib_read, references)
+from localize import catalog as catalog_module
 from localize import po
 from localize.errors import CatalogError
 from localize.po import Catalog, Entry
@@ -97,14 +102,15 @@ def catalogs(plain: bool = False):
 
 
 def comment_lines(comments: list[str]) -> list[str]:
-    """A comment line cannot hold a line break or keep trailing blanks: what a PO
-    file can carry of a list of translator comments."""
-    return [line.rstrip() for comment in comments for line in comment.split("\n")]
+    """A comment line cannot hold a line break: what a PO file can carry of a list
+    of translator comments (trailing blanks it keeps, as msgcat does)."""
+    return [line for comment in comments for line in comment.split("\n")]
 
 
 def polib_tcomment(lines: list[str]) -> str:
-    """How polib joins translator comment lines: it loses leading empty ones
-    (a known polib quirk, not something the file lacks)."""
+    """How polib joins translator comment lines: it loses their trailing blanks,
+    then leading empty lines (polib quirks, not something the file lacks)."""
+    lines = [line.rstrip() for line in lines]
     while lines and not lines[0]:
         lines = lines[1:]
     return "\n".join(lines)
@@ -235,7 +241,7 @@ FIXTURES = {
     "several blank lines": ("\n\n" + HEAD + '\n\n\nmsgid "a"\nmsgstr "b"\n\n\n', True),
     "CRLF line ends": (PLAIN.replace("\n", "\r\n"), False),
     "trailing blanks after strings": (HEAD + 'msgid "a"  \nmsgstr "b"\t\n', False),
-    "octal and hex escapes": (HEAD + 'msgid "\\101\\x42"\nmsgstr "\\?"\n', False),
+    "octal and hex escapes": (HEAD + 'msgid "\\101\\x42"\nmsgstr "\\a\\v"\n', False),
     "multi-line previous msgid": (
         HEAD + '#| msgid ""\n#| "a\\n"\n#| "b"\nmsgid "a\\nc"\nmsgstr "x"\n', False),
     "plurals": (
@@ -379,12 +385,12 @@ def polib_entries(draw) -> polib.POEntry:
         msgid=draw(LONG_TEXT.filter(bool)),
         msgctxt=draw(st.none() | LONG_TEXT),
         flags=draw(FLAGS),
-        tcomment="\n".join(draw(st.lists(WORDS, max_size=2))),
+        tcomment="\n".join(draw(st.lists(COMMENT_WORDS, max_size=2))),
         obsolete=draw(st.booleans()),
         previous_msgid=draw(st.none() | LONG_TEXT),
     )
     if not fields["obsolete"]:
-        fields["comment"] = "\n".join(draw(st.lists(WORDS, max_size=2)))
+        fields["comment"] = "\n".join(draw(st.lists(COMMENT_WORDS, max_size=2)))
         fields["occurrences"] = [tuple(r.split(":")) for r in draw(st.lists(REFERENCE, max_size=3))]
     msgid = fields["msgid"]
 
@@ -407,7 +413,7 @@ def polib_entries(draw) -> polib.POEntry:
 
 @SETTINGS
 @given(items=st.lists(polib_entries(), max_size=5, unique_by=lambda e: (e.msgctxt, e.msgid)),
-       header_comment=WORDS.filter(lambda h: h[0] not in ",:"))  # polib writes ",x" as a flag line
+       header_comment=COMMENT_WORDS.filter(lambda h: h[0] not in ",:"))  # polib writes ",x" as a flag line
 def test_any_polib_written_catalog_is_read_alike(items, header_comment, scratch):
     polib_catalog(items, header_comment.strip()).save(str(scratch))
     assert_polib_file_read_alike(scratch, items)
@@ -427,11 +433,13 @@ ONE = 'msgid "one"\nmsgstr "uno"\n'
 MALFORMED = [
     ("cut inside a string", HEADER_TEXT + 'msgid "one"\nmsgstr "un', 16, True),
     ("cut after msgid", HEADER_TEXT + ONE + '\nmsgid "two"\n', 18, True),
-    ("cut between comments and entry", HEADER_TEXT + ONE + "\n#. p\n#: article.html:7\n", 19, False),
+    ("cut after a keyword", HEADER_TEXT + ONE + '\nmsgid "two"\nmsgstr\n', 19, True),
     ("duplicate entry", HEADER_TEXT + ONE + '\nmsgid "one"\nmsgstr "otro"\n', 18, True),
     ("duplicate entry with context",
      HEADER_TEXT + 'msgctxt "m"\n' + ONE + '\nmsgctxt "m"\n' + ONE, 19, True),
+    ("duplicate of an obsolete entry", HEADER_TEXT + ONE + '\n#~ msgid "one"\n#~ msgstr "otro"\n', 18, True),
     ("header entry twice", HEADER_TEXT + HEADER_TEXT + ONE, 15, True),
+    ("an obsolete header entry", HEADER_TEXT + '#~ msgid ""\n#~ msgstr "x"\n', 15, True),
     ("msgstr before msgid", HEADER_TEXT + 'msgstr "uno"\nmsgid "one"\n', 15, True),
     ("too few plural forms",
      HEADER_TEXT + 'msgid "file"\nmsgid_plural "files"\nmsgstr[0] "archivo"\n', 15, True),
@@ -441,16 +449,19 @@ MALFORMED = [
     ("msgstr[1] before msgstr[0]",
      HEADER_TEXT + 'msgid "file"\nmsgid_plural "files"\nmsgstr[1] "archivos"\nmsgstr[0] "archivo"\n',
      17, True),
+    ("msgstr[0] without msgid_plural", HEADER_TEXT + 'msgid "one"\nmsgstr[0] "uno"\n', 16, True),
     ("invalid escape", HEADER_TEXT + 'msgid "one"\nmsgstr "u\\qno"\n', 16, True),
-    ("NUL byte", HEADER_TEXT + 'msgid "one"\nmsgstr "u\x00no"\n', 16, False),
-    ("raw escape character", HEADER_TEXT + ONE + '\n# note \x1b[1m\nmsgid "two"\nmsgstr "dos"\n', 18, False),
-    ("escaped bell", HEADER_TEXT + 'msgid "one"\nmsgstr "u\\ano"\n', 16, False),
-    ("octal-escaped control character", HEADER_TEXT + 'msgid "one"\nmsgstr "u\\033no"\n', 16, False),
-    ("charset ISO-8859-1", HEADER_TEXT.replace("charset=UTF-8", "charset=ISO-8859-1") + ONE, 11, False),
-    ("header line without a colon", HEADER_TEXT.replace("MIME-Version:", "MIME-Version") + ONE, 10, False),
+    ("C's \\? escape, which gettext does not know",
+     HEADER_TEXT + 'msgid "one?"\nmsgstr "¿uno\\?"\n', 16, True),
+    ("NUL byte", HEADER_TEXT + 'msgid "one"\nmsgstr "u\x00no"\n', 16, False),          # msgfmt cuts it there
+    ("NUL written as an escape", HEADER_TEXT + 'msgid "one"\nmsgstr "u\\0no"\n', 16, False),
     ("not PO at all", HEADER_TEXT + ONE + "\nthis is not PO\n", 18, True),
     ("string before any keyword", '"orphan"\n' + HEADER_TEXT + ONE, 1, True),
-    ("string after a blank line", HEADER_TEXT + ONE + '\n"orphan"\n', 18, False),
+    ("a comment inside an entry", HEADER_TEXT + 'msgid "one"\n# note\nmsgstr "uno"\n', 15, True),
+    ("a comment between #| and its msgid",
+     HEADER_TEXT + '#| msgid "uno"\n#, fuzzy\nmsgid "one"\nmsgstr "uno"\n', 16, True),
+    ("obsolete and live lines in one entry", HEADER_TEXT + '#~ msgid "one"\nmsgstr "uno"\n', 16, True),
+    ("a domain directive", HEADER_TEXT + 'domain "other"\n' + ONE, 15, True),
     ("msgid and msgstr disagree on the final newline", HEADER_TEXT + 'msgid "one\\n"\nmsgstr "uno"\n',
      15, True),
     ("empty file (a write cut at byte 0)", "", 1, True),
@@ -565,3 +576,313 @@ def test_comment_ending_in_backslash_stays_a_comment(tmp_path, catalog, expected
     assert gnu.returncode == 0, gnu.stderr
     for line in expected_lines:
         assert line in gnu.stdout.splitlines()
+
+
+# -- what GNU gettext reads, the reader reads -----------------------------------------
+
+def gnu_writing(path, *tool: str) -> str:
+    """What GNU msgcat (or another gettext tool) writes of a file: how gettext reads it."""
+    result = subprocess.run([*(tool or ["msgcat"]), str(path)], capture_output=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def assert_gnu_reads_the_rewrite_alike(tmp_path, data: bytes, catalog: Catalog, *tool: str) -> None:
+    """msgcat of the original and msgcat of what the writer makes of the catalog are the same."""
+    original, rewrite = tmp_path / "original.po", tmp_path / "rewrite.po"
+    original.write_bytes(data)
+    rewrite.write_text(po.dumps(catalog), encoding="utf-8")
+    assert_msgfmt_accepts(rewrite)
+    assert gnu_writing(rewrite, *tool) == gnu_writing(original, *tool)
+
+
+def content(catalog: Catalog) -> list[tuple]:
+    return [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr_plural if e.msgid_plural else e.msgstr,
+             e.flags, e.obsolete) for e in catalog.entries]
+
+
+MERGED_FUZZY = HEADER_TEXT + (
+    '#, fuzzy\n'
+    'msgid "Hello\\n"\n'
+    'msgstr "Hola"\n'
+    '\n'
+    '#~ msgid "Bye\\n"\n'
+    '#~ msgstr "Adiós"\n'
+    '\n'
+    '#, fuzzy\n'
+    'msgid "file"\n'
+    'msgid_plural "files"\n'
+    'msgstr[0] "archivo"\n'
+    '\n'
+    'msgid "folder"\n'
+    'msgid_plural "folders"\n'
+    'msgstr[0] ""\n'
+)
+
+
+def test_fuzzy_obsolete_and_untranslated_entries_are_not_held_to_the_rules_of_compiled_ones(tmp_path):
+    """msgfmt --check checks only what it compiles (translated, not fuzzy, not obsolete): the
+    newline and plural-count rules do not apply to a fuzzy entry msgmerge wrote, nor to an
+    obsolete or untranslated one. With --use-fuzzy it compiles the fuzzy ones, and refuses."""
+    path = tmp_path / "es.po"
+    path.write_text(MERGED_FUZZY, encoding="utf-8")
+    assert_msgfmt_accepts(path)
+    assert subprocess.run(["msgfmt", "--check", "--use-fuzzy", "-o", "/dev/null", str(path)],
+                          capture_output=True).returncode != 0
+    catalog = po.parse(MERGED_FUZZY, str(path))
+    assert content(catalog) == [
+        (None, "Hello\n", None, "Hola", ["fuzzy"], False),
+        (None, "Bye\n", None, "Adiós", [], True),
+        (None, "file", "files", {0: "archivo"}, ["fuzzy"], False),
+        (None, "folder", "folders", {0: ""}, [], False),
+    ]
+    assert_gnu_reads_the_rewrite_alike(tmp_path, MERGED_FUZZY.encode(), catalog)
+    approved = MERGED_FUZZY.replace("#, fuzzy\n", "", 1)   # the same translation, compiled
+    with pytest.raises(CatalogError, match="do not both end with a line break") as info:
+        po.parse(approved, "es.po")
+    assert info.value.line == 15
+
+
+DUPLICATED_FIELDS = (
+    'msgid ""\n'
+    'msgstr ""\n'
+    '"Language: es\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+    '"Language: fr\\n"\n'
+    '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);\\n"\n'
+    '"X-Note:spacing as written\\n"\n'
+    '\n'
+    'msgid "file"\n'
+    'msgid_plural "files"\n'
+    'msgstr[0] "archivo"\n'
+    'msgstr[1] "archivos"\n'
+)
+
+
+def test_a_duplicated_header_field_is_read_as_gettext_reads_it_and_written_back_whole(tmp_path):
+    path = tmp_path / "es.po"
+    path.write_text(DUPLICATED_FIELDS, encoding="utf-8")
+    assert_msgfmt_accepts(path)          # two forms: msgfmt goes by the first Plural-Forms
+    catalog = po.parse(DUPLICATED_FIELDS, str(path))
+    assert catalog.header == {"Language": "es", "Content-Type": "text/plain; charset=UTF-8",
+                              "Plural-Forms": "nplurals=2; plural=(n != 1);",
+                              "X-Note": "spacing as written"}
+    assert catalog.nplurals == 2
+    assert catalog.field_line("Plural-Forms") == 5
+    written = po.dumps(catalog)
+    assert written == DUPLICATED_FIELDS  # every line as it was, the second of each pair too
+    assert_gnu_reads_the_rewrite_alike(tmp_path, DUPLICATED_FIELDS.encode(), catalog)
+
+    three = DUPLICATED_FIELDS + 'msgstr[2] "archivos"\n'
+    path.write_text(three, encoding="utf-8")
+    assert msgfmt(path).returncode != 0
+    with pytest.raises(CatalogError, match="3 plural forms, the header says 2"):
+        po.parse(three, str(path))
+
+
+def test_a_header_field_changed_in_code_is_written_changed_and_the_rest_as_read():
+    catalog = po.parse(DUPLICATED_FIELDS, "es.po")
+    catalog.header["Language"] = "es_MX"
+    del catalog.header["X-Note"]
+    catalog.header["PO-Revision-Date"] = "2024-06-01 10:00+0000"
+    assert po.dumps(catalog).split("\n\n")[0].splitlines()[2:] == [
+        '"Language: es_MX\\n"',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+        '"Language: fr\\n"',
+        '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);\\n"',
+        '"PO-Revision-Date: 2024-06-01 10:00+0000\\n"',
+    ]
+
+
+HEADER_WITH_EVERYTHING = (
+    "# Spanish translation.\n"
+    "#. made by the extractor\n"
+    "#: article.html:1\n"
+    "#, fuzzy, no-wrap\n"
+    'msgid ""\n'
+    'msgstr ""\n'
+    '"Language: es\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    "\n" + ONE
+)
+
+
+def test_the_header_entry_keeps_its_comments_and_flags(tmp_path):
+    catalog = po.parse(HEADER_WITH_EVERYTHING, "es.po")
+    assert (catalog.header_comments, catalog.header_extracted, catalog.header_references,
+            catalog.header_fuzzy, catalog.header_flags) == (
+        ["Spanish translation."], ["made by the extractor"], ["article.html:1"], True, ["no-wrap"])
+    assert po.dumps(catalog) == HEADER_WITH_EVERYTHING
+    assert_gnu_reads_the_rewrite_alike(tmp_path, HEADER_WITH_EVERYTHING.encode(), catalog)
+
+
+# (case, text, what is read, in ``content`` form)
+GNU_SYNTAX = [
+    ("indented comments and keywords",
+     HEADER_TEXT + '   # a note\n\t#, fuzzy\n  msgid "one"\n    msgstr "uno"\n',
+     [(None, "one", None, "uno", ["fuzzy"], False)]),
+    ("a whole entry on one line", HEADER_TEXT + 'msgid "1" msgstr ""\n', [(None, "1", None, "", [], False)]),
+    ("several strings on one line", HEADER_TEXT + 'msgid "o" "ne" msgstr "u" "no"\n',
+     [(None, "one", None, "uno", [], False)]),
+    ("no blank after a keyword", HEADER_TEXT + 'msgid"one"\nmsgstr"uno"\n',
+     [(None, "one", None, "uno", [], False)]),
+    ("msgstr [0] with blanks",
+     HEADER_TEXT + 'msgid "file"\nmsgid_plural "files"\nmsgstr [0] "archivo"\nmsgstr[ 1 ] "archivos"\n',
+     [(None, "file", "files", {0: "archivo", 1: "archivos"}, [], False)]),
+    ("flags separated by blanks", HEADER_TEXT + '#, fuzzy no-wrap,c-format\n' + ONE,
+     [(None, "one", None, "uno", ["fuzzy", "no-wrap", "c-format"], False)]),
+    ("a string glued across a blank line", HEADER_TEXT + 'msgid "one"\nmsgstr "u"\n\n"no"\n',
+     [(None, "one", None, "uno", [], False)]),
+    ("\\a \\b \\f \\v escapes", HEADER_TEXT + 'msgid "a\\a\\b\\f\\v"\nmsgstr "b\\a\\b\\f\\v"\n',
+     [(None, "a\a\b\f\v", None, "b\a\b\f\v", [], False)]),
+    ("octal and hex escapes of control characters",
+     HEADER_TEXT + 'msgid "one"\nmsgstr "\\033[1muno\\x1b[0m"\n',
+     [(None, "one", None, "\x1b[1muno\x1b[0m", [], False)]),
+    ("raw control characters (en@boldquot's bold)", HEADER_TEXT + 'msgid "one"\nmsgstr "\x1b[1muno\x1b[0m"\n',
+     [(None, "one", None, "\x1b[1muno\x1b[0m", [], False)]),
+    ("the header entry after another", ONE + "\n" + HEADER_TEXT.rstrip("\n") + "\n",
+     [(None, "one", None, "uno", [], False)]),
+    ("header lines without a colon, as msgcat writes conflicting headers",
+     'msgid ""\nmsgstr ""\n"#-#-#-#-#  a.po (article 1)  #-#-#-#-#\\n"\n'
+     '"Content-Type: text/plain; charset=UTF-8\\n"\n"#-#-#-#-#  b.po (article 2)  #-#-#-#-#\\n"\n'
+     '"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + ONE,
+     [(None, "one", None, "uno", [], False)]),
+    ("charset ASCII", HEADER_TEXT.replace("charset=UTF-8", "charset=ASCII") + ONE,
+     [(None, "one", None, "uno", [], False)]),
+    ("comments after the last entry", HEADER_TEXT + ONE + "\n# a note for no entry\n#. p\n",
+     [(None, "one", None, "uno", [], False)]),
+    ("obsolete entry with a previous msgid",
+     HEADER_TEXT + '#~| msgid "ones"\n#~ msgid "one"\n#~ msgstr "uno"\n',
+     [(None, "one", None, "uno", [], True)]),
+]
+
+
+@pytest.mark.parametrize("text, expected", [c[1:] for c in GNU_SYNTAX], ids=[c[0] for c in GNU_SYNTAX])
+def test_what_msgfmt_accepts_is_read_and_written_back_alike(tmp_path, text, expected):
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert_msgfmt_accepts(path)
+    catalog = po.parse(text, str(path))
+    assert content(catalog) == expected
+    again = po.parse(po.dumps(catalog), "again.po")
+    assert content(again) == expected and po.dumps(again) == po.dumps(catalog)
+    # a catalog in ASCII comes out UTF-8 (which ASCII is part of): GNU's conversion reads alike
+    convert = ["msgconv", "--to-code=UTF-8"] if catalog.converted_from else []
+    assert_gnu_reads_the_rewrite_alike(tmp_path, text.encode(), catalog, *convert)
+
+
+def test_header_place_and_comments_after_the_last_entry_are_written_where_they_were():
+    text = GNU_SYNTAX[10][1]
+    assert po.dumps(po.parse(text, "es.po")) == text
+    text = GNU_SYNTAX[13][1]
+    assert po.dumps(po.parse(text, "es.po")) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a backslash ending a line joins it to the next, inside a string, a keyword or a comment
+    (HEADER_TEXT + 'msgid "o\\\nne"\nmsgstr "u\\\\\\\nno"\n', [(None, "one", None, "u\\no", [], False)]),
+    (HEADER_TEXT + 'msg\\\nid "one"\nmsgstr "uno"\n', [(None, "one", None, "uno", [], False)]),
+    (HEADER_TEXT + '# a note\\\nmsgid "gone"\nmsgid "one"\nmsgstr "uno"\n',
+     [(None, "one", None, "uno", [], False)]),
+], ids=["in a string", "in a keyword", "in a comment, which takes the next line"])
+def test_a_backslash_at_the_end_of_a_line_joins_the_next_one(tmp_path, text, expected):
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert_msgfmt_accepts(path)
+    catalog = po.parse(text, str(path))
+    assert content(catalog) == expected
+    assert_gnu_reads_the_rewrite_alike(tmp_path, text.encode(), catalog)
+
+
+def test_a_comment_ending_in_a_backslash_is_read_back_exactly(tmp_path):
+    catalog = Catalog(header=dict(HEADER), entries=[
+        Entry("one", "uno", comments=["see C:\\docs\\", "two \\\\"], extracted=["C:\\dir\\"])])
+    text = po.dumps(catalog)
+    again = po.parse(text, "es.po")
+    assert (again.entries[0].comments, again.entries[0].extracted) == (["see C:\\docs\\", "two \\\\"],
+                                                                       ["C:\\dir\\"])
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert_msgfmt_accepts(path)
+    assert 'msgid "one"' in gnu_writing(path).splitlines()
+
+
+def test_the_writer_escapes_control_characters_as_msgcat_does(tmp_path):
+    catalog = Catalog(header=dict(HEADER), entries=[Entry("a\a\b\f\v\x1b\t\r", "b")])
+    path = tmp_path / "es.po"
+    path.write_text(po.dumps(catalog), encoding="utf-8")
+    assert 'msgid "a\\a\\b\\f\\v\x1b\\t\\r"' in po.dumps(catalog).splitlines()
+    assert po.dumps(catalog) == gnu_writing(path)
+
+
+# -- catalogs in another charset ------------------------------------------------------
+
+LATIN1 = (
+    'msgid ""\n'
+    'msgstr ""\n'
+    '"Language: es\\n"\n'
+    '"Content-Type: text/plain; charset=ISO-8859-1\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+    '\n'
+    '# Revisado por Iñaki\n'
+    'msgid "Coffee"\n'
+    'msgstr "Café"\n'
+    '\n'
+    'msgid "Tea"\n'
+    'msgstr "T\\351 (the escape is a Latin-1 byte too)"\n'
+).encode("latin-1")
+
+
+def test_a_catalog_in_another_charset_is_read_as_text_and_comes_out_utf8(tmp_path):
+    path = tmp_path / "es.po"
+    path.write_bytes(LATIN1)
+    assert_msgfmt_accepts(path)
+    catalog = po.parse(po.decode(LATIN1, str(path)), str(path))
+    assert catalog.converted_from == "ISO-8859-1"
+    assert catalog.header["Content-Type"] == "text/plain; charset=UTF-8"
+    assert [(e.msgid, e.msgstr, e.comments) for e in catalog.entries] == [
+        ("Coffee", "Café", ["Revisado por Iñaki"]),
+        ("Tea", "Té (the escape is a Latin-1 byte too)", [])]
+    written = po.dumps(catalog)
+    assert '"Content-Type: text/plain; charset=UTF-8\\n"' in written.splitlines()
+    # GNU's own conversion of the original reads as our UTF-8 rewrite does
+    assert_gnu_reads_the_rewrite_alike(tmp_path, LATIN1, catalog, "msgconv", "--to-code=UTF-8")
+    # and the file as the workspace reads it
+    assert [e.msgstr for e in catalog_module.read(path).entries] == [
+        "Café", "Té (the escape is a Latin-1 byte too)"]
+
+
+@pytest.mark.parametrize("charset, text", [
+    ("KOI8-R", "Привет"), ("GB18030", "你好"), ("EUC-KR", "안녕하세요"), ("CP1252", "“quoted” – €"),
+])
+def test_each_charset_gettext_converts_is_converted(tmp_path, charset, text):
+    text_po = HEADER_TEXT.replace("charset=UTF-8", f"charset={charset}") + f'msgid "Hello"\nmsgstr "{text}"\n'
+    data = text_po.encode(codec_of(charset))
+    path = tmp_path / "ru.po"
+    path.write_bytes(data)
+    assert_msgfmt_accepts(path)
+    catalog = po.parse(po.decode(data, str(path)), str(path))
+    assert (catalog.converted_from, catalog.entries[0].msgstr) == (charset, text)
+    assert_gnu_reads_the_rewrite_alike(tmp_path, data, catalog, "msgconv", "--to-code=UTF-8")
+
+
+def codec_of(charset: str) -> str:
+    return {"KOI8-R": "koi8_r", "GB18030": "gb18030", "EUC-KR": "euc_kr", "CP1252": "cp1252"}[charset]
+
+
+def test_a_header_that_names_a_charset_the_text_is_not_in_is_refused_at_its_line():
+    """UTF-8 text under an ISO-8859-1 header: read as the header says, every accented letter
+    would turn into two (msgfmt does just that); the header is what is wrong."""
+    data = (HEADER_TEXT.replace("charset=UTF-8", "charset=ISO-8859-1") + 'msgid "a"\nmsgstr "é"\n').encode()
+    with pytest.raises(CatalogError, match="charset ISO-8859-1 declared, but the text is UTF-8") as info:
+        po.decode(data, "es.po")
+    assert (info.value.path, info.value.line) == ("es.po", 11)
+
+
+def test_bytes_that_are_not_text_in_the_declared_charset_are_refused_at_their_line():
+    data = HEADER_TEXT.replace("charset=UTF-8", "charset=ASCII").encode() + b'msgid "a"\nmsgstr "\xe9"\n'
+    with pytest.raises(CatalogError, match=r"not valid ASCII \(byte 0xe9\)") as info:
+        po.decode(data, "es.po")
+    assert info.value.line == 16
