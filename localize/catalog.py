@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import errno
 import fcntl
 import html
@@ -48,15 +49,18 @@ def decode(data: bytes, name: str) -> str:
     return po.decode(data, name)
 
 
-def read_text(path: Path) -> str:
-    """A catalog file's text: strict UTF-8, the BOM dropped; errors name the file."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CatalogError("no such catalog", path) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
-    return decode(data, str(path))
+
+
+def read_text(path: Path) -> str:
+    """A catalog file's text: UTF-8 or its declared charset (see :func:`decode`); errors name the file."""
+    return decode(_read_bytes(path), str(path))
 
 
 def read(path: Path) -> Catalog:
@@ -68,15 +72,19 @@ MSGFMT_TIMEOUT = 60  # seconds; msgfmt reads even hostile catalogs in well under
 _MSGFMT_ERROR = re.compile(r"<stdin>:(\d+):(?:\d+:)? *(.*)")
 
 
-def msgfmt_check(path: Path, text: str | None = None) -> None:
-    """Let GNU msgfmt judge a catalog (``text``: its content, BOM dropped), where gettext is installed."""
+def msgfmt_check(path: Path, data: bytes | None = None) -> None:
+    """Let GNU msgfmt judge a catalog (``data``: the file's bytes, as read), where gettext is installed.
+
+    msgfmt reads the bytes in the charset the file declares, as we do.
+    """
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return
-    if text is None:
-        text = read_text(path)
+    if data is None:
+        data = _read_bytes(path)
+    data = data.removeprefix(b"\xef\xbb\xbf")   # a BOM, which we drop and msgfmt calls a syntax error
     try:
-        result = subprocess.run([msgfmt, "--check", "-o", os.devnull, "-"], input=text.encode("utf-8"),
+        result = subprocess.run([msgfmt, "--check", "-o", os.devnull, "-"], input=data,
                                 capture_output=True, timeout=MSGFMT_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise CatalogError(f"msgfmt --check took more than {MSGFMT_TIMEOUT} seconds", path) from None
@@ -94,9 +102,9 @@ def msgfmt_check(path: Path, text: str | None = None) -> None:
 
 def validate(path: Path) -> Catalog:
     """Read a catalog that comes from outside, refusing anything doubtful."""
-    text = read_text(path)
-    catalog = po.parse(text, str(path))
-    msgfmt_check(path, text)
+    data = _read_bytes(path)
+    catalog = po.parse(decode(data, str(path)), str(path))
+    msgfmt_check(path, data)
     return catalog
 
 
@@ -540,8 +548,11 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF, names: It
     for key in ("POT-Creation-Date", "Project-Id-Version"):
         if key in pot.header:
             header[key] = pot.header[key]
-    return Catalog(header=_ordered_header(header), header_comments=list(old.header_comments),
-                   header_fuzzy=old.header_fuzzy, entries=merged)
+    # the header entry stays as the file had it (comments, flags, text, place), its dates brought up to date
+    return dataclasses.replace(old, header=_ordered_header(header), header_comments=list(old.header_comments),
+                               header_flags=list(old.header_flags), entries=merged,
+                               header_index=min(old.header_index, len(merged)),
+                               trailing_comments=list(old.trailing_comments), converted_from=None)
 
 
 def _candidates(old: Catalog, used: set[int]) -> list[Entry]:

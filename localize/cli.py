@@ -362,6 +362,8 @@ def import_(ctx, lang, name, file):
     """Bring in FILE.po edited elsewhere; approved work is never overwritten."""
     ws = _workspace(ctx)
     report = work.import_catalog(ws, lang, Path(file), name)
+    if report.converted_from:
+        click.echo(f"{file}: read as {report.converted_from}, as its header declares; stored as UTF-8")
     conflicts = len(report.conflicts) + len(report.changed)
     click.echo(f"imported {file}: {report.updated} updated, {report.unchanged} unchanged, "
                f"{conflicts} conflicts, {len(report.unknown)} not in the article")

@@ -265,10 +265,12 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)     # changed since the file was taken: kept
     unknown: list[str] = field(default_factory=list)     # not in the article
     suggestions: list[int] = field(default_factory=list)  # stored suggestions made of the two kinds kept
+    converted_from: str | None = None   # the charset the file declared, when it was not UTF-8
 
     def as_dict(self) -> dict:
         return {"updated": self.updated, "unchanged": self.unchanged, "conflicts": self.conflicts,
-                "changed": self.changed, "unknown": self.unknown, "suggestions": self.suggestions}
+                "changed": self.changed, "unknown": self.unknown, "suggestions": self.suggestions,
+                "converted_from": self.converted_from}
 
 
 def import_catalog(ws: Workspace, lang: str, file: Path, name: str | None) -> ImportReport:
@@ -279,7 +281,9 @@ def import_catalog(ws: Workspace, lang: str, file: Path, name: str | None) -> Im
     if not target.exists():
         raise WorkspaceError(f"no {language.tag} catalog for {name!r}: run 'localize update' first")
     incoming = catalog.validate(file)
-    return merge_catalog(ws, language, name, incoming, str(file), user=history.SYSTEM, action="import")
+    report = merge_catalog(ws, language, name, incoming, str(file), user=history.SYSTEM, action="import")
+    report.converted_from = incoming.converted_from
+    return report
 
 
 def upload_catalog(ws: Workspace, user: User, lang: str, name: str, data: bytes, filename: str | None, *,
@@ -295,8 +299,10 @@ def upload_catalog(ws: Workspace, user: User, lang: str, name: str, data: bytes,
     if len(data) > MAX_UPLOAD:
         raise CatalogError(f"larger than {MAX_UPLOAD // (1024 * 1024)} MB", shown)
     incoming = read_upload(data, shown)
-    return merge_catalog(ws, language, name, incoming, shown, user=user.name, action="upload", review=True,
-                         timeout=timeout)
+    report = merge_catalog(ws, language, name, incoming, shown, user=user.name, action="upload", review=True,
+                           timeout=timeout)
+    report.converted_from = incoming.converted_from
+    return report
 
 
 def upload_name(filename: str | None) -> str:

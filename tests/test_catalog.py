@@ -542,3 +542,24 @@ def test_killed_writer_leaves_the_old_or_the_new_file(tmp_path):
 
     assert seen == {"A", "B"}   # writes were completed ...
     assert leftovers > 0        # ... and some were cut short
+
+
+def test_update_keeps_the_header_entry_as_the_file_has_it(tmp_path):
+    """As msgmerge does: the translators' header comments, the header's flags and own fields, and comments
+    after the last entry survive a merge; only the template's dates and version come in."""
+    old = po.parse('# Spanish translation of the article.\n# Ana <ana@example.org>, 2026.\n#, no-wrap\n'
+                   'msgid ""\nmsgstr ""\n"Project-Id-Version: x 1\\n"\n"POT-Creation-Date: 2026-01-01 00:00+0000\\n"\n'
+                   '"Language: es\\n"\n"X-Custom: kept\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                   '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\nmsgid "A"\nmsgstr "a"\n\n# the last word\n',
+                   "es.po")
+    pot = po.parse('msgid ""\nmsgstr ""\n"Project-Id-Version: x 2\\n"\n"POT-Creation-Date: 2026-12-01 00:00+0000\\n"\n'
+                   '"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "A"\nmsgstr ""\n\nmsgid "B"\nmsgstr ""\n',
+                   "x.pot")
+    text = po.dumps(catalog.merge(old, pot))
+    assert text.startswith("# Spanish translation of the article.\n# Ana <ana@example.org>, 2026.\n#, no-wrap\n")
+    assert '"Project-Id-Version: x 2\\n"' in text and '"POT-Creation-Date: 2026-12-01 00:00+0000\\n"' in text
+    assert '"X-Custom: kept\\n"' in text and 'msgid "A"\nmsgstr "a"' in text and 'msgid "B"' in text
+    assert text.rstrip().endswith("# the last word")
+    path = tmp_path / "es.po"
+    path.write_text(text, encoding="utf-8")
+    assert_msgfmt_accepts(path)

@@ -334,3 +334,15 @@ def test_links_leading_outside_the_workspace_are_refused(run, workspace: Path, t
     result = run("extract", "emotional-numbness", cwd=workspace)
     assert result.code == 2 and "outside the workspace" in result.err
     assert not any(elsewhere.iterdir())
+
+
+def test_import_reads_a_catalog_in_its_declared_charset_and_says_so(run, workspace: Path):
+    hostile = Path(__file__).parent / "data" / "hostile" / "catalogs" / "ok-charset-latin1.po"
+    assert run("extract", cwd=workspace).code == 0 and run("update", cwd=workspace).code == 0
+    result = run("import", "--lang", "es", "--slug", "emotional-numbness", hostile, cwd=workspace)
+    assert result.code == 0, result
+    assert "read as ISO-8859-1, as its header declares; stored as UTF-8" in result.out
+    stored = workspace / "locales" / "es" / "LC_MESSAGES" / "emotional-numbness.po"
+    text = stored.read_bytes().decode("utf-8")
+    assert "Lo que muestra de verdad la investigación" in text and "charset=UTF-8" in text
+    assert_msgfmt_ok(stored)

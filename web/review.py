@@ -201,6 +201,9 @@ def upload(lang: str, slug: str):
     if wants_json():
         return jsonify(ok=True, message=message, **report.as_dict())
     flash(message, "success")
+    if report.converted_from:
+        flash(_("The file was read as %(charset)s, as its header declares, and stored as UTF-8.",
+                charset=report.converted_from), "info")
     if kept:
         flash(_("Translations that would have replaced approved work, or work done since your copy was taken, "
                 "are kept as suggestions for a reviewer."), "warning")

@@ -278,7 +278,7 @@ def test_validator_refuses_clearly_or_accepts_what_survives_writing(tmp_path):
             tally["refused by the reader"] += 1
             return
         try:
-            catalog.msgfmt_check(path, text)
+            catalog.msgfmt_check(path, data)
             valid = True
         except CatalogError as exc:
             assert_clear_refusal(exc, path, data)

@@ -363,7 +363,7 @@ def test_an_upload_to_a_catalog_another_process_holds_gets_503_with_retry_after(
 
 def compiled(data: bytes, mo: Path) -> dict:
     """(msgctxt, msgid) → msgstr of every translated singular entry, as GNU msgfmt reads the file."""
-    text = data.decode("utf-8-sig").encode("utf-8")
+    text = data.removeprefix(b"\xef\xbb\xbf")   # msgfmt reads the rest in the charset the file declares
     done = subprocess.run(["msgfmt", "--use-fuzzy", "-o", str(mo), "-"], input=text, capture_output=True)
     assert done.returncode == 0, done.stderr
     return {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo)) if e.msgid and not e.msgid_plural}
@@ -405,5 +405,8 @@ def test_the_hostile_catalogs_are_refused_or_accepted_whole_through_the_upload(a
         ours = {(e.msgctxt, e.msgid) for e in polib.pofile(str(ws / "locales" / f"{SLUG}.pot"), wrapwidth=0)}
         landed = {key: text for key, text in sent.items() if key in ours}
         assert landed and all(stored.get(key) == text for key, text in landed.items()), path.name
+        declared = re.search(rb"charset=([\w-]+)", data).group(1).decode()
+        utf8 = declared.lower() in ("utf-8", "utf8")
+        assert response.get_json()["converted_from"] == (None if utf8 else declared), path.name
         outcomes[path.name] = f"200 {json.dumps({k: len(v) if isinstance(v, list) else v for k, v in response.get_json().items() if k not in ('language', 'article')})}"
     print("\nhostile uploads:\n" + "\n".join(f"  {name}: {how}" for name, how in outcomes.items()))
