@@ -31,8 +31,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import plurals
-from .errors import CatalogError
+from .. import plurals
+from ..errors import CatalogError
 
 APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED = "approved", "needs review", "stale", "untranslated"
 STATES = (APPROVED, NEEDS_REVIEW, STALE, UNTRANSLATED)
