@@ -213,6 +213,7 @@ _ENCODING = re.compile(r"""(encoding\s*=\s*)(["'])([^"']*)\2""")
 _BEFORE_DOCTYPE = "\ue000"
 # Attributes whose values libxml2's HTML serializer percent-encodes, and the characters it leaves alone.
 _URI_ATTRIBUTES = ("href", "src", "action")
+_WITH_URI = etree.XPath("descendant-or-self::*[@href or @src or @action]")
 _URI_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()@/:=?;#%&,+<>")
 
 
@@ -268,7 +269,7 @@ def _html(node) -> str:
         return etree.tostring(node, method="html", encoding="unicode", with_tail=False)
     kept: list[tuple[object, str, str, str]] = []
     nonce = None
-    for el in node.iter(etree.Element):
+    for el in _WITH_URI(node):
         for attr in _URI_ATTRIBUTES:
             value = el.get(attr)
             if value is not None and not _URI_SAFE.issuperset(value):
@@ -741,31 +742,36 @@ def render(
     if mark and (direction == "rtl" or root.get("dir") is not None):
         root.set("dir", direction)
     if mark:
-        _mark_kept(root, source_language, turn, direction == "rtl", not references, False)
+        _mark_kept(root, source_language, turn, direction == "rtl", not references)
     return tree
 
 
 _LINKING = ("href", "id", "name")
 
 
-def _mark_kept(el, lang: str, turn: str | None, rtl: bool, lock_refs: bool, inside: bool) -> None:
+# What may stay in the source language: elements that say translate="…" (the outermost "no" is taken), and
+# lists that may be the reference list (is_reference_list decides); code, which runs left to right whatever
+# the page's direction.
+_TRANSLATE = etree.XPath("//*[@translate]")
+_LISTS = etree.XPath("//ol[not(@translate)] | //ul[not(@translate)] | //dl[not(@translate)]")
+_CODE = etree.XPath("//code[not(@dir)] | //kbd[not(@dir)] | //samp[not(@dir)] | //pre[not(@dir)]")
+
+
+def _mark_kept(root, lang: str, turn: str | None, rtl: bool, lock_refs: bool) -> None:
     """Give what stays in the source language (``translate="no"``, the reference list) its ``lang`` and
     ``dir``, and code its left-to-right direction in a right-to-left page."""
-    for child in el.iterchildren(etree.Element):
-        kept = inside
-        if not inside:
-            value = child.get("translate")
-            if value is not None and value.strip().lower() == "no" or (
-                    lock_refs and value is None and is_reference_list(child)):
-                kept = True
-                if child.get("lang") is None and child.get(_XML_LANG) is None:
-                    child.set("lang", lang)
-                if turn and child.get("dir") is None:
-                    child.set("dir", turn)
-        if rtl and child.get("dir") is None and _name(child.tag) in CODE_TAGS:
-            child.set("dir", "ltr")
-        if len(child):
-            _mark_kept(child, lang, turn, rtl, lock_refs, kept)
+    kept = [el for el in _TRANSLATE(root) if not _translates(el, True) and not any(
+        not _translates(up, True) for up in el.iterancestors(etree.Element) if up.get("translate") is not None)]
+    if lock_refs:
+        kept += [el for el in _LISTS(root) if is_reference_list(el)]
+    for el in kept:
+        if el.get("lang") is None and el.get(_XML_LANG) is None:
+            el.set("lang", lang)
+        if turn and el.get("dir") is None:
+            el.set("dir", turn)
+    if rtl:
+        for el in _CODE(root):
+            el.set("dir", "ltr")
 
 
 def _fragment(href: str | None) -> str | None:
