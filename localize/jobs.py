@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import article, catalog, history, languages, markup, po
+from . import article, catalog, changes, history, languages, markup, po
 from .accounts import User
 from .errors import CatalogError, LanguageError, WorkspaceError
 from .workspace import Workspace, slug
@@ -501,7 +501,7 @@ def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list
                 continue
             rows.append({"article": name, "language": lang, **catalog.statistics(cat),
                          "shown untranslated": _refused(cat, ws.settings.links(lang)),
-                         "source changes": catalog.change_counts(cat, partial(_protected, ws, name))})
+                         "source changes": changes.change_counts(cat, partial(_protected, ws, name))})
     return rows
 
 

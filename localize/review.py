@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import article, catalog, checks, glossary, history, languages, po
+from . import article, catalog, changes, checks, glossary, history, languages, po
 from .accounts import ACCEPTED, DISMISSED, OPEN, Decided, PermissionDenied, Store, Suggestion, User
 from .errors import BadInput, ConflictError, LocalizeError
 from .history import MACHINE, entry_id, settle, snapshot, state_of
@@ -88,7 +88,7 @@ class Item:
     origin: str | None = None     # where a machine draft came from
     previous_msgid: str | None = None
     notes: tuple[str, ...] = ()   # translator comments other than the draft origin and the source change
-    change: tuple[str, ...] = ()  # the kinds of source change nobody has looked at yet (catalog.CHANGES)
+    change: tuple[str, ...] = ()  # the kinds of source change nobody has looked at yet (changes.CHANGES)
     problems: tuple = ()          # checks.Problem of this entry
 
     @property
@@ -281,10 +281,10 @@ class Review:
             if version(target) != based_on:
                 raise Conflict(self._item(target, live, context, slug))
             old_msgstr, old_state = target.msgstr, state_of(target)
-            unseen = catalog.source_change(target)
+            unseen = changes.source_change(target)
             apply(target, context)
             new_state = state_of(target)
-            looked = bool(unseen) and not catalog.source_change(target)   # saving the same text says "checked"
+            looked = bool(unseen) and not changes.source_change(target)   # saving the same text says "checked"
             if target.msgstr == old_msgstr and new_state == old_state and action != "approve" and not looked:
                 return self._item(target, live, context, slug)  # nothing changed: nothing recorded
             settle(self.store, tag, slug, path)   # what a writer killed mid-save left recorded
@@ -309,7 +309,7 @@ class Review:
                 raise BadInput("save needs the translation text")
             _human(target, text, fuzzy=bool(text))
         elif action == "approve":
-            catalog.forget_change(target)   # approving is looking: the change no longer blocks
+            changes.forget_change(target)   # approving is looking: the change no longer blocks
             if text is not None and text != target.msgstr:
                 _human(target, text, fuzzy=True)
                 author = writer or user.name
@@ -349,8 +349,8 @@ def _item(entry: po.Entry, position: int, problems, context: checks.Context) -> 
         kind=entry.extracted[0] if entry.extracted else "", origin=entry.draft_origin,
         previous_msgid=entry.previous_msgid,
         notes=tuple(c for c in entry.comments
-                    if not c.startswith(po.DRAFT_COMMENT) and not c.startswith(catalog.SOURCE_CHANGE)),
-        change=catalog.unseen_change(entry, names=context.protected, citations=context.citations or None),
+                    if not c.startswith(po.DRAFT_COMMENT) and not c.startswith(changes.SOURCE_CHANGE)),
+        change=changes.unseen_change(entry, names=context.protected, citations=context.citations or None),
         problems=tuple(problems))
 
 
@@ -359,7 +359,7 @@ def _human(entry: po.Entry, text: str, *, fuzzy: bool) -> None:
     entry.msgstr = text
     entry.set_flag("fuzzy", fuzzy)
     entry.comments = [c for c in entry.comments if not c.startswith(po.DRAFT_COMMENT)]
-    catalog.forget_change(entry)
+    changes.forget_change(entry)
     if not text:
         entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
 

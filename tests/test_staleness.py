@@ -18,7 +18,7 @@ import polib
 import pytest
 
 from conftest import assert_msgfmt_ok
-from localize import catalog, checks, languages, po
+from localize import catalog, changes, checks, languages, po
 from localize.accounts import Store
 from localize.article import Unit
 from localize.cli import main
@@ -62,7 +62,7 @@ def assert_kept_approved(tmp_path: Path, old: str, new: str, translation: str, k
     merged, entry = merge_edit(old, new, translation)
 
     assert (entry.msgstr, entry.state, entry.previous_msgid) == (translation, APPROVED, None)
-    assert catalog.source_change(entry) == (kind,)
+    assert changes.source_change(entry) == (kind,)
     text = written(tmp_path, merged)
     assert "#|" not in text and "fuzzy" not in text
     assert f"# source-change: {kind}\n" in text
@@ -103,7 +103,7 @@ def test_a_change_of_letter_case_keeps_the_translation_approved(tmp_path):
 def test_a_kept_translation_follows_the_newlines_at_the_ends_of_its_new_source(tmp_path):
     # msgfmt --check refuses a msgstr that does not begin and end with a newline as its msgid does
     merged, entry = merge_edit("Hello world", "Hello world\n", "Hola mundo")
-    assert (entry.msgstr, entry.state, catalog.source_change(entry)) == ("Hola mundo\n", APPROVED, ("whitespace",))
+    assert (entry.msgstr, entry.state, changes.source_change(entry)) == ("Hola mundo\n", APPROVED, ("whitespace",))
     written(tmp_path, merged)
 
 
@@ -113,7 +113,7 @@ def test_a_change_of_words_makes_the_entry_stale(tmp_path):
     merged, entry = merge_edit(old, new, "El zorro salta sobre el perro.")
 
     assert (entry.state, entry.previous_msgid, entry.msgstr) == (STALE, old, "El zorro salta sobre el perro.")
-    assert catalog.source_change(entry) == ("wording",)
+    assert changes.source_change(entry) == ("wording",)
     text = written(tmp_path, merged)
     assert f'# source-change: wording\n#. p\n#: source/numbness.html:10\n#, fuzzy\n#| msgid "{old}"\n' \
            f'msgid "{new}"\n' in text
@@ -123,7 +123,7 @@ def test_a_change_of_words_makes_the_entry_stale(tmp_path):
 def test_markup_alone_changed_makes_the_entry_stale(tmp_path):
     merged, entry = merge_edit("Talk to <em>someone</em> you trust, today.", "Talk to <strong>someone</strong> "
                                "you trust, today.", "Habla con <em>alguien</em> de confianza, hoy.")
-    assert (entry.state, catalog.source_change(entry)) == (STALE, ("markup",))
+    assert (entry.state, changes.source_change(entry)) == (STALE, ("markup",))
     written(tmp_path, merged)
 
 
@@ -139,13 +139,13 @@ def assert_stale_with_error(tmp_path: Path, old: str, new: str, translation: str
     merged, entry = merge_edit(old, new, translation, **options)
 
     assert (entry.state, entry.previous_msgid, entry.msgstr) == (STALE, old, translation)
-    assert catalog.source_change(entry) == kinds
+    assert changes.source_change(entry) == kinds
     text = written(tmp_path, merged)
     assert f"# source-change: {', '.join(kinds)}\n" in text
     [problem] = source_change_errors(entry)
     assert problem.severity == checks.ERROR and not problem.overridden
     assert says in problem.message
-    catalog.forget_change(entry)   # what a person's save or approval does (tested through review below)
+    changes.forget_change(entry)   # what a person's save or approval does (tested through review below)
     assert source_change_errors(entry) == []
     return entry
 
@@ -187,11 +187,11 @@ def test_names_update_was_not_told_of_are_found_by_the_check_from_the_previous_s
     """``update`` over a workspace records "wording"; the check knows the article's reference list."""
     merged, entry = merge_edit("Levant described the same pattern in men.", "Gross described the same pattern in men.",
                                "Levant describió el mismo patrón en hombres.")
-    assert catalog.source_change(entry) == ("wording",)
+    assert changes.source_change(entry) == ("wording",)
     assert source_change_errors(entry) == []
     [problem] = source_change_errors(entry, authors=("Gross", "Levant"))
     assert "names changed" in problem.message
-    assert catalog.unseen_change(entry, names=("Gross", "Levant")) == ("names",)
+    assert changes.unseen_change(entry, names=("Gross", "Levant")) == ("names",)
 
 
 def test_a_change_of_link_target_makes_it_stale_with_an_error(tmp_path):
@@ -207,7 +207,7 @@ def test_a_later_change_of_form_keeps_the_error_nobody_looked_at(tmp_path):
     again = catalog.merge(first, template("About 12 percent of adults  report it.", OTHER))
     [entry] = [e for e in again.entries if e.msgid == "About 12 percent of adults  report it."]
     assert (entry.state, entry.previous_msgid) == (STALE, "About 10 percent of adults report it.")
-    assert catalog.source_change(entry) == ("numbers",)
+    assert changes.source_change(entry) == ("numbers",)
     assert len(source_change_errors(entry)) == 1
     written(tmp_path, again)
 

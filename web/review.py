@@ -13,7 +13,7 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, make_response,
 from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from localize import catalog, jobs as work, languages
+from localize import changes, jobs as work, languages
 from localize.accounts import Decided, PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
@@ -73,7 +73,7 @@ bp.add_app_template_global(language_name, "language_name")
 bp.add_app_template_global(present.role_label, "role_label")
 bp.add_app_template_global(present.action_label, "action_label")
 
-# The kinds of source change (localize.catalog.CHANGES), as the editor names them.
+# The kinds of source change (localize.changes.CHANGES), as the editor names them.
 CHANGES = {"whitespace": _l("whitespace"), "typography": _l("typography"), "case": _l("letter case"),
            "markup": _l("markup"), "wording": _l("wording"), "numbers": _l("numbers"),
            "citations": _l("citations"), "names": _l("names"), "links": _l("link targets")}
@@ -260,7 +260,7 @@ def _editor(tag: str, slug: str, items: list[Item], item: Item, *, status: int =
         "review/editor.html", lang=tag, slug=slug, item=item, total=len(items),
         text=item.msgstr if text is None else text,
         source=present.pieces(item.msgid), diff=diff, rights=rights, conflict=conflict, error=error,
-        change=change_label(item.change), in_form=all(kind in catalog.TRIVIAL for kind in item.change),
+        change=change_label(item.change), in_form=all(kind in changes.TRIVIAL for kind in item.change),
         problems=item.problems if problems is None else problems, draft=draft,
         matches=suggest.memory_matches(local.workspace, tag, slug, item.msgid),
         history=list(reversed(local.store.history(tag, slug, item.id))),

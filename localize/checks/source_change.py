@@ -1,7 +1,7 @@
 """The check of a source change nobody has looked at: the translation may still say what the source no longer does.
 
 ``update`` records on each entry what kind of change its source went through
-(``# source-change: numbers``, see :mod:`localize.catalog`); the record stays
+(``# source-change: numbers``, see :mod:`localize.changes`); the record stays
 until a person saves or approves the entry. A change of numbers, citations,
 names or link targets is an error until then: the translation almost surely
 still carries the old ones.
@@ -9,7 +9,7 @@ still carries the old ones.
 
 from __future__ import annotations
 
-from .. import catalog
+from .. import changes
 from .base import ERROR, Context, Pair, check
 
 
@@ -17,10 +17,10 @@ from .base import ERROR, Context, Pair, check
 def source_change(pair: Pair, ctx: Context) -> str | None:
     """The source changed its numbers, citations, names or link targets, and no person has looked since."""
     entry = pair.entry
-    if entry is None or not entry.comments or not catalog.source_change(entry):
+    if entry is None or not entry.comments or not changes.source_change(entry):
         return None
-    kinds = [kind for kind in catalog.unseen_change(entry, names=ctx.protected, citations=ctx.citations or None)
-             if kind in catalog.MUST_LOOK]
+    kinds = [kind for kind in changes.unseen_change(entry, names=ctx.protected, citations=ctx.citations or None)
+             if kind in changes.MUST_LOOK]
     if not kinds:
         return None
     return (f"the source's {_words(kinds)} changed since this was translated: "
