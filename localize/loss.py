@@ -72,7 +72,8 @@ def sentences(text: str) -> int:
 
 def _abbreviation(text: str, stop: re.Match) -> bool:
     """Whether a full stop ends an abbreviation or an initial rather than a sentence."""
-    word = _WORD_BEFORE.search(text, 0, stop.start())
+    # only the few characters before the stop: a search anchored at its end still tries every start
+    word = _WORD_BEFORE.search(text, max(0, stop.start() - 64), stop.start())
     if not stop.group().startswith(".") or word is None:
         return False
     word = word.group(1)
