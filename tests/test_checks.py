@@ -157,6 +157,32 @@ PASSES: dict[str, list[Case]] = {
         Case("zh", "Ronald Levant and colleagues describe it.", "Ronald Levant 及其同事对此进行了描述。"),
         Case("ar", "Emotional numbness is common.", "الخدر العاطفي شائع."),
     ],
+    "unknown-words": [
+        Case("es", "I feel numb today.", "Me siento entumecido hoy.",                  # a person edited it away
+             comments=("draft: apertium eng-spa; unknown words: numb",)),
+        Case("es", "It often follows burnout.", "Suele seguir al burnout."),          # nothing recorded: human work
+        Case("ca", "It often follows burnout.", "Sovint segueix el burnout.", comments=("draft: apertium eng-cat",)),
+        Case("fr", "I feel numb.", "Je ressens une numbness.",                         # another word, not "numb"
+             comments=("draft: apertium eng-fra; unknown words: numb",)),
+        Case("eo", "The flatness can persist.", "La plateco povas daŭri.",
+             comments=("draft: apertium en-eo; unknown words: flatness; review the possessive of Gross",)),
+        Case("ja", "I feel numb.", "麻痺を感じる。", comments=("draft: memory 92%",)),
+        Case("ar", "I feel numb.", "أشعر بالخدر.", comments=("draft: apertium x; unknown words: numb",)),
+    ],
+    "dropped": [
+        Case("es", ABSENCE, "El entumecimiento es más a menudo una defensa que una verdadera ausencia."),
+        Case("he", ABSENCE, "קהות היא לרוב הגנה ולא היעדר אמיתי."),                    # condensed, above half
+        Case("ar", "Why does it happen? Nobody knows.", "لماذا يحدث؟ لا أحد يعرف."),
+        Case("zh", "Numbness is common. It passes.", "麻木很常见。它会过去。"),
+        Case("ja", "It works. Really?", "うまくいく。本当に？"),
+        Case("el", "Why does this happen? Nobody knows.", "Γιατί συμβαίνει αυτό; Κανείς δεν ξέρει."),
+        Case("es", "What the research actually shows", "Lo que muestra la investigación"),  # no stop either side
+        Case("es", "Numbness is common. It passes.", "El entumecimiento es común. Pasa"),   # a stop missing, not a sentence
+        Case("fr", "The nuance", "Nuance"),                                                 # too short to judge words
+        Case("es", 'In Gross and John\'s research <a href="#ref-3">(2003)</a>, suppressors felt less. See p. 12.',
+             'En la investigación de Gross y John <a href="#ref-3">(2003)</a>, los supresores sentían menos. '
+             'Véase la p. 12.'),
+    ],
     "glossary": [
         Case("es", "Emotional numbness is common.", "El entumecimiento emocional es común."),
         Case("fr", "What causes emotional numbness?", "Qu'est-ce qui cause l'engourdissement émotionnel\u202f?"),
@@ -305,6 +331,35 @@ FAILS: dict[str, list[Case]] = {
              '"a protective state"'),
         Case("zh", "Numbness is often a protective state.", "麻木通常是 a protective state。",
              '"a protective state"'),
+    ],
+    "unknown-words": [
+        Case("es", "I feel numb today.", "Me siento numb hoy.", '"numb"',
+             comments=("draft: apertium eng-spa; unknown words: numb",)),
+        Case("ca", "Reappraisal helps suppressors.", "La reavaluació ajuda Suppressors.",
+             'still in the translation: "suppressors"',                                # reappraisal was edited away
+             comments=("draft: apertium eng-cat; unknown words: reappraisal, suppressors",)),
+        Case("gl", "Suppression can flatten it.", "A supresión pode flatten iso.", '"flatten"',
+             flags=("fuzzy",), comments=("draft: apertium en-gl; unknown words: flatten; review the possessive of Gross",)),
+        Case("eo", "Numbness overlaps with <em>alexithymia</em>.", "Sensentemo koincidas kun <em>alexithymia</em>.",
+             '"alexithymia"', comments=("draft: apertium en-eo; unknown words: Numbness, alexithymia",)),
+        Case("fr", "Numbness is common.", "Le numbness est courant.", '"Numbness"',   # as recorded, any case
+             comments=("draft: apertium eng-fra; unknown words: Numbness, numbness",)),
+        Case("he", "I feel numb.", "אני מרגיש numb.", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
+        Case("zh", "I feel numb.", "我感到numb。", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
+        Case("ja", "I feel numb.", "numbを感じる。", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
+        Case("ar", "I feel numb.", "أشعر numb.", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
+    ],
+    "dropped": [
+        Case("es", ABSENCE, "Es una defensa.", "3 words for the source's 10: under 50% of them"),
+        Case("he", ABSENCE, "הגנה.", "1 word for the source's 10"),
+        Case("fr", "Numbness is common. It often passes. Rest helps.",
+             "L'engourdissement est courant. Il passe souvent.", "2 sentences for the source's 3"),
+        Case("ar", "Why does it happen? Nobody knows. It passes.", "لماذا يحدث؟ لا أحد يعرف.",
+             "2 sentences for the source's 3"),
+        Case("zh", "Numbness is common. It passes. Rest helps.", "麻木很常见。它会过去。",
+             "2 sentences for the source's 3"),
+        Case("ja", "It works. Really? Yes.", "うまくいく。本当に？", "2 sentences for the source's 3"),
+        Case("es", "Numbness is common. It passes.", "Es común, pasa", "1 sentence for the source's 2"),
     ],
     "glossary": [
         Case("es", "Emotional numbness is common.", "La insensibilidad emocional es común.",

@@ -1,0 +1,157 @@
+"""The checks of machine output (`unknown-words`, `dropped`) on real Apertium drafts of the seed article.
+
+The pass/fail tables of both checks are in test_checks.py, with every other check's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+from localize import checks, languages, po
+from localize.checks import machine
+from localize.engines import apertium
+
+SLUG = "emotional-numbness"
+DESCRIPTION = "Emotional numbness is usually a protective state"   # the meta description: alexithymia, flatten
+BEYOND = "Beyond suppression and alexithymia"                      # a paragraph of three sentences
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory) -> Path:
+    """A workspace with the seed article drafted by Apertium into es, ca, gl and eo (no glossary)."""
+    assert {"eng-spa", "eng-cat", "en-gl", "en-eo"} <= apertium.modes(), "run scripts/setup: Apertium pairs missing"
+    from localize.cli import main
+    root = tmp_path_factory.mktemp("machine") / "ws"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.localize]\nsource-language = "en"\nlanguages = ["es", "ca", "gl", "eo"]\n', encoding="utf-8")
+    shutil.copy(SEED, root / "source" / f"{SLUG}.html")
+    for args in (["extract"], ["update"], *(["draft", "--lang", lang] for lang in ("es", "ca", "gl", "eo"))):
+        assert main(["--root", str(root), *args]) == 0, args
+    return root
+
+
+def po_path(ws: Path, lang: str) -> Path:
+    return ws / "locales" / lang / "LC_MESSAGES" / f"{SLUG}.po"
+
+
+def problems(run, ws: Path, lang: str, check: str) -> dict[str, str]:
+    """{msgid: message} of one check's findings in one language, from `localize check --format json`."""
+    result = run("check", "--lang", lang, "--format", "json", cwd=ws)
+    assert result.code in (0, 1), result
+    return {p["msgid"]: p["message"] for p in json.loads(result.out) if p["check"] == check}
+
+
+def entry(cat: po.Catalog, start: str) -> po.Entry:
+    return next(e for e in cat.entries if e.msgid.startswith(start))
+
+
+def edited_copy(tmp_path: Path, ws: Path, lang: str, start: str, edit) -> Path:
+    """A copy of the workspace where one draft was edited as a PO editor does it: comments and flags kept."""
+    copy = tmp_path / "ws"
+    shutil.copytree(ws, copy)
+    path = po_path(copy, lang)
+    cat = po.parse(path.read_text(encoding="utf-8"))
+    found = entry(cat, start)
+    found.msgstr = edit(found.msgstr)
+    path.write_text(po.dumps(cat), encoding="utf-8")
+    return copy
+
+
+# -- unknown-words ------------------------------------------------------------------
+
+def test_a_spanish_draft_warns_of_the_words_apertium_did_not_know(drafted, run):
+    cat = po.parse(po_path(drafted, "es").read_text(encoding="utf-8"))
+    description = entry(cat, DESCRIPTION)
+    assert "unknown words:" in description.draft_origin and "alexithymia" in description.draft_origin
+    assert "alexithymia" in description.msgstr          # Apertium leaves the word as it is, unmarked
+    found = problems(run, drafted, "es", "unknown-words")
+    assert '"alexithymia"' in found[description.msgid]
+    # an entry the engine knew every word of is not reported
+    known = [e.msgid for e in cat.entries if e.draft_origin and "unknown words" not in e.draft_origin]
+    assert known and not set(known) & set(found)
+
+
+def test_the_warning_goes_once_a_person_edits_the_words_away(drafted, run, tmp_path: Path):
+    partly = edited_copy(tmp_path / "partly", drafted, "es", DESCRIPTION,
+                         lambda text: text.replace("alexithymia", "alexitimia"))
+    message = next(m for msgid, m in problems(run, partly, "es", "unknown-words").items()
+                   if msgid.startswith(DESCRIPTION))
+    assert '"alexithymia"' not in message and '"flatten"' in message
+    done = edited_copy(tmp_path / "done", drafted, "es", DESCRIPTION,
+                       lambda text: text.replace("alexithymia", "alexitimia").replace("flatten", "aplanan"))
+    cat = po.parse(po_path(done, "es").read_text(encoding="utf-8"))
+    assert "unknown words: alexithymia" in entry(cat, DESCRIPTION).draft_origin   # the record is still there
+    assert not [msgid for msgid in problems(run, done, "es", "unknown-words") if msgid.startswith(DESCRIPTION)]
+
+
+@pytest.mark.parametrize("lang", ["es", "ca", "gl", "eo"])
+def test_every_pair_reports_its_unknown_words_and_only_as_warnings(drafted, run, lang):
+    cat = po.parse(po_path(drafted, lang).read_text(encoding="utf-8"))
+    # what the test expects, read from the catalog by hand: an entry whose draft lists "alexithymia"
+    # and whose text still has it
+    expected = {e.msgid for e in cat.entries if e.draft_origin and "alexithymia" in e.draft_origin
+                and "alexithymia" in e.msgstr.lower()}
+    assert expected, f"Apertium {lang} knew alexithymia"
+    found = problems(run, drafted, lang, "unknown-words")
+    assert all('"alexithymia"' in found[msgid] for msgid in expected)
+    result = json.loads(run("check", "--lang", lang, "--format", "json", cwd=drafted).out)
+    assert {p["severity"] for p in result if p["check"] == "unknown-words"} == {"warning"}
+
+
+# -- dropped ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["es", "ca", "gl", "eo"])
+def test_whole_apertium_drafts_are_not_reported_as_dropped(drafted, run, lang):
+    assert problems(run, drafted, lang, "dropped") == {}
+
+
+def test_a_draft_cut_short_by_a_sentence_is_reported(drafted, run, tmp_path: Path):
+    def cut(text: str) -> str:          # the draft's first two sentences of three
+        parts = re.split(r"(?<=\.) ", text)
+        assert len(parts) == 3, text
+        return " ".join(parts[:2])
+
+    copy = edited_copy(tmp_path, drafted, "es", BEYOND, cut)
+    found = problems(run, copy, "es", "dropped")
+    assert [m for msgid, m in found.items() if msgid.startswith(BEYOND)] == ["2 sentences for the source's 3"]
+    assert len(found) == 1
+
+
+def test_a_draft_that_keeps_a_third_of_the_words_is_reported(drafted, run, tmp_path: Path):
+    copy = edited_copy(tmp_path, drafted, "es", DESCRIPTION, lambda text: "El entumecimiento emocional protege.")
+    found = [m for msgid, m in problems(run, copy, "es", "dropped").items() if msgid.startswith(DESCRIPTION)]
+    assert found == ["4 words for the source's 30: under 50% of them"]
+
+
+# -- the record the check reads -------------------------------------------------------
+
+@pytest.mark.parametrize("comments, words", [
+    (["draft: apertium eng-spa; unknown words: numb"], ["numb"]),
+    (["translator: checked", "draft: apertium eng-cat; unknown words: reappraisal, suppressors"],
+     ["reappraisal", "suppressors"]),
+    (["draft: apertium en-gl; unknown words: flatten; review the possessive of Gross"], ["flatten"]),
+    (["draft: apertium en-eo; review the possessive of Gross"], []),
+    (["draft: memory 92%"], []),
+    (["unknown words: numb"], []),                  # not a draft's record
+    ([], []),
+])
+def test_unknown_words_are_read_from_the_draft_comment(comments, words):
+    assert machine.unknown_words(po.Entry("x", "y", comments=comments)) == words
+
+
+def test_a_person_saving_the_entry_ends_the_warning():
+    """The review actions drop the draft comment when a person saves: the record goes with it."""
+    from localize import review
+    saved = po.Entry("I feel numb.", "Me siento numb.", flags=["fuzzy"],
+                     comments=["draft: apertium eng-spa; unknown words: numb"])
+    ctx = checks.Context(languages.parse("es"))
+    assert [p.check for p in checks.run([saved], ctx)] == ["unknown-words"]
+    review._human(saved, "Me siento numb.", fuzzy=False)
+    assert [p.check for p in checks.run([saved], ctx)] == []
