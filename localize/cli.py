@@ -114,15 +114,48 @@ def update(ctx, langs, old, new_template, output, verbose, jobs):
     if old or new_template or output:
         if not (old and new_template and output):
             raise click.UsageError("single-file mode needs --po OLD.po NEW.pot -o OUT.po")
-        merged = catalog.merge(catalog.validate(Path(old)), catalog.validate(Path(new_template)))
+        before, template = catalog.validate(Path(old)), catalog.validate(Path(new_template))
+        merged = catalog.merge(before, template)
         with catalog.locked(Path(output)):
             catalog.save(Path(output), merged)
+        did = _merge_summary(before, merged)
         counts = catalog.statistics(merged)
-        click.echo(f"wrote {output}: " + ", ".join(f"{counts[s]} {s}" for s in po.STATES))
+        click.echo(f"wrote {output}: read {did['old']} old + {did['template']} template entries: "
+                   + ", ".join(f"{did[k]} {k}" for k in ("kept", "stale", "new", "obsolete"))
+                   + "; now " + ", ".join(f"{counts[s]} {s}" for s in po.STATES))
         return
     ws = _workspace(ctx)
     outcome = work.update(ws, list(langs), jobs)
     _summary(ws, outcome, "updated catalogs", verbose)
+
+
+def _merge_summary(old: po.Catalog, merged: po.Catalog) -> dict[str, int]:
+    """What a merge did, as msgmerge sums it up.
+
+    Entries read (the old catalog's live ones, the template's), and of the merged ones how many
+    were kept (same source, an obsolete one come back, or a change of whitespace, typography or
+    case alone), made stale (a fuzzy match, with ``#| msgid``), new (nothing to carry over) and
+    made obsolete (``#~``) by this merge.
+    """
+    live = {e.key for e in old.entries if not e.obsolete and e.msgid}
+    known = live | {e.key for e in old.entries if e.obsolete and e.msgid}
+    did = {"old": len(live), "template": 0, "kept": 0, "stale": 0, "new": 0, "obsolete": 0}
+    for entry in merged.entries:
+        if not entry.msgid:
+            continue
+        if entry.obsolete:
+            did["obsolete"] += entry.key in live
+            continue
+        did["template"] += 1
+        if entry.key in known:
+            did["kept"] += 1
+        elif entry.previous_msgid is not None and entry.fuzzy:
+            did["stale"] += 1
+        elif entry.translated:
+            did["kept"] += 1
+        else:
+            did["new"] += 1
+    return did
 
 
 @cli.command()
@@ -321,7 +354,17 @@ def user_add(ctx, name, role, langs):
     made = store.add_user(name, role, list(langs), _password(f"password for {name}"))
     where = ", ".join(made.languages) if made.languages else "every language"
     click.echo(f"added {made.name}: {made.role}, {where}")
-    click.echo("log in at http://127.0.0.1:5000/login after 'localize serve'")
+    port = _serve_port()
+    command = "localize serve" if port == 5000 else f"localize serve --port {port}"
+    click.echo(f"log in at http://127.0.0.1:{port}/login after '{command}'")
+
+
+def _serve_port() -> int:
+    """The port the review UI is served on: ``LOCALIZE_PORT`` (as scripts/run passes it to serve), else 5000."""
+    value = os.environ.get("LOCALIZE_PORT", "").strip()
+    if value.isdigit() and 1 <= int(value) <= 65535:
+        return int(value)
+    return 5000
 
 
 @user.command("list")

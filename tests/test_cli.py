@@ -346,3 +346,56 @@ def test_import_reads_a_catalog_in_its_declared_charset_and_says_so(run, workspa
     text = stored.read_bytes().decode("utf-8")
     assert "Lo que muestra de verdad la investigación" in text and "charset=UTF-8" in text
     assert_msgfmt_ok(stored)
+
+
+# -- issue 14, item 8: small fixes ------------------------------------------------------------------
+
+def test_user_add_names_the_port_serve_will_use(run, workspace: Path, monkeypatch):
+    import io
+    monkeypatch.setenv("LOCALIZE_PORT", "8123")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-good-password\n"))
+    added = run("user", "add", "ada", "--role", "admin", cwd=workspace)
+    assert added.code == 0, added
+    assert "http://127.0.0.1:8123/login after 'localize serve --port 8123'" in added.out
+    assert "5000" not in added.out
+    monkeypatch.delenv("LOCALIZE_PORT")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-good-password\n"))
+    added = run("user", "add", "bob", "--role", "admin", cwd=workspace)
+    assert "http://127.0.0.1:5000/login after 'localize serve'" in added.out
+
+
+def test_update_on_single_files_says_what_the_merge_did(run, tmp_path: Path):
+    old = tmp_path / "old.po"
+    old.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+                   'msgid "Hello"\nmsgstr "Hola"\n\n'
+                   'msgid "The cat sat on the mat."\nmsgstr "El gato se sentó en la alfombra."\n\n'
+                   'msgid "Gone away"\nmsgstr "Se fue"\n\n'
+                   'msgid "Never translated"\nmsgstr ""\n\n'
+                   '#, fuzzy\nmsgid "Draft me"\nmsgstr "Borrador"\n', encoding="utf-8")
+    pot = tmp_path / "new.pot"
+    pot.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                   'msgid "Hello"\nmsgstr ""\n\nmsgid "The cat sat on the red mat."\nmsgstr ""\n\n'
+                   'msgid "Draft me"\nmsgstr ""\n\nmsgid "HELLO  there"\nmsgstr ""\n\n'
+                   'msgid "Brand new"\nmsgstr ""\n', encoding="utf-8")
+    out = tmp_path / "out.po"
+    result = run("update", "--po", old, pot, "-o", out, cwd=tmp_path)
+    assert result.code == 0, result
+    assert result.out.startswith(f"wrote {out}: read 5 old + 5 template entries: "
+                                 "2 kept, 1 stale, 2 new, 1 obsolete; now "), result.out
+    assert_msgfmt_ok(out)
+    merged = polib.pofile(str(out))
+    assert [e.msgid for e in merged.obsolete_entries()] == ["Gone away"]
+    assert merged.find("The cat sat on the red mat.").previous_msgid == "The cat sat on the mat."
+
+
+def test_update_refuses_a_language_the_workspace_does_not_list_as_export_does(run, workspace: Path):
+    prepared(run, workspace)
+    before = snapshot(workspace)
+    updated = run("update", "--lang", "fr", cwd=workspace)
+    exported = run("export", "--lang", "fr", cwd=workspace)
+    assert updated.code == exported.code == 2, (updated, exported)
+    assert updated.err == exported.err == "localize: error: fr is not a language of this workspace (ar, en, es)\n"
+    assert snapshot(workspace) == before and not (workspace / "locales" / "fr").exists()
+    assert run("update", "--lang", "es", "--lang", "fr", cwd=workspace).code == 2
+    assert snapshot(workspace) == before
+    assert run("update", "--lang", "ES", cwd=workspace).code == 0   # a listed one, in any case, still merges

@@ -226,6 +226,37 @@ def test_the_form_needs_its_csrf_token_and_a_known_engine(site):
     assert client.get("/jobs/0123").status_code == 404
 
 
+def _offered(page: str) -> dict[str, set[str]]:
+    """engine -> the languages the form offers it for."""
+    import re
+    return {m[1]: set(m[2].split()) for m in re.finditer(r'<option value="([a-z]+)" data-langs="([^"]*)"', page)}
+
+
+def test_the_form_offers_each_language_only_the_engines_that_can_draft_it(site):
+    from localize.engines import apertium
+    offered = _offered(site.login("eve").get("/jobs/").get_data(as_text=True))
+    assert offered["pseudo"] == {"es", "fr", "ar"} and offered["memory"] == {"es", "fr", "ar"}
+    # no Apertium pair for French or Arabic here: never offered for them
+    assert "fr" not in offered.get("apertium", set()) and "ar" not in offered.get("apertium", set())
+    if apertium.mode_for("en", "es"):
+        assert offered["apertium"] == {"es"}
+    assert site.login("eve").get("/jobs/form.js").mimetype == "text/javascript"
+
+
+def test_the_server_refuses_an_engine_that_cannot_draft_the_language(site):
+    answer = start_from_form(site, lang="fr", engine="apertium")
+    assert answer.status_code == 400
+    text = answer.get_data(as_text=True)
+    assert "apertium cannot draft" in text and "(fr)" in text and "pseudo" in text
+    assert tasks.Jobs.of(site.root).recent() == []
+    client = site.login("eve")
+    spanish = client.post("/jobs/draft", data={"lang": "ar", "engine": "apertium", "csrf_token": client.csrf},
+                          headers={"Accept-Language": "es"})
+    assert spanish.status_code == 400 and "no puede hacer borradores" in spanish.get_data(as_text=True)
+    assert tasks.Jobs.of(site.root).recent() == []
+    assert start_from_form(site, lang="fr", engine="pseudo").status_code == 303
+
+
 def test_a_second_draft_of_a_language_goes_to_the_job_already_queued(site):
     first = start_from_form(site, lang="es", engine="pseudo")
     second = start_from_form(site, lang="es", engine="pseudo")

@@ -11,7 +11,8 @@ from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, r
 from flask_babel import gettext as _
 
 from localize import languages, tasks
-from localize.engines import REGISTRY, engine_class
+from localize.draft import engine_for
+from localize.engines import REGISTRY, EngineError, UnknownEngine, engine_class
 from localize.errors import BadInput
 from localize.review import NotFound
 
@@ -36,7 +37,7 @@ def index():
     ws = _workspace()
     draftable = [lang for lang in ws.settings.languages if user.may("draft", lang)]
     found = [job for job in tasks.Jobs.of(ws.root).recent(50) if user.may("view", job.language)]
-    return _page("jobs/index.html", jobs=found, langs=draftable, engines=_engines())
+    return _page("jobs/index.html", jobs=found, langs=draftable, engines=_engines(ws, draftable))
 
 
 @bp.post("/draft")
@@ -49,8 +50,16 @@ def start_draft():
         raise BadInput(_("Choose a language to draft."))
     tag = languages.validate(lang)
     user.require("draft", tag)
+    ws = _workspace()
+    if engine is not None and tag in ws.settings.languages:
+        engine_class(engine)   # an unknown name: 400 naming the engines there are
+        if not _can_draft(ws, engine, tag):
+            able = [name for name in REGISTRY if _can_draft(ws, name, tag)]
+            raise BadInput(_("The engine %(engine)s cannot draft %(language)s (%(code)s) on this server. "
+                             "Engines that can: %(engines)s.", engine=engine, language=language_name(tag),
+                             code=tag, engines=", ".join(able)))
     try:
-        job = tasks.start_draft(_workspace(), tag, engine, [], user.name)
+        job = tasks.start_draft(ws, tag, engine, [], user.name)
     except tasks.JobRunning as exc:
         flash(_("A draft of this language is already queued or running."), "info")
         return redirect(url_for("jobs.show", job_id=exc.job.id), 303)
@@ -69,6 +78,14 @@ def show(job_id: str):
     return _page("jobs/show.html", job=job, poll=POLL_SECONDS)
 
 
+@bp.get("/form.js")
+def form_script():
+    """The form's script: the engine list follows the language chosen (each option lists its languages)."""
+    response = Response(FORM_SCRIPT, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @bp.get("/progress.js")
 def script():
     """The page's polling script: served from this site, as the content security policy wants."""
@@ -83,10 +100,59 @@ def _page(template: str, **values) -> str:
     return render_template(template, labels=labels, language_name=language_name, **values)
 
 
-def _engines() -> list[tuple[str, bool]]:
-    """(name, online) of every engine; online ones send the text off this machine."""
-    return [(name, engine_class(name).online) for name in REGISTRY]
+def _engines(ws, langs: list[str]) -> list[tuple[str, bool, list[str]]]:
+    """(name, online, the languages it can draft) of every engine that can draft one of ``langs``.
 
+    Online engines send the text off this machine. The form shows each language only its engines.
+    """
+    found = []
+    for name in REGISTRY:
+        able = [lang for lang in langs if _can_draft(ws, name, lang)]
+        if able:
+            found.append((name, engine_class(name).online, able))
+    return found
+
+
+def _can_draft(ws, name: str, lang: str) -> bool:
+    """Whether an engine can draft a language here, as ``localize draft --engine`` would judge it.
+
+    Offline engines are asked (Apertium: is the pair installed). An online engine is judged by the
+    language table it holds without asking its provider; one whose table comes from the provider
+    (or that needs a key not set) is offered, and a job it cannot run fails with one line.
+    """
+    cls = engine_class(name)
+    if not cls.online:
+        try:
+            engine_for(ws, lang, name)
+        except UnknownEngine:
+            return False
+        except EngineError:
+            return True
+        return True
+    codes = cls.__dict__.get("codes")
+    if isinstance(codes, frozenset) and codes:
+        probe = object.__new__(cls)   # the table is the class's own: no key, no request needed
+        return probe.supports(ws.settings.source_language, lang)
+    return True
+
+
+FORM_SCRIPT = """\
+"use strict";
+(function () {
+  var lang = document.getElementById("job-lang"), engine = document.getElementById("job-engine");
+  if (!lang || !engine) { return; }
+  function follow() {
+    Array.prototype.forEach.call(engine.options, function (option) {
+      var able = option.getAttribute("data-langs");
+      var off = able !== null && able.split(" ").indexOf(lang.value) < 0;
+      option.hidden = off; option.disabled = off;
+      if (off && option.selected) { engine.value = ""; }
+    });
+  }
+  lang.addEventListener("change", follow);
+  follow();
+}());
+"""
 
 SCRIPT = """\
 "use strict";
