@@ -399,3 +399,14 @@ def test_update_refuses_a_language_the_workspace_does_not_list_as_export_does(ru
     assert run("update", "--lang", "es", "--lang", "fr", cwd=workspace).code == 2
     assert snapshot(workspace) == before
     assert run("update", "--lang", "ES", cwd=workspace).code == 0   # a listed one, in any case, still merges
+
+
+def test_serve_listens_on_localize_port(monkeypatch):
+    """What user add and scripts/run announce is where serve listens: LOCALIZE_PORT, else 5000."""
+    from web.serve import serve
+
+    monkeypatch.setenv("LOCALIZE_PORT", "8123")
+    assert serve.make_context("serve", []).params["port"] == 8123
+    assert serve.make_context("serve", ["--port", "9000"]).params["port"] == 9000
+    monkeypatch.delenv("LOCALIZE_PORT")
+    assert serve.make_context("serve", []).params["port"] == 5000

@@ -17,7 +17,8 @@ from localize.errors import WorkspaceError
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to answer on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), envvar="LOCALIZE_PORT",
+              help="The port (default: LOCALIZE_PORT, else 5000).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Web worker processes (gunicorn).")
 @click.pass_context
