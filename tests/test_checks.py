@@ -66,6 +66,7 @@ def problems_for(case: Case) -> list[Problem]:
 
 
 ABSENCE = "Numbness is more often a defense than a true absence."
+APERTIUM_ES = "draft: apertium eng-spa"
 CITING = 'In Gross and John\'s research <a href="#ref-3">(2003)</a>, suppressors felt less.'
 
 PASSES: dict[str, list[Case]] = {
@@ -182,6 +183,21 @@ PASSES: dict[str, list[Case]] = {
         Case("es", 'In Gross and John\'s research <a href="#ref-3">(2003)</a>, suppressors felt less. See p. 12.',
              'En la investigación de Gross y John <a href="#ref-3">(2003)</a>, los supresores sentían menos. '
              'Véase la p. 12.'),
+    ],
+    "spelling": [
+        Case("es", ABSENCE, "El entumecimiento es más a menudo una defensa que una verdadera ausencia.",
+             comments=(APERTIUM_ES,)),
+        Case("es", "Numbness overlaps with alexithymia.", "El entumecimiento se solapa con alexithymia.",
+             comments=(APERTIUM_ES,)),                                           # a word of the source
+        Case("es", "Levant wrote it for Men Women Psychology.", "Levant lo escribió para Men Women Psychology.",
+             comments=(APERTIUM_ES,)),                                           # a name, a term to keep
+        Case("es", "I feel numb.", "Me siento entumecimeinto.", comments=("draft: memory 92%",)),  # human work
+        Case("es", "I feel numb.", "Me siento entumecimeinto."),                # saved by a person: not a draft
+        Case("eo", "I feel numb.", "Mi sentas min sensentaaa.", comments=("draft: apertium en-eo",)),  # no dictionary
+        Case("ja", "I feel numb.", "麻痺を感じる。", comments=("draft: google",)),  # no dictionary
+        Case("fr", "Numbness is common.", "L'engourdissement est courant.", comments=("draft: deepl",)),
+        Case("ar", "Emotional numbness is common.", "الخدر العاطفي شائع.", comments=("draft: google",)),
+        Case("gl", "Numbness is common.", "O adormecemento é común.", comments=("draft: apertium en-gl",)),
     ],
     "glossary": [
         Case("es", "Emotional numbness is common.", "El entumecimiento emocional es común."),
@@ -360,6 +376,20 @@ FAILS: dict[str, list[Case]] = {
              "2 sentences for the source's 3"),
         Case("ja", "It works. Really? Yes.", "うまくいく。本当に？", "2 sentences for the source's 3"),
         Case("es", "Numbness is common. It passes.", "Es común, pasa", "1 sentence for the source's 2"),
+    ],
+    "spelling": [
+        Case("es", "I feel numb.", "Me siento entumecimeinto.", 'not in the dictionary: "entumecimeinto"',
+             comments=(APERTIUM_ES,)),
+        Case("es", "Norms that discourage it.", "Normas que desalenta lo.", '"desalenta"',
+             flags=("fuzzy",), comments=(APERTIUM_ES,)),                          # a real Apertium slip
+        Case("fr", "Numbness is common.", "L'engourdisement est courant.", '"L\'engourdisement"',
+             comments=("draft: deepl",)),
+        Case("ca", "Numbness is common.", "L'adormiment és freqent.", '"freqent"',
+             comments=("draft: apertium eng-cat",)),
+        Case("gl", "Numbness is common.", "O entumecementoo é común.", '"entumecementoo"',
+             comments=("draft: apertium en-gl",)),
+        Case("ar", "Emotional numbness is common.", "الخدرر العاطفي شائعع.", '"الخدرر", "شائعع"',
+             comments=("draft: google",)),
     ],
     "glossary": [
         Case("es", "Emotional numbness is common.", "La insensibilidad emocional es común.",

@@ -6,6 +6,7 @@ The pass/fail tables of both checks are in test_checks.py, with every other chec
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -155,3 +156,54 @@ def test_a_person_saving_the_entry_ends_the_warning():
     assert [p.check for p in checks.run([saved], ctx)] == ["unknown-words"]
     review._human(saved, "Me siento numb.", fuzzy=False)
     assert [p.check for p in checks.run([saved], ctx)] == []
+
+
+# -- spelling -------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh_dictionaries(monkeypatch):
+    """The spelling check's dictionaries looked up anew, and nothing said yet."""
+    from localize.checks import spelling
+    monkeypatch.setattr(spelling, "_dictionaries", {})
+    monkeypatch.setenv("LOCALIZE_JOBS", "1")
+    return spelling
+
+
+def test_a_misspelling_in_a_real_spanish_draft_is_reported(drafted, run, tmp_path: Path):
+    cat = po.parse(po_path(drafted, "es").read_text(encoding="utf-8"))
+    assert "estado protector" in entry(cat, DESCRIPTION).msgstr
+    copy = edited_copy(tmp_path, drafted, "es", DESCRIPTION, lambda text: text.replace("protector", "protectorr"))
+    found = [m for msgid, m in problems(run, copy, "es", "spelling").items() if msgid.startswith(DESCRIPTION)]
+    assert len(found) == 1 and '"protectorr"' in found[0]
+    assert '"alexithymia"' not in found[0]            # a word of the source: unknown-words' business
+
+
+@pytest.mark.parametrize("lang", ["es", "ca", "gl"])
+def test_real_drafts_are_checked_with_the_language_dictionary(drafted, run, lang, fresh_dictionaries, caplog):
+    found = problems(run, drafted, lang, "spelling")
+    assert all(m.startswith("not in the dictionary: ") for m in found.values())
+    assert fresh_dictionaries.dictionary(lang) is not None
+    assert not [r for r in caplog.records if "spelling" in r.getMessage()]
+
+
+def test_esperanto_has_no_dictionary_and_says_so_once(drafted, run, fresh_dictionaries, caplog):
+    caplog.set_level(logging.WARNING, logger="localize.checks")
+    assert problems(run, drafted, "eo", "spelling") == {}
+    problems(run, drafted, "eo", "spelling")
+    said = [r.getMessage() for r in caplog.records if "spelling" in r.getMessage()]
+    assert said == ["spelling: no Hunspell dictionary for eo; eo drafts are not checked for spelling"]
+
+
+def test_without_enchant_nothing_is_guessed(fresh_dictionaries, monkeypatch, caplog):
+    monkeypatch.setattr(fresh_dictionaries, "_enchant", lambda: None)
+    draft = po.Entry("I feel numb.", "Me siento entumecimeinto.", comments=["draft: apertium eng-spa"])
+    ctx = checks.Context(languages.parse("es"))
+    assert checks.run([draft, draft], ctx) == []
+    said = [r.getMessage() for r in caplog.records if "spelling" in r.getMessage()]
+    assert said == ["spelling: enchant is not installed; es drafts are not checked for spelling"]
+
+
+def test_a_regional_variant_uses_its_own_dictionary(fresh_dictionaries):
+    assert fresh_dictionaries.dictionary("es-MX").tag == "es_MX"
+    assert fresh_dictionaries.dictionary("es").tag.startswith("es_")
+    assert fresh_dictionaries.dictionary("gl").tag == "gl_ES"

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 
 from ..po import Entry
 # the check modules register their checks, in this order, when imported
-from . import content, machine, source_change, typography  # noqa: F401
+from . import content, machine, source_change, spelling, typography  # noqa: F401
 from .base import CHECKS, ENTRY, ERROR, LANGUAGE, WARNING, Check, Context, Pair, Problem, check
 
 __all__ = ["CHECKS", "ERROR", "WARNING", "Check", "Context", "Pair", "Problem", "add_override",

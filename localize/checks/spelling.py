@@ -1,0 +1,105 @@
+"""The spelling of machine drafts, through Hunspell dictionaries (Debian's ``hunspell-*``) and pyenchant.
+
+Checked are the entries that still carry an engine's draft comment
+(``# draft: apertium eng-spa``): a person's save drops it. Drafts from
+translation memory (approved human work), pseudo-translations and copies are
+not checked. Allowed besides the dictionary's words: the words of the source
+text itself (names, terms, code the engine kept), the reference list's author
+names and the glossary's terms to keep, the glossary's required translations,
+URLs and e-mail addresses. A word is also allowed when each of its parts
+(between hyphens or apostrophes) is.
+
+A language without a dictionary (Esperanto: Debian has no ``hunspell-eo``), or
+a machine without enchant, is said once, on the ``localize.checks`` logger, and
+nothing is guessed: no entry of that language is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from .base import WARNING, Context, Pair, check
+from .content import _own_words
+
+log = logging.getLogger("localize.checks")
+
+NOT_CHECKED = ("memory", "pseudo", "copy:")   # origins whose text is not an engine's
+MOST = 10                                     # words named in one message
+
+_lock = threading.Lock()
+_dictionaries: dict[str, object | None] = {}  # language tag -> enchant.Dict, or None: no dictionary (said once)
+
+
+def _enchant():
+    try:
+        import enchant
+    except (ImportError, OSError):   # pyenchant missing, or the C library (libenchant-2-2)
+        return None
+    return enchant
+
+
+def dictionary(tag: str):
+    """The enchant dictionary of a language ("es-MX" -> es_MX, es, es_ES, any es_*), or None (said once)."""
+    with _lock:
+        if tag in _dictionaries:
+            return _dictionaries[tag]
+        enchant = _enchant()
+        found = None
+        if enchant is not None:
+            parts = tag.replace("-", "_").split("_")
+            base = parts[0].lower()
+            wanted = [f"{base}_{p.upper()}" for p in parts[1:] if len(p) == 2] + [base, f"{base}_{base.upper()}"]
+            try:
+                available = enchant.list_languages()
+                name = next((w for w in wanted if w in available), None) or \
+                    next((a for a in sorted(available) if a.split("_")[0] == base), None)
+                found = enchant.Dict(name) if name else None
+            except enchant.errors.Error:
+                found = None
+        _dictionaries[tag] = found
+        if found is None:
+            why = "enchant is not installed" if enchant is None else f"no Hunspell dictionary for {tag}"
+            log.warning("spelling: %s; %s drafts are not checked for spelling", why, tag)
+        return found
+
+
+def _drafted_by_engine(pair: Pair) -> bool:
+    entry = pair.entry
+    if entry is None or not entry.comments:
+        return False
+    origin = entry.draft_origin
+    return bool(origin) and not origin.startswith(NOT_CHECKED)
+
+
+_PARTS = re.compile(r"['’-]")
+
+
+@check("spelling", WARNING)
+def spelling(pair: Pair, ctx: Context) -> str | None:
+    """Words of a machine draft that the language's Hunspell dictionary does not know."""
+    if not _drafted_by_engine(pair) or ctx.base == ctx.source_language.split("-")[0]:
+        return None
+    words = _own_words(pair.target_plain, ctx)
+    if not words:
+        return None
+    found = dictionary(ctx.language.tag)
+    if found is None:
+        return None
+    allowed = {w.lower() for w in _own_words(pair.source_plain, ctx)}
+    for text in (*ctx.required.values(), *ctx.protected):
+        allowed.update(w.lower() for w in _own_words(text, Context(ctx.language)))
+    wrong: dict[str, None] = {}
+    for word in words:
+        if word in wrong or word.lower() in allowed or found.check(word):
+            continue
+        parts = [p for p in _PARTS.split(word) if p]
+        if len(parts) > 1 and all(p.lower() in allowed or found.check(p) for p in parts):
+            continue
+        wrong[word] = None
+    if not wrong:
+        return None
+    named = list(wrong)[:MOST]
+    more = f" and {len(wrong) - MOST} more" if len(wrong) > MOST else ""
+    return "not in the dictionary: " + ", ".join(f'"{w}"' for w in named) + more
