@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import article, catalog, glossary, history, languages, loss, markup, po
-from .engines import Draft, Engine, EngineError, UnknownEngine, apertium, create
+from .engines import Draft, Engine, EngineError, UnknownEngine, apertium, create, engine_class
 from .errors import LanguageError, LocalizeError, WorkspaceError
 from .memory import Memory
 from .protect import LostToken, Protected, Terms, protect, restore, surnames
@@ -94,6 +94,29 @@ def engine_for(ws: Workspace, language: str, name: str | None) -> tuple[Engine |
         return engine, f"apertium {apertium.mode_for(source, language)} (offline)"
     return None, (f"no offline engine for {source} → {language}: drafting from translation memory only; "
                   f"name an engine with --engine or in [tool.localize.engines]")
+
+
+def can_draft(ws: Workspace, name: str, lang: str) -> bool:
+    """Whether an engine can draft a language here, as ``localize draft --engine`` would judge it.
+
+    Offline engines are asked (Apertium: is the pair installed). An online engine is judged by the
+    language table it holds without asking its provider; one whose table comes from the provider
+    (or that needs a key not set) is offered, and a job it cannot run fails with one line.
+    """
+    cls = engine_class(name)
+    if not cls.online:
+        try:
+            engine_for(ws, lang, name)
+        except UnknownEngine:
+            return False
+        except EngineError:
+            return True
+        return True
+    codes = cls.__dict__.get("codes")
+    if isinstance(codes, frozenset) and codes:
+        probe = object.__new__(cls)   # the table is the class's own: no key, no request needed
+        return probe.supports(ws.settings.source_language, lang)
+    return True
 
 
 def _configured(ws: Workspace) -> dict[str, str]:

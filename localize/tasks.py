@@ -306,6 +306,12 @@ def start_draft(ws: Workspace, lang: str, engine: str | None, names: list[str], 
                              f"({', '.join(ws.settings.languages) or 'none listed'})")
     if engine is not None and engine not in REGISTRY:
         raise UnknownEngine(f"no engine {engine!r}; engines: {', '.join(REGISTRY)}")
+    if engine is not None:
+        from .draft import can_draft
+
+        if not can_draft(ws, engine, tag):   # refused before it is queued, whichever door it came through
+            able = ", ".join(name for name in REGISTRY if can_draft(ws, name, tag))
+            raise UnknownEngine(f"the engine {engine} cannot draft {tag} on this server; engines that can: {able}")
     names = [slug(n) for n in names]
     root = str(ws.root)
     _, task = _current(ws.root)

@@ -181,16 +181,28 @@ def test_a_job_running_when_the_worker_is_stopped_is_marked_interrupted(site, mo
         assert wait_for(site, again["id"])["done"] == UNITS - kept
 
 
-def test_a_job_that_cannot_run_fails_with_one_line(site):
-    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "ar", "engine": "apertium"}).get_json()["job"]
+def test_an_engine_that_cannot_draft_the_language_is_refused_before_it_is_queued(site):
+    """The API's door as the form's: Apertium has no English-Arabic pair here."""
     before = site.po("ar").read_bytes()
+    response = site.call("eve", "POST", "/api/jobs/draft", {"lang": "ar", "engine": "apertium"})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert "the engine apertium cannot draft ar on this server" in error and "pseudo" in error
+    assert not [j for j in tasks.Jobs.of(site.root).recent() if j.language == "ar"]
+    assert site.po("ar").read_bytes() == before
+
+
+def test_a_job_that_cannot_run_fails_with_one_line(site, mt_env):
+    """An online engine whose provider does not answer (a closed port): the job fails, saying why."""
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "libretranslate"}).get_json()["job"]
+    before = site.po("es").read_bytes()
     with consumer(site.root):
         failed = wait_for(site, job["id"])
     assert failed["state"] == "failed"
-    assert failed["error"] == "apertium cannot translate en → ar (is its Apertium pair installed?)"
-    assert site.po("ar").read_bytes() == before
+    assert "\n" not in failed["error"] and "libretranslate" in failed["error"].lower(), failed["error"]
+    assert site.po("es").read_bytes() == before
     page = site.login("eve").get(f"/jobs/{job['id']}").get_data(as_text=True)
-    assert "apertium cannot translate en → ar" in page
+    assert failed["error"].split(":")[0] in page
 
 
 def test_a_bug_in_a_job_is_recorded_as_one_line_not_lost(site, monkeypatch):

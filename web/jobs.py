@@ -11,8 +11,8 @@ from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, r
 from flask_babel import gettext as _
 
 from localize import languages, tasks
-from localize.draft import engine_for
-from localize.engines import REGISTRY, EngineError, UnknownEngine, engine_class
+from localize.draft import can_draft
+from localize.engines import REGISTRY, engine_class
 from localize.errors import BadInput
 from localize.review import NotFound
 
@@ -53,8 +53,8 @@ def start_draft():
     ws = _workspace()
     if engine is not None and tag in ws.settings.languages:
         engine_class(engine)   # an unknown name: 400 naming the engines there are
-        if not _can_draft(ws, engine, tag):
-            able = [name for name in REGISTRY if _can_draft(ws, name, tag)]
+        if not can_draft(ws, engine, tag):
+            able = [name for name in REGISTRY if can_draft(ws, name, tag)]
             raise BadInput(_("The engine %(engine)s cannot draft %(language)s (%(code)s) on this server. "
                              "Engines that can: %(engines)s.", engine=engine, language=language_name(tag),
                              code=tag, engines=", ".join(able)))
@@ -107,33 +107,10 @@ def _engines(ws, langs: list[str]) -> list[tuple[str, bool, list[str]]]:
     """
     found = []
     for name in REGISTRY:
-        able = [lang for lang in langs if _can_draft(ws, name, lang)]
+        able = [lang for lang in langs if can_draft(ws, name, lang)]
         if able:
             found.append((name, engine_class(name).online, able))
     return found
-
-
-def _can_draft(ws, name: str, lang: str) -> bool:
-    """Whether an engine can draft a language here, as ``localize draft --engine`` would judge it.
-
-    Offline engines are asked (Apertium: is the pair installed). An online engine is judged by the
-    language table it holds without asking its provider; one whose table comes from the provider
-    (or that needs a key not set) is offered, and a job it cannot run fails with one line.
-    """
-    cls = engine_class(name)
-    if not cls.online:
-        try:
-            engine_for(ws, lang, name)
-        except UnknownEngine:
-            return False
-        except EngineError:
-            return True
-        return True
-    codes = cls.__dict__.get("codes")
-    if isinstance(codes, frozenset) and codes:
-        probe = object.__new__(cls)   # the table is the class's own: no key, no request needed
-        return probe.supports(ws.settings.source_language, lang)
-    return True
 
 
 FORM_SCRIPT = """\
