@@ -196,11 +196,12 @@ def _update_some(ws: Workspace, targets: list[languages.Language], names: list[s
 
 def render_page(page: Path, cat: po.Catalog | None, *, source_language: str, target: str,
                 include_drafts: bool, references: bool = False, links: dict[str, str] | None = None,
-                warnings: list[str] | None = None) -> str:
+                warnings: list[str] | None = None, shown_as: str | None = None) -> str:
     """One page in the target language, from the source page and a catalog.
 
     A unit whose translation the page cannot take is shown in the source
-    language; ``warnings`` gets a line for each (file, line, unit, reason).
+    language; ``warnings`` gets a line for each (the page, as ``shown_as``
+    names it, line, unit, reason).
     """
     language = languages.parse(target)
     tree = article.parse(page.read_bytes(), str(page))
@@ -209,7 +210,7 @@ def render_page(page: Path, cat: po.Catalog | None, *, source_language: str, tar
     article.render(tree, found, source_language=source_language, target_language=language.tag,
                    direction=language.direction, references=references, links=links, refused=refused)
     if warnings is not None:
-        warnings.extend(describe_refusal(page, r) for r in refused)
+        warnings.extend(describe_refusal(shown_as or page, r) for r in refused)
     return article.serialize(tree)
 
 
@@ -248,8 +249,7 @@ def _render_some(ws: Workspace, target: str, folder: Path, include_drafts: bool,
         html = render_page(ws.source_path(name), cat, source_language=ws.settings.source_language,
                            target=target, include_drafts=include_drafts,
                            references=ws.settings.translate_references, links=ws.settings.links(target),
-                           warnings=warnings)
-        warnings = [w.replace(str(ws.source_path(name)), ws.reference(name), 1) for w in warnings]
+                           warnings=warnings, shown_as=ws.reference(name))
         if strict and warnings:
             done.append((None, warnings))
             continue

@@ -159,10 +159,6 @@ def tags(text: str) -> list[Tag]:
     return found
 
 
-def element_key(el) -> tuple[str, frozenset]:
-    return local_name(el.tag), frozenset(el.attrib.items())
-
-
 def inline_elements(nodes: Iterable) -> list:
     """Every element of a run, depth first, in document order.
 

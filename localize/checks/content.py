@@ -49,14 +49,6 @@ def _nesting(tags: list[markup.Tag]) -> tuple[Counter, str | None]:
     return found, error
 
 
-def _changed_attributes(old: markup.Tag, new: markup.Tag) -> str:
-    before, after = dict(old.attrs), dict(new.attrs)
-    changed = [k for k in dict.fromkeys((*before, *after)) if before.get(k) != after.get(k)]
-    if changed == ["href"] and "href" in before and "href" in after:
-        return f'href changed: "{before["href"]}" -> "{after["href"]}"'
-    return f"attributes changed: {_show(old)} -> {_show(new)}"
-
-
 @check("markup", ERROR)
 def markup_differs(pair: Pair, ctx: Context) -> str | None:
     """Inline markup differs from the source beyond what a translator may change (markup.match), or the
@@ -70,7 +62,8 @@ def markup_differs(pair: Pair, ctx: Context) -> str | None:
     matched, reason = markup.match([(t.name, dict(t.attrs)) for t in opened], target, ctx.links)
     if reason is not None:
         return reason
-    missing = [opened[i] for i in range(len(opened)) if i not in set(matched.values())]
+    taken = set(matched.values())
+    missing = [tag for i, tag in enumerate(opened) if i not in taken]
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         return f"missing {_show(missing[0])}{more}"
