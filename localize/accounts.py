@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS history (
     new_msgstr TEXT NOT NULL,
     old_state TEXT NOT NULL,
     new_state TEXT NOT NULL,
-    suggestion INTEGER
+    suggestion INTEGER,
+    note TEXT
 );
 CREATE INDEX IF NOT EXISTS history_entry ON history (language, slug, entry, id);
 CREATE TABLE IF NOT EXISTS comments (
@@ -157,6 +158,7 @@ class Change:
     old_state: str
     new_state: str
     suggestion: int | None = None   # the stored suggestion this change made, accepted or dismissed
+    note: str | None = None         # a reviewer's reason: why it was rejected, why a check was overridden
 
 
 OPEN, ACCEPTED, DISMISSED = "open", "accepted", "dismissed"
@@ -531,9 +533,9 @@ class Store:
 def _insert(db: sqlite3.Connection, change: dict) -> int:
     cursor = db.execute(
         "INSERT INTO history (at, user, language, slug, entry, msgctxt, msgid, action, old_msgstr, "
-        "new_msgstr, old_state, new_state, suggestion) VALUES (:at, :user, :language, :slug, :entry, :msgctxt, "
-        ":msgid, :action, :old_msgstr, :new_msgstr, :old_state, :new_state, :suggestion)",
-        {"at": time.time(), "suggestion": None, **change})
+        "new_msgstr, old_state, new_state, suggestion, note) VALUES (:at, :user, :language, :slug, :entry, "
+        ":msgctxt, :msgid, :action, :old_msgstr, :new_msgstr, :old_state, :new_state, :suggestion, :note)",
+        {"at": time.time(), "suggestion": None, "note": None, **change})
     return cursor.lastrowid
 
 
@@ -548,8 +550,11 @@ def _migrate(db: sqlite3.Connection) -> None:
     """Bring a database made by an earlier version up to this schema."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        if "suggestion" not in {row[1] for row in db.execute("PRAGMA table_info(history)")}:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(history)")}
+        if "suggestion" not in columns:
             db.execute("ALTER TABLE history ADD COLUMN suggestion INTEGER")
+        if "note" not in columns:
+            db.execute("ALTER TABLE history ADD COLUMN note TEXT")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
