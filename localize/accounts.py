@@ -1,4 +1,4 @@
-"""Accounts, roles, per-language rights, the change history and stored suggestions: one SQLite file.
+"""Accounts, roles, per-language rights, API tokens, the change history and stored suggestions: one SQLite file.
 
 The file lives in the web app's instance folder (``instance/localize.sqlite3``).
 It is opened in WAL mode with a busy timeout, so several worker processes share
@@ -6,10 +6,15 @@ it; every write is one short transaction.
 
 Roles, each with the rights of the one before:
 
-* ``translator``: edit and save drafts in their languages;
-* ``reviewer``: also approve and reject, in their languages;
-* ``editor``: every language; also start drafts, export and publish;
+* ``translator``: edit and save drafts, in a language;
+* ``reviewer``: also approve and reject, in a language;
+* ``editor``: every language; also start drafts;
 * ``admin``: also manage accounts.
+
+An account is either an editor or an admin (every language), or has a role per
+language (reviewer for es, translator for ar), kept in ``user_roles``. A
+disabled account cannot log in, and its sessions and API tokens stop working.
+API tokens are stored as digests; a token may expire and may be revoked.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -36,12 +42,16 @@ ROLES = ("translator", "reviewer", "editor", "admin")
 RIGHTS = {
     "translator": {"view", "save", "comment"},
     "reviewer": {"view", "save", "comment", "approve", "reject", "revert"},
-    "editor": {"view", "save", "comment", "approve", "reject", "revert", "draft", "export"},
-    "admin": {"view", "save", "comment", "approve", "reject", "revert", "draft", "export", "users"},
+    "editor": {"view", "save", "comment", "approve", "reject", "revert", "draft"},
+    "admin": {"view", "save", "comment", "approve", "reject", "revert", "draft", "users"},
 }
 EVERY_LANGUAGE = frozenset({"editor", "admin"})
+PER_LANGUAGE = ("translator", "reviewer")   # the roles an account holds language by language
 MIN_PASSWORD = 8
 LOGIN_LIMIT, LOGIN_WINDOW = 5, 300  # failed logins per name or address, seconds
+TOKEN_DAYS = (30, 90, 365)          # the lifetimes the UI offers; any number of days up to MAX_TOKEN_DAYS
+MAX_TOKEN_DAYS = 3650
+TOKEN_TOUCH = 60                    # seconds: a token's last use is written at most this often
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -50,13 +60,25 @@ CREATE TABLE IF NOT EXISTS users (
     languages TEXT NOT NULL DEFAULT '',
     password TEXT NOT NULL,
     ui_language TEXT,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    last_login REAL
+);
+CREATE TABLE IF NOT EXISTS user_roles (
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    language TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (user, language)
 );
 CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY,
     user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
     label TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    id TEXT,
+    expires REAL,
+    last_used REAL,
+    revoked REAL
 );
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -116,28 +138,83 @@ class PermissionDenied(LocalizeError):
     """The account may not do this (HTTP 403)."""
 
 
+class LastAdmin(ConflictError):
+    """The change would leave no enabled admin to manage accounts (HTTP 409)."""
+
+
+class NoToken(AccountError):
+    """No such API token of this account."""
+
+
 class Decided(ConflictError):
     """The suggestion was accepted or dismissed meanwhile (HTTP 409)."""
 
 
 @dataclass(frozen=True)
 class User:
+    """An account. ``role`` is ``editor`` or ``admin`` (every language), else the highest of its
+    per-language ``roles``; ``languages`` are the languages it has a role in."""
+
     name: str
     role: str
     languages: tuple[str, ...] = ()
     ui_language: str | None = None
+    roles: tuple[tuple[str, str], ...] = ()   # (language, role) of a per-language account
+    disabled: bool = False
+    last_login: float | None = None
+    stamp: str = field(default="", compare=False, repr=False)   # changes with the password
+
+    def __post_init__(self):
+        if self.role not in EVERY_LANGUAGE and self.languages and not self.roles:
+            object.__setattr__(self, "roles", tuple((lang, self.role) for lang in self.languages))
+
+    def role_in(self, language: str) -> str | None:
+        """The account's role in a language (None: it has none there)."""
+        if self.role in EVERY_LANGUAGE:
+            return self.role
+        return dict(self.roles).get(language)
 
     def may(self, right: str, language: str | None = None) -> bool:
-        if right not in RIGHTS[self.role]:
+        """Whether the account has this right in this language (``language`` None: in some language)."""
+        if self.disabled:
             return False
-        if language is None or self.role in EVERY_LANGUAGE:
-            return True
-        return language in self.languages
+        if self.role in EVERY_LANGUAGE:
+            return right in RIGHTS[self.role]
+        if language is None:
+            return any(right in RIGHTS[role] for _, role in self.roles)
+        role = self.role_in(language)
+        return role is not None and right in RIGHTS[role]
 
     def require(self, right: str, language: str | None = None) -> None:
         if not self.may(right, language):
             where = f" in {language}" if language else ""
-            raise PermissionDenied(f"{self.name} ({self.role}) may not {right}{where}")
+            role = (self.role_in(language) if language else None) or self.role
+            raise PermissionDenied(f"{self.name} ({role}) may not {right}{where}")
+
+
+@dataclass(frozen=True)
+class Token:
+    """An API token as its owner sees it listed: never the token itself."""
+
+    id: str                      # not secret: the token begins with it
+    user: str
+    label: str
+    created: float
+    expires: float | None = None
+    last_used: float | None = None
+    revoked: float | None = None
+
+    def state(self, now: float | None = None) -> str:
+        """``active``, ``expired`` or ``revoked``."""
+        if self.revoked is not None:
+            return "revoked"
+        if self.expires is not None and self.expires <= (time.time() if now is None else now):
+            return "expired"
+        return "active"
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "created": self.created, "expires": self.expires,
+                "last_used": self.last_used, "revoked": self.revoked, "state": self.state()}
 
 
 @dataclass(frozen=True)
@@ -252,20 +329,47 @@ class Store:
 
     # -- accounts --------------------------------------------------------------------
 
-    def add_user(self, name: str, role: str, langs: list[str] | tuple[str, ...], password: str) -> User:
+    def add_user(self, name: str, role: str, langs: list[str] | tuple[str, ...], password: str, *,
+                 roles: Mapping[str, str] | None = None) -> User:
+        """Add an account: ``role`` in each of ``langs``, or ``editor``/``admin`` over every language;
+        ``roles`` (language → translator or reviewer) gives languages roles of their own."""
         name = _check_name(name)
-        if role not in ROLES:
-            raise AccountError(f"no role {role!r}; roles: {', '.join(ROLES)}")
-        tags = tuple(dict.fromkeys(languages.validate(code) for code in langs))
-        if role not in EVERY_LANGUAGE and not tags:
-            raise AccountError(f"a {role} works in named languages: add --lang L")
+        role, grants = _grants(role, langs, roles)
         digest = _hash(password)
         with self._write() as db:
             if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
                 raise AccountError(f"there is already a user {name!r}")
             db.execute("INSERT INTO users (name, role, languages, password, created) VALUES (?, ?, ?, ?, ?)",
-                       (name, role, " ".join(tags), digest, time.time()))
-        return User(name, role, tags)
+                       (name, role, " ".join(lang for lang, _ in grants), digest, time.time()))
+            db.executemany("INSERT INTO user_roles (user, language, role) VALUES (?, ?, ?)",
+                           [(name, lang, r) for lang, r in grants])
+        return User(name, role, tuple(lang for lang, _ in grants), roles=grants, stamp=_stamp(digest))
+
+    def set_roles(self, name: str, role: str, langs: list[str] | tuple[str, ...] = (), *,
+                  roles: Mapping[str, str] | None = None) -> User:
+        """Give an account new roles (as :meth:`add_user` takes them); :class:`LastAdmin` if that
+        would leave no enabled admin."""
+        role, grants = _grants(role, langs, roles)
+        with self._write() as db:
+            _existing(db, name)
+            if role != "admin":
+                _keep_an_admin(db, name, "demote")
+            db.execute("UPDATE users SET role = ?, languages = ? WHERE name = ?",
+                       (role, " ".join(lang for lang, _ in grants), name))
+            db.execute("DELETE FROM user_roles WHERE user = ?", (name,))
+            db.executemany("INSERT INTO user_roles (user, language, role) VALUES (?, ?, ?)",
+                           [(name, lang, r) for lang, r in grants])
+        return self.user(name)
+
+    def set_disabled(self, name: str, disabled: bool) -> User:
+        """Disable an account (no login, no session, no token) or enable it again; :class:`LastAdmin`
+        if disabling would leave no enabled admin."""
+        with self._write() as db:
+            _existing(db, name)
+            if disabled:
+                _keep_an_admin(db, name, "disable")
+            db.execute("UPDATE users SET disabled = ? WHERE name = ?", (1 if disabled else 0, name))
+        return self.user(name)
 
     def remove_user(self, name: str) -> None:
         with self._write() as db:
@@ -273,6 +377,7 @@ class Store:
                 raise AccountError(f"no user {name!r}")
 
     def set_password(self, name: str, password: str) -> None:
+        """A new password; the account's sessions end (their stamp no longer matches)."""
         digest = _hash(password)
         with self._write() as db:
             if db.execute("UPDATE users SET password = ? WHERE name = ?", (digest, name)).rowcount == 0:
@@ -283,44 +388,99 @@ class Store:
         with self._write() as db:
             db.execute("UPDATE users SET ui_language = ? WHERE name = ?", (tag, name))
 
+    def logged_in(self, name: str) -> None:
+        """Note the time of a successful login."""
+        with self._write() as db:
+            db.execute("UPDATE users SET last_login = ? WHERE name = ?", (time.time(), name))
+
     def users(self) -> list[User]:
         with self._read() as db:
-            rows = db.execute("SELECT name, role, languages, ui_language FROM users ORDER BY name").fetchall()
-        return [_user(row) for row in rows]
+            rows = db.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name").fetchall()
+            grants: dict[str, list[tuple[str, str]]] = {}
+            for user, lang, role in db.execute("SELECT user, language, role FROM user_roles ORDER BY language"):
+                grants.setdefault(user, []).append((lang, role))
+        return [_user(row, grants.get(row[0], [])) for row in rows]
 
     def user(self, name: str) -> User | None:
         with self._read() as db:
-            row = db.execute("SELECT name, role, languages, ui_language FROM users WHERE name = ?",
-                             (name,)).fetchone()
-        return _user(row) if row else None
+            row = db.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
+            return _user(row, _roles_of(db, name)) if row else None
 
     def authenticate(self, name: str, password: str) -> User | None:
-        """The user if the password is right; None otherwise (in the same time either way)."""
+        """The user if the password is right and the account enabled; None otherwise (in the same time
+        either way)."""
         with self._read() as db:
-            row = db.execute("SELECT name, role, languages, ui_language, password FROM users WHERE name = ?",
-                             (name,)).fetchone()
+            row = db.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
+            grants = _roles_of(db, name) if row else []
         if row is None:
             check_password_hash(_dummy(), password)  # as slow as a real check: no guessing names by timing
             return None
-        return _user(row[:4]) if check_password_hash(row[4], password) else None
+        user = _user(row, grants)
+        return user if check_password_hash(row[-1], password) and not user.disabled else None
 
     # -- API tokens --------------------------------------------------------------------
 
-    def new_token(self, name: str, label: str = "") -> str:
+    def new_token(self, name: str, label: str = "", *, expires: float | None = None) -> str:
         """A new API token for a user; only its digest is stored, the token is shown once."""
-        token = secrets.token_urlsafe(32)
+        return self.add_token(name, label, expires=expires)[0]
+
+    def add_token(self, name: str, label: str = "", *, expires: float | None = None) -> tuple[str, Token]:
+        """A new API token (shown once) and how it is listed; ``expires`` a time in the future, or None."""
+        label = (label or "").strip()
+        if len(label) > 100:
+            raise AccountError("a token's label is at most 100 characters")
+        now = time.time()
+        if expires is not None and expires <= now:
+            raise AccountError("a token's expiry must be in the future")
         with self._write() as db:
-            if not db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-                raise AccountError(f"no user {name!r}")
-            db.execute("INSERT INTO tokens (digest, user, label, created) VALUES (?, ?, ?, ?)",
-                       (_digest(token), name, label, time.time()))
-        return token
+            _existing(db, name)
+            while True:
+                token_id = secrets.token_hex(6)
+                if not db.execute("SELECT 1 FROM tokens WHERE id = ?", (token_id,)).fetchone():
+                    break
+            token = f"lz_{token_id}_{secrets.token_urlsafe(32)}"
+            db.execute("INSERT INTO tokens (digest, user, label, created, id, expires) VALUES (?, ?, ?, ?, ?, ?)",
+                       (_digest(token), name, label, now, token_id, expires))
+        return token, Token(token_id, name, label, now, expires)
+
+    def tokens(self, name: str) -> list[Token]:
+        """A user's API tokens, newest first (revoked and expired ones too)."""
+        with self._read() as db:
+            rows = db.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE user = ? ORDER BY created DESC, id",
+                              (name,)).fetchall()
+        return [Token(*row) for row in rows]
+
+    def revoke_token(self, name: str, token_id: str) -> Token:
+        """Revoke one of a user's tokens (revoking it again changes nothing); :class:`NoToken` if the user
+        has no such token."""
+        with self._write() as db:
+            db.execute("UPDATE tokens SET revoked = ? WHERE user = ? AND id = ? AND revoked IS NULL",
+                       (time.time(), name, token_id))
+            row = db.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE user = ? AND id = ?",
+                             (name, token_id)).fetchone()
+        if row is None:
+            raise NoToken(f"no token {str(token_id)[:40]!r} of {name}")
+        return Token(*row)
 
     def token_user(self, token: str) -> User | None:
+        """The account of a token that is neither revoked nor expired, if the account is enabled."""
+        digest, now = _digest(token), time.time()
         with self._read() as db:
-            row = db.execute("SELECT u.name, u.role, u.languages, u.ui_language FROM tokens t "
-                             "JOIN users u ON u.name = t.user WHERE t.digest = ?", (_digest(token),)).fetchone()
-        return _user(row) if row else None
+            row = db.execute("SELECT user, expires, revoked, last_used FROM tokens WHERE digest = ?",
+                             (digest,)).fetchone()
+        if row is None:
+            return None
+        name, expires, revoked, last_used = row
+        if revoked is not None or (expires is not None and expires <= now):
+            return None
+        user = self.user(name)
+        if user is None or user.disabled:
+            return None
+        if last_used is None or now - last_used >= TOKEN_TOUCH:
+            with self._write() as db:   # at most once a minute per token
+                db.execute("UPDATE tokens SET last_used = ? WHERE digest = ? AND (last_used IS NULL OR "
+                           "last_used <= ?)", (now, digest, now - TOKEN_TOUCH))
+        return user
 
     # -- login rate limit, shared by every worker process ------------------------------
 
@@ -550,15 +710,97 @@ def _migrate(db: sqlite3.Connection) -> None:
     """Bring a database made by an earlier version up to this schema."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        columns = {row[1] for row in db.execute("PRAGMA table_info(history)")}
-        if "suggestion" not in columns:
-            db.execute("ALTER TABLE history ADD COLUMN suggestion INTEGER")
-        if "note" not in columns:
-            db.execute("ALTER TABLE history ADD COLUMN note TEXT")
+        _add_columns(db, "history", {"suggestion": "INTEGER", "note": "TEXT"})
+        _add_columns(db, "users", {"disabled": "INTEGER NOT NULL DEFAULT 0", "last_login": "REAL"})
+        _add_columns(db, "tokens", {"id": "TEXT", "expires": "REAL", "last_used": "REAL", "revoked": "REAL"})
+        db.execute("UPDATE tokens SET id = substr(digest, 1, 12) WHERE id IS NULL")   # tokens made before ids
+        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens (id)")
+        # accounts made before roles per language: their one role in each of their languages
+        rows = db.execute("SELECT name, role, languages FROM users WHERE role NOT IN ('editor', 'admin') "
+                          "AND name NOT IN (SELECT user FROM user_roles)").fetchall()
+        db.executemany("INSERT OR IGNORE INTO user_roles (user, language, role) VALUES (?, ?, ?)",
+                       [(name, lang, role) for name, role, langs in rows for lang in langs.split()])
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _add_columns(db: sqlite3.Connection, table: str, wanted: dict[str, str]) -> None:
+    columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+    for column, kind in wanted.items():
+        if column not in columns:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+_USER_COLUMNS = "name, role, languages, ui_language, disabled, last_login, password"
+_TOKEN_COLUMNS = "id, user, label, created, expires, last_used, revoked"
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+
+def _grants(role: str, langs, roles: Mapping[str, str] | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(the account's role, its (language, role) pairs) from a role over ``langs`` and per-language ``roles``."""
+    if role not in ROLES:
+        raise AccountError(f"no role {role!r}; roles: {', '.join(ROLES)}")
+    if role in EVERY_LANGUAGE:
+        if roles:
+            raise AccountError(f"an {role} works in every language: no roles per language")
+        return role, ()
+    found = {languages.validate(code): role for code in langs}
+    for code, given in (roles or {}).items():
+        if given not in PER_LANGUAGE:
+            raise AccountError(f"no role {given!r} in a language; roles per language: {', '.join(PER_LANGUAGE)}")
+        found[languages.validate(code)] = given
+    if not found:
+        raise AccountError(f"a {role} works in named languages: add --lang L")
+    grants = tuple(sorted(found.items()))
+    return max((r for _, r in grants), key=_RANK.__getitem__), grants
+
+
+def _existing(db: sqlite3.Connection, name: str) -> None:
+    if not db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+        raise AccountError(f"no user {str(name)[:64]!r}")
+
+
+def _keep_an_admin(db: sqlite3.Connection, name: str, what: str) -> None:
+    """Refuse to take ``name`` out of the enabled admins if it is the last one."""
+    row = db.execute("SELECT role, disabled FROM users WHERE name = ?", (name,)).fetchone()
+    if row is None or row[0] != "admin" or row[1]:
+        return
+    others = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND name != ?",
+                        (name,)).fetchone()[0]
+    if not others:
+        raise LastAdmin(f"{name} is the last enabled admin: cannot {what} this account, "
+                        "or nobody could manage accounts")
+
+
+def _roles_of(db: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
+    return db.execute("SELECT language, role FROM user_roles WHERE user = ? ORDER BY language", (name,)).fetchall()
+
+
+def token_expiry(days: int | None = None, until: str | date | None = None, *, now: float | None = None) -> float | None:
+    """When a new token expires: after ``days`` days, or at the end of the day ``until`` (UTC, the
+    date's last second included); None for a token that does not expire."""
+    now = time.time() if now is None else now
+    if days is not None and until is not None:
+        raise AccountError("give a token a number of days or a date, not both")
+    if days is not None:
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+            raise AccountError(f"a token lives 1 to {MAX_TOKEN_DAYS} days")
+        return now + days * 86400
+    if until is None or until == "":
+        return None
+    if isinstance(until, str):
+        try:
+            until = date.fromisoformat(until.strip())
+        except ValueError:
+            raise AccountError(f"{until[:20]!r} is not a date (YYYY-MM-DD)") from None
+    end = datetime(until.year, until.month, until.day, tzinfo=timezone.utc) + timedelta(days=1)
+    if end.timestamp() <= now:
+        raise AccountError("a token's expiry date must be today or later")
+    if end.timestamp() > now + (MAX_TOKEN_DAYS + 1) * 86400:
+        raise AccountError(f"a token lives at most {MAX_TOKEN_DAYS} days")
+    return end.timestamp()
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
@@ -585,6 +827,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _user(row) -> User:
-    name, role, langs, ui_language = row
-    return User(name, role, tuple(langs.split()), ui_language)
+def _stamp(password_digest: str) -> str:
+    return hashlib.sha256(password_digest.encode("utf-8")).hexdigest()[:16]
+
+
+def _user(row, grants) -> User:
+    name, role, _, ui_language, disabled, last_login, password = row
+    grants = () if role in EVERY_LANGUAGE else tuple((lang, r) for lang, r in grants)
+    return User(name, role, tuple(lang for lang, _ in grants), ui_language, grants, bool(disabled), last_login,
+                _stamp(password))

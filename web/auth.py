@@ -1,7 +1,13 @@
-"""Logging in and out (Flask-Login), the login limit, and who the current account is."""
+"""Logging in and out (Flask-Login), the login limit, and who the current account is.
+
+A session names its account and a stamp of the account's password: a new password
+ends the account's other sessions, and a disabled account's sessions stop at their
+next request.
+"""
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
@@ -25,7 +31,7 @@ class Account(UserMixin):
         self.user = user
 
     def get_id(self) -> str:
-        return self.user.name
+        return f"{self.user.name}/{self.user.stamp}"
 
 
 def init_app(app: Flask) -> None:
@@ -36,9 +42,12 @@ def init_app(app: Flask) -> None:
     manager.unauthorized_handler(_unauthorized)
 
 
-def _load(name: str) -> Account | None:
+def _load(session_id: str) -> Account | None:
+    name, stamp = session_id.partition("/")[::2]
     user = current_app.extensions["localize"].store.user(name)
-    return Account(user) if user is not None else None
+    if user is None or user.disabled or not hmac.compare_digest(stamp, user.stamp):
+        return None
+    return Account(user)
 
 
 def account() -> User | None:
@@ -104,6 +113,7 @@ def login():
         return render_template("auth/login.html", form=form, error=_("Wrong name or password.")), 200
     store.login_passed(attempt, keys[1])   # a right password is no failure of the address
     store.login_succeeded(keys[0])
+    store.logged_in(user.name)
     chosen = session.get("ui_language")
     session.clear()   # a fresh session at login: none planted before it survives
     if chosen:
