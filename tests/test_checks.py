@@ -35,7 +35,8 @@ def context(lang: str) -> Context:
 
 
 class Case(NamedTuple):
-    """One table row: the translation of ``source`` into ``lang``; ``says`` is part of the expected message.
+    """One table row: the translation of ``source`` into ``lang``; ``says`` is part of the expected message (a
+    tuple: of each expected message, one problem each, in order).
 
     For ``inconsistent`` the target is a tuple: the translations of the same
     source in several catalogs of the language.
@@ -44,7 +45,7 @@ class Case(NamedTuple):
     lang: str
     source: str
     target: str | tuple[str, ...]
-    says: str = ""
+    says: str | tuple[str, ...] = ""
     flags: tuple[str, ...] = ()
     comments: tuple[str, ...] = ()     # translator comments: "source-change: numbers"
     previous: str | None = None        # the source the translation was made for (#| msgid)
@@ -283,6 +284,15 @@ FAILS: dict[str, list[Case]] = {
         Case("he", '<a href="#x"><em>word</em></a>', '<em><a href="#x">מילה</a></em>', "nesting changed"),
         Case("ja", "<em><strong>word</strong></em>", "<em><strong>言葉</em></strong>", "badly nested"),
         Case("ar", "<em>word</em> here", "<em>كلمة هنا", "missing </em>"),
+        # every problem, each its own
+        Case("es", '<em>Numbness</em> and <a href="#ref-1">(2009)</a> and <strong>this</strong>',
+             "El entumecimiento y (2009) y <strong>esto</strong>", ("missing <em>", 'missing <a href="#ref-1">')),
+        Case("es", "<em>word</em> here", "palabra</em> aquí</b>", ("missing <em>", "extra </em>", "extra </b>")),
+        Case("fr", "Run <code>ls -l</code> or <code>ls -a</code>.", "Lancez <code>ls -long</code> ou <code>ls</code>.",
+             ('code changed: "ls -l" -> "ls -long"', 'code changed: "ls -a" -> "ls"')),
+        Case("he", '<a href="#x"><em>word</em></a>', '<em><a href="#x">מילה</a></em>',
+             ("nesting changed: <em> is at the top, in the source inside <a>",
+              "nesting changed: <a> is inside <em>, in the source at the top")),
     ],
     "pseudo": [
         Case("es", "A plain sentence.", "[!! À ƥĺààîñ šéééñţéñçé. !!]", "pseudo-translation"),
@@ -297,15 +307,20 @@ FAILS: dict[str, list[Case]] = {
         Case("ja", "See it.", '<a href="data:text/html;base64,PHNjcmlwdD4=">見る</a>', "data: URL"),
         Case("he", "Plain.", "<style>body{display:none}</style>פשוט.", "<style> element"),
         Case("es", "Plain.", "Sencillo <svg/onload=alert(1)>.", "event handler onload="),
+        Case("es", "Plain.", '<a href="javascript:x()" onclick="y()">Sencillo</a><script>z()</script>',
+             ("unsafe content: <script> element", "unsafe content: event handler onclick=",
+              "unsafe content: javascript: URL in href=")),
     ],
     "numbers": [
         Case("es", CITING, 'En la investigación de Gross y John <a href="#ref-3">(2004)</a>, menos.',
-             "missing 2003; added 2004"),
-        Case("fr", "between 18 and 65 years", "entre 18 et ans", "missing 65"),
-        Case("ar", "In 2003", "في عام ٢٠٠٤", "missing 2003; added 2004"),
-        Case("zh", "1,000 people", "100 人", "missing 1000; added 100"),
-        Case("ja", "once a week", "週に2回", "added 2"),
-        Case("he", "3.5 percent", "35 אחוז", "missing 3.5; added 35"),
+             ("numbers differ: 2004 where the source has 2003",)),
+        Case("fr", "between 18 and 65 years", "entre 18 et ans", ("numbers differ: missing 65",)),
+        Case("ar", "In 2003", "في عام ٢٠٠٤", "2004 where the source has 2003"),
+        Case("zh", "1,000 people", "100 人", "100 where the source has 1000"),
+        Case("ja", "once a week", "週に2回", ("numbers differ: added 2",)),
+        Case("he", "3.5 percent", "35 אחוז", "35 where the source has 3.5"),
+        Case("es", "Between 18 and 65, in 2003.", "Entre 19 y 66.",      # each difference, in the order of the text
+             ("19 where the source has 18", "66 where the source has 65", "missing 2003")),
     ],
     "citations": [
         Case("es", CITING, "En la investigación de Gross y John (2003), los supresores sentían menos.",
@@ -319,12 +334,22 @@ FAILS: dict[str, list[Case]] = {
              "citation link to #ref-2 missing"),
         Case("ja", "Gross wrote it.", 'Gross <a href="#ref-1">(2009)</a>が書いた。',
              "citation link to #ref-1 is not in the source"),
+        Case("es", 'Gross <a href="#ref-2">(1998)</a> and John <a href="#ref-3">(2003)</a>',
+             'Grosso (1998) y Jon <a href="#ref-3">(2004)</a>',
+             ("citation link to #ref-2 missing", "citation #ref-3 reads 2004, the source 2003",
+              'author name "Gross" missing or altered', 'author name "John" missing or altered')),
+        Case("fr", 'Gross <a href="#ref-2">(1998)</a>', 'Gross <a href="#ref-4">(1998)</a>',
+             ("citation link to #ref-2 missing", "citation link to #ref-4 is not in the source")),
     ],
     "urls": [
         Case("es", "See https://example.org/help.", "Vea https://example.org/ayuda.",
-             "missing https://example.org/help; added https://example.org/ayuda"),
-        Case("ar", "Mail help@example.org.", "راسلنا على hlep@example.org.", "missing help@example.org"),
-        Case("ja", "See https://example.org/help.", "ヘルプを参照してください。", "missing https://example.org/help"),
+             ("https://example.org/ayuda where the source has https://example.org/help",)),
+        Case("ar", "Mail help@example.org.", "راسلنا على hlep@example.org.",
+             "hlep@example.org where the source has help@example.org"),
+        Case("ja", "See https://example.org/help.", "ヘルプを参照してください。",
+             ("URLs or e-mail addresses differ: missing https://example.org/help",)),
+        Case("fr", "Mail help@example.org.", "Écrivez à help@example.org ou à https://example.org/aide.",
+             ("added https://example.org/aide",)),
     ],
     "empty": [
         Case("es", "The nuance", " ", "blank"),
@@ -340,6 +365,8 @@ FAILS: dict[str, list[Case]] = {
         Case("es", "Understanding emotional numbness", "Comprender el *numbness emocional", "*numbness"),
         Case("ca", "It numbs the feeling.", "Això #entumir el sentiment.", "#entumir"),
         Case("es", "They withdraw.", "Ellos @withdraw.", "@withdraw"),
+        Case("es", "They withdraw and numb.", "Ellos @withdraw y *numb.",
+             ("machine-translation mark left in: @withdraw", "machine-translation mark left in: *numb")),
     ],
     "untranslated-words": [
         Case("es", "Numbness is a protective state rather than an absence.",
@@ -347,6 +374,9 @@ FAILS: dict[str, list[Case]] = {
              '"a protective state"'),
         Case("zh", "Numbness is often a protective state.", "麻木通常是 a protective state。",
              '"a protective state"'),
+        Case("es", "Numbness is a protective state rather than an absence of feeling.",   # overlapping: one stretch
+             "El entumecimiento es a protective state más que an absence of feeling.",
+             ('source words left untranslated: "a protective state"', '"an absence of feeling"')),
     ],
     "unknown-words": [
         Case("es", "I feel numb today.", "Me siento numb hoy.", '"numb"',
@@ -396,6 +426,8 @@ FAILS: dict[str, list[Case]] = {
              '"emotional numbness" should be "entumecimiento emocional"'),
         Case("fr", "Last reviewed by the Men Women Psychology editorial team.",
              "Revu par l'équipe de Psychologie Hommes Femmes.", '"Men Women Psychology" must stay as it is'),
+        Case("es", "Men Women Psychology on emotional numbness.", "Psicología sobre la insensibilidad emocional.",
+             ('"emotional numbness" should be "entumecimiento emocional"', '"Men Women Psychology" must stay')),
         Case("ar", "Emotional numbness is common.", "التبلد العاطفي شائع.",
              '"emotional numbness" should be "الخدر العاطفي"'),
     ],
@@ -410,21 +442,35 @@ FAILS: dict[str, list[Case]] = {
         Case("zh", "It works.", "它有效.", 'Chinese writes "。"'),
         Case("ja", "It works.", "うまくいく", 'ends without punctuation, the source with "."'),
         Case("he", "Really?", "באמת.", 'ends with ".", the source with "?"'),
+        Case("es", "Why? Stop!", "Por qué? Basta!", ('"?" without its opening "¿"', '"!" without its opening "¡"')),
+        Case("fr", "Why? Really!", "Pourquoi? Vraiment!",
+             ('no-break space before "?": "Pourquoi?"', 'no-break space before "!": "oi? Vraiment!"')),
+        Case("es", "The nuance", "El matiz?", ('ends with "?", the source has no end punctuation',
+                                               '"?" without its opening "¿"')),
     ],
     "brackets": [
         Case("es", "Gross (1998) wrote it.", "Gross (1998 lo escribió.", '"(" opened 1 more time'),
         Case("fr", 'a "protective" state', "un état «\u202fprotecteur", "odd number of double quotes"),
         Case("ja", "the “gender similarities” idea", "「性差の類似性という考え", '"「" opened'),
         Case("he", "(see below)", "ראו להלן)", 'a closing "(" without its opening one'),
+        Case("es", "Gross (1998) said “no”.", 'Gross (1998 dijo "no.',
+             ('unbalanced brackets: "(" opened 1 more time than closed',
+              "unbalanced quotes: an odd number of double quotes")),
+        Case("fr", "(a) and [b]", "((a) et [[b]", ('"(" opened 1 more time', '"[" opened 1 more time')),
+        Case("zh", "(a)", "（（（a）", ('"(" opened 2 more times than closed',)),
     ],
     "whitespace": [
         Case("es", "The nuance", " El matiz", "leading whitespace differs"),
         Case("ja", "It works.", "うまくいく。 ", "trailing whitespace differs"),
+        Case("es", "The nuance", " El matiz ", ("leading whitespace differs: ' ', the source ''",
+                                                "trailing whitespace differs: ' ', the source ''")),
     ],
     "double-space": [
         Case("es", "Numbness is common.", "El entumecimiento  es común.", "double space"),
         Case("fr", "Why?", "Pourquoi \u00a0?", "double space"),
         Case("ar", "Numbness is common.", "الخدر  شائع.", "double space"),
+        Case("es", "Numbness is a common state.", "El  entumecimiento es un estado  común.",
+             ('double space: "El  entumecimiento"', 'double space: "to es un estado  común."')),
     ],
     "length": [
         Case("es", "Numbness is usually gradual.",
@@ -432,20 +478,25 @@ FAILS: dict[str, list[Case]] = {
              "imperceptible para quien lo vive día a día.", "much longer than usual"),
         Case("zh", ABSENCE, "麻木往往是一种防御，而不是真正的缺失。" * 3, "much longer than usual"),
         Case("fr", ABSENCE, "Défense.",
-             "much shorter than usual"),
+             ("8 characters: much shorter than usual (64 expected)",)),
+        Case("es", "Numbness is usually gradual.", "x", ("1 character: much shorter than usual (34 expected)",)),
     ],
     "bidi": [
         Case("es", "Numbness is common.", "El entumecimiento\u200b es común.", "U+200B ZERO WIDTH SPACE"),
         Case("he", "Published in 2003.", "פורסם ב-\u202e3002\u202c.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
         Case("ja", "It works.", "うまく\u200bいく。", "U+200B"),
         Case("es", "Gross wrote it.", "\u200eGross lo escribió.", "U+200E LEFT-TO-RIGHT MARK"),  # not RTL
+        Case("es", "Numbness is common.", "El\u200b entumecimiento\u202e es común.",
+             ("invisible character the source does not have: U+200B ZERO WIDTH SPACE",
+              "invisible character the source does not have: U+202E RIGHT-TO-LEFT OVERRIDE")),
     ],
     "source-change": [
         Case("es", "About 12 percent of adults feel it.", "Alrededor del 10 % de los adultos lo siente.",
              "numbers changed", flags=("fuzzy",), comments=("source-change: numbers",),
              previous="About 10 percent of adults feel it."),
         Case("fr", 'Gross mapped it <a href="#ref-2">(1999)</a>.', 'Gross l\'a décrit <a href="#ref-2">(1998)</a>.',
-             "numbers and citations changed", flags=("fuzzy",), comments=("source-change: numbers, citations",),
+             ("the source's numbers changed since this was translated: check the translation, then save or approve it",
+              "the source's citations changed"), flags=("fuzzy",), comments=("source-change: numbers, citations",),
              previous='Gross mapped it <a href="#ref-2">(1998)</a>.'),
         Case("he", "Gross described the same pattern.", "Levant תיאר את אותו דפוס.", "names changed",
              flags=("fuzzy",), comments=("source-change: wording",),   # update was not told the names
@@ -470,7 +521,11 @@ def test_passes(check_id: str, case: Case):
 def test_fails(check_id: str, case: Case):
     found = [p for p in problems_for(case) if p.check == check_id]
     assert found, f"{check_id} found nothing"
-    assert any(case.says in p.message for p in found), [p.message for p in found]
+    if isinstance(case.says, tuple):
+        assert len(found) == len(case.says), [p.message for p in found]
+        assert all(says in p.message for says, p in zip(case.says, found)), [p.message for p in found]
+    else:
+        assert any(case.says in p.message for p in found), [p.message for p in found]
     assert all(p.severity == CHECKS[check_id].severity for p in found)
     assert {p.msgid for p in found} == {case.source}
 
@@ -567,6 +622,67 @@ def test_plural_forms_are_checked_against_their_source():
     entry = Entry("%d year", msgid_plural="%d years", msgstr_plural={0: "%d año", 1: ""})
     assert [(p.check, p.message) for p in checks.run([entry], context("es"))] == [
         ("empty", "a plural form is empty")]
+
+
+def test_a_problem_per_message_each_once_per_entry():
+    # both plural forms lose the same number: one problem; two missing tags: two problems, each named
+    entry = Entry("In 2003 %d year", msgid_plural="In 2003 %d years", msgstr_plural={0: "%d año", 1: "%d años"})
+    assert [p.message for p in checks.run([entry], context("es"))] == ["numbers differ: missing 2003"]
+    tags = Entry('<em>Numbness</em> is <strong>common</strong>.', "El entumecimiento es común.")
+    assert [(p.check, p.message) for p in checks.run([tags], context("es"))] == [
+        ("markup", "missing <em>"), ("markup", "missing <strong>")]
+
+
+def test_run_can_keep_one_severity():
+    entry = Entry(CITING, CHANGED_YEAR.replace("(2004)", "(2004") + " Otra vez")
+    every = {(p.check, p.severity) for p in checks.run([entry], context("es"))}
+    assert {"numbers", "brackets"} <= {c for c, _ in every}
+    errors = checks.run([entry], context("es"), severity=ERROR)
+    assert errors and {p.check for p in errors} == {c for c, s in every if s == ERROR}
+
+
+# -- messages in English that keep their template --------------------------------
+
+def test_a_message_is_its_english_text_and_keeps_its_template():
+    message = checks.said('"%(term)s" must stay as it is', term="Men Women Psychology")
+    assert message == '"Men Women Psychology" must stay as it is' and isinstance(message, str)
+    assert message.template == '"%(term)s" must stay as it is'
+    assert message.params == {"term": "Men Women Psychology"} and message.plural is None
+    assert json.dumps({"message": message}) == json.dumps({"message": str(message)})
+    plain = checks.said("the translation is blank")            # no parameters: the template as it is
+    assert plain == plain.template == "the translation is blank" and plain.params == {}
+
+
+def test_a_counting_message_takes_its_form_from_the_count():
+    one = checks.said_n("%(num)d character", "%(num)d characters", 1)
+    many = checks.said_n("%(num)d character: %(expected)d expected", "%(num)d characters: %(expected)d expected",
+                         21, expected=34)
+    assert (one, many) == ("1 character", "21 characters: 34 expected")
+    assert (many.template, many.plural) == ("%(num)d character: %(expected)d expected",
+                                            "%(num)d characters: %(expected)d expected")
+    assert many.params == {"num": 21, "expected": 34}
+
+
+def test_lists_and_languages_are_shown_in_english():
+    message = checks.said("%(language)s: %(words)s", language=languages.parse("ar"), words=("numb", "flat"))
+    assert message == "Arabic: numb, flat"
+
+
+def test_a_message_survives_a_trip_to_another_process():
+    import pickle
+    entry = Entry("In 2003 the book.", "En 2004 el libro.")
+    problem = checks.run([entry], context("es"))[0]
+    again = pickle.loads(pickle.dumps(problem))
+    assert again == problem and again.message.template == "numbers differ: %(number)s where the source has %(source_number)s"
+    assert again.message.params == {"number": "2004", "source_number": "2003"}
+
+
+def test_every_kind_of_source_change_a_person_must_look_at_is_said():
+    from localize import changes
+    for kind in changes.MUST_LOOK:
+        entry = Entry("About 12 percent.", "Alrededor del 12 %.", comments=[f"source-change: {kind}"])
+        found = [p.message for p in checks.run([entry], context("es")) if p.check == "source-change"]
+        assert len(found) == 1 and found[0].startswith("the source's ") and found[0].params == {}, kind
 
 
 # -- the article's reference list and the glossary --------------------------------
@@ -668,7 +784,7 @@ def test_check_reports_an_error_and_exits_1(run, translated: Path):
 
     text = run("check", "--lang", "es", cwd=translated)
     assert text.code == 1
-    assert "[numbers] numbers differ: missing 2003; added 2004" in text.out
+    assert "[numbers] numbers differ: 2004 where the source has 2003" in text.out
     assert "2 errors (0 overridden), 0 warnings" in text.out
     assert run("check", "--lang", "ar", cwd=translated).code == 0   # the error is Spanish only
 
@@ -688,7 +804,9 @@ def test_warnings_alone_do_not_fail(run, translated: Path):
     translate(po_path(translated, "es"), {"Why this happens": "Por qué ocurre esto?"})
     result = run("check", "--format", "json", cwd=translated)
     assert result.code == 0
-    assert [(p["check"], p["severity"]) for p in json.loads(result.out)] == [("punctuation", "warning")]
+    assert [(p["check"], p["severity"], p["message"]) for p in json.loads(result.out)] == [
+        ("punctuation", "warning", 'ends with "?", the source has no end punctuation'),
+        ("punctuation", "warning", '"?" without its opening "¿"')]
 
 
 def test_arabic_digits_in_a_citation_pass(run, translated: Path):

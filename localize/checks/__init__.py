@@ -3,7 +3,10 @@
 An explicit registry (:data:`CHECKS`) of small named checks, each with an id and
 a severity; :func:`run` applies them to the entries of one catalog and
 :func:`run_across` compares the catalogs of one language. Checks are pure: they
-take values and return :class:`Problem` results.
+take values and return :class:`Problem` results, one per problem found (a check
+lists every problem it finds: each missing tag, each number that differs). A
+problem's message is a :class:`Said`: English text that keeps its template and
+parameters, for a face that speaks another language.
 
 *error* blocks approval and publishing unless a reviewer overrides it with a
 translator comment ``qa-override <check-id>: <reason>`` on the entry (the reason
@@ -27,10 +30,11 @@ from collections.abc import Iterable, Mapping
 from ..po import Entry
 # the check modules register their checks, in this order, when imported
 from . import content, machine, source_change, spelling, typography  # noqa: F401
-from .base import CHECKS, ENTRY, ERROR, LANGUAGE, WARNING, Check, Context, Pair, Problem, check
+from .base import (CHECKS, ENTRY, ERROR, LANGUAGE, WARNING, Check, Context, Pair, Problem, Said, check, messages,
+                   said, said_n)
 
-__all__ = ["CHECKS", "ERROR", "WARNING", "Check", "Context", "Pair", "Problem", "add_override",
-           "blocking", "check", "overrides", "run", "run_across"]
+__all__ = ["CHECKS", "ERROR", "WARNING", "Check", "Context", "Pair", "Problem", "Said", "add_override",
+           "blocking", "check", "messages", "overrides", "run", "run_across", "said", "said_n"]
 
 _OVERRIDE = re.compile(r"qa-override\s+([a-z0-9-]+)\s*:\s*(\S.*?)\s*\Z")
 
@@ -74,11 +78,13 @@ def _texts(entry: Entry) -> list[tuple[str, str]]:
             for index, text in sorted((entry.msgstr_plural or {}).items())]
 
 
-def run(entries: Iterable[Entry], context: Context, *, article: str = "") -> list[Problem]:
-    """Every per-entry check over the entries that have a translation."""
+def run(entries: Iterable[Entry], context: Context, *, article: str = "",
+        severity: str | None = None) -> list[Problem]:
+    """Every per-entry check (or those of one severity) over the entries that have a translation: a problem
+    per message a check returns, each once per entry."""
     problems: list[Problem] = []
     language = context.language.tag
-    everything = [c for c in CHECKS.values() if c.scope == ENTRY]
+    everything = [c for c in CHECKS.values() if c.scope == ENTRY and severity in (None, c.severity)]
     usual = ([(c, c.function) for c in everything if not c.blank],
              [(c, c.function) for c in everything if c.blank])
     for entry in entries:
@@ -99,9 +105,12 @@ def run(entries: Iterable[Entry], context: Context, *, article: str = "") -> lis
                 active = on_blank
             pair = Pair(source, target, entry)
             for c, function in active:
-                message = function(pair, context)
-                if message and (c, message) not in found:
-                    found.append((c, message))
+                result = function(pair, context)
+                if not result:
+                    continue
+                for message in ((result,) if isinstance(result, str) else messages(result)):
+                    if (c, message) not in found:
+                        found.append((c, message))
         if found:
             reasons = overrides(entry) if entry.comments else {}
             problems.extend(Problem(article, language, entry.msgctxt, entry.msgid, c.id, c.severity,

@@ -4,17 +4,27 @@ A check is a small function registered with :func:`check` under an id and a
 severity. It takes a :class:`Pair` (one source text and its translation,
 parsed at most once and shared by every check) and a :class:`Context` (the
 target language, the article's author names and citation links, the glossary)
-and returns a message naming the difference, or None. Checks are pure: no
-files, no clock, no network.
+and returns what it found: None, one message, or a list of messages (one per
+problem, so that a check lists every problem, not only the first). Checks are
+pure: no files, no clock, no network.
+
+A message is made with :func:`said` (or :func:`said_n` when it counts): it is
+the English text, a plain ``str`` for the CLI, the JSON API and the logs, and it
+keeps the template and parameters it was made from, so that a face in another
+language can say it (``gettext(template) % params``). Templates are gettext
+``python-format`` strings (``%(name)s``), extracted with the web UI's strings
+(keywords ``said`` and ``said_n:1,2`` in ``babel.cfg``). Parameters are data
+taken from the text (tags, numbers, names, addresses) and are never
+translated; a list is joined, a :class:`~localize.languages.Language` is named.
 """
 
 from __future__ import annotations
 
-import html
 import functools
+import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import markup
@@ -23,6 +33,56 @@ from ..po import Entry
 
 ERROR, WARNING = "error", "warning"
 ENTRY, LANGUAGE = "entry", "language"   # what a check looks at: one entry, or all catalogs of a language
+
+
+class Said(str):
+    """A check's message: its English text, with the template and parameters it was made from."""
+
+    template: str
+    plural: str | None      # the English plural of a counting message (said_n), else None
+    params: Mapping[str, object]
+
+    def __new__(cls, text: str, template: str, params: Mapping[str, object], plural: str | None = None):
+        self = super().__new__(cls, text)
+        self.template, self.params, self.plural = template, params, plural
+        return self
+
+    def __reduce__(self):   # pieces of a big catalog are checked in other processes
+        return (Said, (str(self), self.template, dict(self.params), self.plural))
+
+
+def _english(value: object) -> object:
+    """A parameter as the English text shows it: a list joined, a language by its English name."""
+    if isinstance(value, Language):
+        return value.english_name
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_english(v)) for v in value)
+    return value
+
+
+def said(template: str, **params: object) -> Said:
+    """A message from a ``python-format`` template and its parameters: ``said("missing %(tag)s", tag="<em>")``.
+
+    Without parameters the template is the text as it is (as gettext does), so it holds no ``%%``."""
+    if not params:
+        return Said(template, template, {})
+    return Said(template % {k: _english(v) for k, v in params.items()}, template, params)
+
+
+def said_n(singular: str, plural: str, num: int, **params: object) -> Said:
+    """A counting message, as ngettext counts: ``num`` picks the form and is the parameter ``%(num)d``."""
+    params = {"num": num, **params}
+    text = (singular if num == 1 else plural) % {k: _english(v) for k, v in params.items()}
+    return Said(text, singular, params, plural)
+
+
+def messages(found: str | Sequence[str] | None) -> tuple[str, ...]:
+    """What a check returned, as a tuple of messages, in order, each once."""
+    if not found:
+        return ()
+    if isinstance(found, str):
+        return (found,)
+    return tuple(dict.fromkeys(m for m in found if m))
 
 
 @dataclass(frozen=True)
@@ -39,6 +99,7 @@ class Problem:
     overridden: bool = False
 
     def as_dict(self) -> dict:
+        """The problem as the JSON API and ``localize check --format json`` give it (the message in English)."""
         return {"article": self.article, "language": self.language, "msgctxt": self.msgctxt,
                 "msgid": self.msgid, "check": self.check, "severity": self.severity,
                 "message": self.message, "overridden": self.overridden}
@@ -54,6 +115,10 @@ class Check:
     ignorable: bool = True    # by an ``ignore-<id>`` flag, or a ``qa-override`` comment
     scope: str = ENTRY
     blank: bool = False       # runs on blank translations (and only on them)
+
+    def messages(self, pair: Pair, ctx: Context) -> tuple[str, ...]:
+        """What the check finds in one pair: a message per problem (none: nothing found)."""
+        return messages(self.function(pair, ctx))
 
 
 CHECKS: dict[str, Check] = {}

@@ -13,8 +13,8 @@ from .. import markup
 from ..po import Entry
 
 PSEUDO_OPEN, PSEUDO_CLOSE = "[!!", "!!]"  # what localize.engines.pseudo wraps its text in
-from .base import (EMAIL, ERROR, LANGUAGE, URL, URL_END, WARNING, Context, Pair, check, numbers_in,
-                   plain_text)
+from .base import (EMAIL, ERROR, LANGUAGE, URL, URL_END, WARNING, Context, Pair, Said, check, numbers_in,
+                   plain_text, said)
 
 # -- markup and safety ----------------------------------------------------------
 
@@ -23,8 +23,9 @@ def _show(tag: markup.Tag) -> str:
     return f"<{tag.name}{attrs}>"
 
 
-def _nesting(tags: list[markup.Tag]) -> tuple[Counter, str | None]:
-    """(element, parent element) pairs of properly nested tags, and the first nesting error."""
+def _nesting(tags: list[markup.Tag]) -> tuple[Counter, Said | None]:
+    """(element, parent element) pairs of properly nested tags, and the first nesting error (the next ones
+    follow from it)."""
     found: Counter = Counter()
     stack: list[markup.Tag] = []
     error = None
@@ -34,8 +35,8 @@ def _nesting(tags: list[markup.Tag]) -> tuple[Counter, str | None]:
                 stack.pop()
                 continue
             if error is None:
-                error = (f"</{tag.name}> closes {_show(stack[-1])}" if stack
-                         else f"</{tag.name}> closes nothing")
+                error = (said("badly nested: %(tag)s closes %(other)s", tag=f"</{tag.name}>", other=_show(stack[-1]))
+                         if stack else said("badly nested: %(tag)s closes nothing", tag=f"</{tag.name}>"))
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth].name == tag.name:
                     del stack[depth:]
@@ -45,14 +46,14 @@ def _nesting(tags: list[markup.Tag]) -> tuple[Counter, str | None]:
             if not (tag.self_closing or tag.name in markup.VOID_TAGS):
                 stack.append(tag)
     if stack and error is None:
-        error = f"{_show(stack[-1])} is not closed"
+        error = said("badly nested: %(tag)s is not closed", tag=_show(stack[-1]))
     return found, error
 
 
 @check("markup", ERROR)
-def markup_differs(pair: Pair, ctx: Context) -> str | None:
+def markup_differs(pair: Pair, ctx: Context) -> list[str] | None:
     """Inline markup differs from the source beyond what a translator may change (markup.match), or the
-    text of inline code changed."""
+    text of inline code changed: each missing or extra tag, each element nested elsewhere, each code."""
     if "<" not in pair.source and "<" not in pair.target:
         return None
     if pair.source_raw_tags == pair.target_raw_tags:   # the same tags in the same order: the common case
@@ -61,50 +62,65 @@ def markup_differs(pair: Pair, ctx: Context) -> str | None:
     opened = [t for t in source if not t.closing]
     matched, reason = markup.match([(t.name, dict(t.attrs)) for t in opened], target, ctx.links)
     if reason is not None:
-        return reason
+        return [reason]
     taken = set(matched.values())
-    missing = [tag for i, tag in enumerate(opened) if i not in taken]
-    if missing:
-        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        return f"missing {_show(missing[0])}{more}"
+    found = [said("missing %(tag)s", tag=_show(tag)) for i, tag in enumerate(opened) if i not in taken]
     t_close = Counter(t.name for t in target if t.closing)
     t_open = Counter(t.name for t in target if not t.closing and not (t.self_closing or t.name in markup.VOID_TAGS))
     if t_close != t_open:
-        lost, extra = t_open - t_close, t_close - t_open
-        return f"missing </{next(iter(lost))}>" if lost else f"extra </{next(iter(extra))}>"
+        found += [said("missing %(tag)s", tag=f"</{name}>") for name in t_open - t_close]
+        found += [said("extra %(tag)s", tag=f"</{name}>") for name in t_close - t_open]
+    if found:
+        return found   # nesting is judged once every tag is there
     s_nest, s_error = _nesting(source)
     t_nest, t_error = _nesting(target)
     if t_error and not s_error:
-        return f"badly nested: {t_error}"
+        return [t_error]
     by_source = {t.key: opened[matched[i]].key for i, t in enumerate(target) if i in matched}
     s_names = {(key[0], parent[0] if parent else None) for key, parent in s_nest}
     for (key, parent), _ in t_nest.items():
         was_key, was_parent = by_source.get(key, key), by_source.get(parent, parent) if parent else None
         if (was_key, was_parent) in s_nest or (key[0], parent[0] if parent else None) in s_names:
             continue
-        where = f"inside <{parent[0]}>" if parent else "at the top"
-        then = next((f"inside <{p[0]}>" if p else "at the top" for k, p in s_nest if k[0] == key[0]), "")
-        return f"nesting changed: <{key[0]}> is {where}, in the source {then}"
-    return _code_changed(pair.source, pair.target)
+        then = next((p for k, p in s_nest if k[0] == key[0]), False)
+        found.append(_nesting_changed(f"<{key[0]}>", f"<{parent[0]}>" if parent else None,
+                                      f"<{then[0]}>" if then else then))
+    return found + _code_changed(pair.source, pair.target)
+
+
+def _nesting_changed(tag: str, parent: str | None, was: str | None | bool) -> Said:
+    """Where an element is in the translation (inside ``parent``, or at the top: None) and in the source
+    (``was``; False: not found)."""
+    if was is False:
+        if parent is None:
+            return said("nesting changed: %(tag)s is at the top", tag=tag)
+        return said("nesting changed: %(tag)s is inside %(parent)s", tag=tag, parent=parent)
+    if parent is None:
+        return said("nesting changed: %(tag)s is at the top, in the source inside %(source_parent)s",
+                    tag=tag, source_parent=was)
+    if was is None:
+        return said("nesting changed: %(tag)s is inside %(parent)s, in the source at the top", tag=tag, parent=parent)
+    return said("nesting changed: %(tag)s is inside %(parent)s, in the source inside %(source_parent)s",
+                tag=tag, parent=parent, source_parent=was)
 
 
 _CODE = re.compile(r"<(code|kbd|samp)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
 
 
-def _code_changed(source: str, target: str) -> str | None:
+def _code_changed(source: str, target: str) -> list[Said]:
     """Code is not translated: the text of inline ``code``, ``kbd`` and ``samp`` stays as the source has it."""
     if "<" not in source:
-        return None
+        return []
     wanted = Counter(markup.normalize_space(markup.without_tags(m.group(2))).strip() for m in _CODE.finditer(source))
     if not wanted:
-        return None
+        return []
     found = Counter(markup.normalize_space(markup.without_tags(m.group(2))).strip() for m in _CODE.finditer(target))
     changed = wanted - found
     if not changed:
-        return None
-    new = next(iter(found - wanted), None)
-    old = next(iter(changed))
-    return f'code changed: "{old}" -> "{new}"' if new is not None else f'code "{old}" is missing'
+        return []
+    new = list(found - wanted)   # each changed code against the new code in the same place of the order
+    return [said('code changed: "%(old)s" -> "%(new)s"', old=old, new=new[i]) if i < len(new)
+            else said('code "%(code)s" is missing', code=old) for i, old in enumerate(changed)]
 
 
 UNSAFE_TAGS = frozenset("script style iframe frame frameset object embed applet base link meta "
@@ -115,34 +131,42 @@ _URL_SCHEME = re.compile(r"(javascript|vbscript|data):", re.I)
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 
 
-def _unsafe(text: str) -> list[str]:
-    """What is unsafe in a text: elements, event handlers (even in tags that do not parse), URL schemes."""
+def _unsafe(text: str) -> list[tuple[str, ...]]:
+    """What is unsafe in a text: elements, event handlers (even in tags that do not parse), URL schemes, as
+    ("element", name), ("handler", attribute) and ("url", scheme, attribute)."""
     if "<" not in text:
         return []
-    found = [f"<{m.group(1).lower()}> element" for m in _UNSAFE_ELEMENT.finditer(text)]
-    found += [f"event handler {m.group(1).lower()}=" for m in _HANDLER.finditer(text)]
+    found = [("element", m.group(1).lower()) for m in _UNSAFE_ELEMENT.finditer(text)]
+    found += [("handler", m.group(1).lower()) for m in _HANDLER.finditer(text)]
     for tag in markup.tags(text):
         for name, value in tag.attrs:
             if name.startswith("on"):
-                found.append(f"event handler {name}=")
+                found.append(("handler", name))
             m = _URL_SCHEME.match(_URL_JUNK.sub("", value))
             if m:
-                found.append(f"{m.group(1).lower()}: URL in {name}=")
+                found.append(("url", m.group(1).lower(), name))
     return found
+
+
+def _unsafe_message(what: tuple[str, ...]) -> Said:
+    if what[0] == "element":
+        return said("unsafe content: %(element)s element", element=f"<{what[1]}>")
+    if what[0] == "handler":
+        return said("unsafe content: event handler %(attribute)s", attribute=f"{what[1]}=")
+    return said("unsafe content: %(scheme)s URL in %(attribute)s", scheme=f"{what[1]}:", attribute=f"{what[2]}=")
 
 
 @check("pseudo", ERROR, ignorable=False)
 def pseudo(pair: Pair, ctx: Context) -> str | None:
     """A pseudo-translation (for testing layouts) is never publishable."""
-    if pair.entry is not None and (pair.entry.draft_origin or "").startswith("pseudo"):
-        return "a pseudo-translation: for testing layouts only, never to publish"
-    if pair.target.startswith(PSEUDO_OPEN) and pair.target.endswith(PSEUDO_CLOSE):
-        return "a pseudo-translation: for testing layouts only, never to publish"
+    if (pair.entry is not None and (pair.entry.draft_origin or "").startswith("pseudo")) or \
+            (pair.target.startswith(PSEUDO_OPEN) and pair.target.endswith(PSEUDO_CLOSE)):
+        return said("a pseudo-translation: for testing layouts only, never to publish")
     return None
 
 
 @check("unsafe", ERROR, ignorable=False)
-def unsafe(pair: Pair, ctx: Context) -> str | None:
+def unsafe(pair: Pair, ctx: Context) -> list[Said] | None:
     """Script or style, event-handler attributes, javascript: or data: URLs the source does not have."""
     if "<" not in pair.target:
         return None
@@ -158,24 +182,22 @@ def unsafe(pair: Pair, ctx: Context) -> str | None:
         found -= Counter(_unsafe(pair.source))
     if not found:
         return None
-    return "unsafe content: " + ", ".join(dict.fromkeys(found.elements()))
+    return [_unsafe_message(what) for what in found]
 
 
 # -- what must not change: numbers, citations, links ------------------------------
 
-def _difference(source: list[str], target: list[str]) -> str:
-    lost = list((Counter(source) - Counter(target)).elements())
-    extra = list((Counter(target) - Counter(source)).elements())
-    parts = []
-    if lost:
-        parts.append("missing " + ", ".join(lost))
-    if extra:
-        parts.append("added " + ", ".join(extra))
-    return "; ".join(parts)
+def _difference(source: list[str], target: list[str]) -> list[tuple[str | None, str | None]]:
+    """(source value, target value) for each difference, each value once: a value the target lacks is paired
+    with one it adds in the order of the texts (a changed value), the rest stand alone (None on the other side)."""
+    lost, extra = list(Counter(source) - Counter(target)), list(Counter(target) - Counter(source))
+    paired = min(len(lost), len(extra))
+    return ([*zip(lost, extra)] + [(value, None) for value in lost[paired:]]
+            + [(None, value) for value in extra[paired:]])
 
 
 @check("numbers", ERROR)
-def numbers(pair: Pair, ctx: Context) -> str | None:
+def numbers(pair: Pair, ctx: Context) -> list[Said] | None:
     """Numbers or years differ (the language's own digits and separators are fine)."""
     # a quick look for digits first: most units have none
     if not any(map(pair.source.__contains__, ctx.source_digits)) and \
@@ -184,7 +206,9 @@ def numbers(pair: Pair, ctx: Context) -> str | None:
     source, target = pair.source_numbers, pair.target_numbers
     if source == target or sorted(source) == sorted(target):
         return None
-    return "numbers differ: " + _difference(source, target)
+    return [said("numbers differ: %(number)s where the source has %(source_number)s", number=new, source_number=old)
+            if old and new else said("numbers differ: missing %(number)s", number=old) if old
+            else said("numbers differ: added %(number)s", number=new) for old, new in _difference(source, target)]
 
 
 _LINK = re.compile(r"(<a\s[^>]*>)(.*?)</a\s*>", re.I | re.S)
@@ -204,27 +228,37 @@ def _citation_links(text: str, citations: frozenset[str]) -> Counter:
 
 
 @check("citations", ERROR)
-def citations(pair: Pair, ctx: Context) -> str | None:
-    """A citation link or an author name from the reference list is missing or altered."""
+def citations(pair: Pair, ctx: Context) -> list[Said] | None:
+    """A citation link or an author name from the reference list is missing or altered: each of them."""
+    found = []
     if ctx.citations and ("<a" in pair.source or "<a" in pair.target):
         source = _citation_links(pair.source, ctx.citations)
         target = _citation_links(pair.target, ctx.citations)
+        extra = target - source
         for href, years in source - target:
-            other = next((y for (h, y) in target if h == href), None)
+            other = next((y for (h, y) in extra if h == href), None)
             if other is None:
-                return f"citation link to {href} missing"
-            return (f"citation {href} reads {' '.join(other) or 'no number'}, "
-                    f"the source {' '.join(years) or 'no number'}")
-        for href, _years in target - source:
-            return f"citation link to {href} is not in the source"
+                found.append(said("citation link to %(href)s missing", href=href))
+                continue
+            extra[href, other] -= 1   # this link is read as the altered one, not as one more
+            found.append(_citation_reads(href, " ".join(other), " ".join(years)))
+        found += [said("citation link to %(href)s is not in the source", href=href) for href, _ in +extra]
     if ctx.authors:
         names = ctx.authors_in(pair.source_plain)
         if names:
             kept = ctx.authors_in(pair.target_plain)
-            lost = [n for n in ctx.authors if n in names and n not in kept]
-            if lost:
-                return "author name " + ", ".join(f'"{n}"' for n in lost) + " missing or altered"
-    return None
+            found += [said('author name "%(name)s" missing or altered', name=n)
+                      for n in ctx.authors if n in names and n not in kept]
+    return found
+
+
+def _citation_reads(href: str, reads: str, wanted: str) -> Said:
+    """A citation whose link text has other numbers than the source's."""
+    if not reads:
+        return said("citation %(href)s has no number, the source %(source)s", href=href, source=wanted)
+    if not wanted:
+        return said("citation %(href)s reads %(target)s, the source has no number", href=href, target=reads)
+    return said("citation %(href)s reads %(target)s, the source %(source)s", href=href, target=reads, source=wanted)
 
 
 def _addresses(text: str) -> list[str]:
@@ -236,12 +270,16 @@ def _addresses(text: str) -> list[str]:
 
 
 @check("urls", ERROR)
-def urls(pair: Pair, ctx: Context) -> str | None:
+def urls(pair: Pair, ctx: Context) -> list[Said] | None:
     """A URL or an e-mail address in the text differs from the source."""
     source, target = _addresses(pair.source_plain), _addresses(pair.target_plain)
     if source == target or sorted(source) == sorted(target):
         return None
-    return "URLs or e-mail addresses differ: " + _difference(source, target)
+    return [said("URLs or e-mail addresses differ: %(address)s where the source has %(source_address)s",
+                 address=new, source_address=old)
+            if old and new else said("URLs or e-mail addresses differ: missing %(address)s", address=old) if old
+            else said("URLs or e-mail addresses differ: added %(address)s", address=new)
+            for old, new in _difference(source, target)]
 
 
 # -- whether it is translated ---------------------------------------------------
@@ -251,7 +289,7 @@ def empty(pair: Pair, ctx: Context) -> str | None:
     """An approved entry whose translation is blank: readers would get a hole."""
     if pair.entry is not None and pair.entry.fuzzy:
         return None
-    return "the translation is blank" if pair.target else "a plural form is empty"
+    return said("the translation is blank") if pair.target else said("a plural form is empty")
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -278,14 +316,14 @@ def untranslated(pair: Pair, ctx: Context) -> str | None:
         return None   # short: "Email", "PDF", "The nuance" may stay the same
     if len(words) <= 5 and all(w[0].isupper() for w in words if len(w) > 3):
         return None   # a name: "Review of General Psychology"
-    return "the translation is identical to the source"
+    return said("the translation is identical to the source")
 
 
 _APERTIUM = re.compile(r"(?<![\w*#@])[*#@](?=[^\W\d_])[\w'’-]+|\^[^\s^$/<>]+(?:/[^\s^$]*)?(?:<\w+>)*\$")
 
 
 @check("mt-residue", ERROR)
-def mt_residue(pair: Pair, ctx: Context) -> str | None:
+def mt_residue(pair: Pair, ctx: Context) -> list[Said] | None:
     """Machine-translation residue: Apertium's marks for unknown words (*), generation (#), transfer (@)."""
     target = pair.target_plain
     if "*" not in target and "#" not in target and "@" not in target and "$" not in target:
@@ -293,7 +331,7 @@ def mt_residue(pair: Pair, ctx: Context) -> str | None:
     found = Counter(_APERTIUM.findall(target)) - Counter(_APERTIUM.findall(pair.source_plain))
     if not found:
         return None
-    return "machine-translation marks left in: " + ", ".join(dict.fromkeys(found.elements()))
+    return [said("machine-translation mark left in: %(mark)s", mark=mark) for mark in found]
 
 
 # A run of plain lower-case words: names, acronyms and numbers break it.
@@ -309,9 +347,28 @@ def _trigrams(text: str) -> set[tuple[str, str, str]]:
     return found
 
 
+def _left_in(target: str, source: set[tuple[str, str, str]]) -> list[str]:
+    """The stretches of a translation made of source trigrams with a word of six letters or more, overlapping
+    trigrams joined into one stretch."""
+    found = []
+    for run in _LOWER_RUN.findall(target):
+        words = run.split()
+        end = -1
+        for i, three in enumerate(zip(words, words[1:], words[2:])):
+            if three not in source or max(map(len, three)) < 6:
+                continue
+            if i <= end:               # overlaps the stretch before: extend it
+                found[-1] += " " + " ".join(words[end + 1:i + 3])
+            else:
+                found.append(" ".join(three))
+            end = i + 2
+    return list(dict.fromkeys(found))
+
+
 @check("untranslated-words", WARNING)
-def untranslated_words(pair: Pair, ctx: Context) -> str | None:
-    """Three source words in a row, one of six letters or more, left untranslated in a translation."""
+def untranslated_words(pair: Pair, ctx: Context) -> list[Said] | None:
+    """Three source words in a row, one of six letters or more, left untranslated in a translation: each
+    stretch of them."""
     if ctx.base == ctx.source_language.split("-")[0]:
         return None
     source, target = pair.source_plain, pair.target_plain
@@ -320,14 +377,14 @@ def untranslated_words(pair: Pair, ctx: Context) -> str | None:
     # a quick look first: does any longer source word appear in the translation at all?
     if not any(map(target.__contains__, _LONG_WORD.findall(source))):
         return None
-    for words in sorted(_trigrams(target) & _trigrams(source)):
-        if max(map(len, words)) >= 6:
-            return f'source words left untranslated: "{" ".join(words)}"'
-    return None
+    shared = _trigrams(target) & _trigrams(source)
+    if not shared:
+        return None
+    return [said('source words left untranslated: "%(words)s"', words=words) for words in _left_in(target, shared)]
 
 
 @check("glossary", WARNING)
-def glossary(pair: Pair, ctx: Context) -> str | None:
+def glossary(pair: Pair, ctx: Context) -> list[Said] | None:
     """A glossary term is not translated as required, or a term to keep was changed."""
     missed = []
     if ctx.required_pattern is not None:
@@ -337,12 +394,12 @@ def glossary(pair: Pair, ctx: Context) -> str | None:
             for term in dict.fromkeys(f.lower() for f in found):
                 original, required = ctx.required_by_lower[term]
                 if required.lower() not in target:
-                    missed.append(f'"{original}" should be "{required}"')
+                    missed.append(said('"%(term)s" should be "%(required)s"', term=original, required=required))
     if ctx.keep_pattern is not None:
         for term in dict.fromkeys(ctx.keep_pattern.findall(pair.source_plain)):
             if term not in pair.target_plain:
-                missed.append(f'"{term}" must stay as it is')
-    return "; ".join(missed) if missed else None
+                missed.append(said('"%(term)s" must stay as it is', term=term))
+    return missed
 
 
 # -- across catalogs --------------------------------------------------------------
@@ -352,7 +409,7 @@ def _normal(text: str) -> str:
 
 
 @check("inconsistent", WARNING, scope=LANGUAGE)
-def inconsistent(catalogs: Mapping[str, Iterable[Entry]]) -> list[tuple[str, Entry, str]]:
+def inconsistent(catalogs: Mapping[str, Iterable[Entry]]) -> list[tuple[str, Entry, Said]]:
     """The same source text translated differently across the language's catalogs."""
     groups: dict[tuple, list[tuple[str, Entry]]] = {}
     for article, entries in catalogs.items():
@@ -368,6 +425,10 @@ def inconsistent(catalogs: Mapping[str, Iterable[Entry]]) -> list[tuple[str, Ent
         for article, entry in members:
             mine = _normal(entry.msgstr)
             other_article, other = next((a, e) for a, e in members if _normal(e.msgstr) != mine)
-            where = "elsewhere in this catalog" if other_article == article else f"in {other_article}"
-            found.append((article, entry, f'translated differently {where}: "{other.msgstr}"'))
+            if other_article == article:
+                message = said('translated differently elsewhere in this catalog: "%(other)s"', other=other.msgstr)
+            else:
+                message = said('translated differently in %(article)s: "%(other)s"', article=other_article,
+                               other=other.msgstr)
+            found.append((article, entry, message))
     return found

@@ -10,26 +10,28 @@ still carries the old ones.
 from __future__ import annotations
 
 from .. import changes
-from .base import ERROR, Context, Pair, check
+from .base import ERROR, Context, Pair, Said, check, said
 
 
 @check("source-change", ERROR)
-def source_change(pair: Pair, ctx: Context) -> str | None:
-    """The source changed its numbers, citations, names or link targets, and no person has looked since."""
+def source_change(pair: Pair, ctx: Context) -> list[Said] | None:
+    """The source changed its numbers, citations, names or link targets, and no person has looked since: each
+    kind of change."""
     entry = pair.entry
     if entry is None or not entry.comments or not changes.source_change(entry):
         return None
-    kinds = [kind for kind in changes.unseen_change(entry, names=ctx.protected, citations=ctx.citations or None)
-             if kind in changes.MUST_LOOK]
-    if not kinds:
-        return None
-    return (f"the source's {_words(kinds)} changed since this was translated: "
-            "check the translation, then save or approve it")
+    return [_SAID[kind] for kind in changes.unseen_change(entry, names=ctx.protected, citations=ctx.citations or None)
+            if kind in _SAID]
 
 
-_SHOWN = {"links": "link targets"}
-
-
-def _words(kinds: list[str]) -> str:
-    names = [_SHOWN.get(kind, kind) for kind in kinds]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+# One whole sentence per kind of change (changes.MUST_LOOK), so that each is translated as a whole.
+_SAID = {
+    "numbers": said("the source's numbers changed since this was translated: "
+                    "check the translation, then save or approve it"),
+    "citations": said("the source's citations changed since this was translated: "
+                      "check the translation, then save or approve it"),
+    "names": said("the source's names changed since this was translated: "
+                  "check the translation, then save or approve it"),
+    "links": said("the source's link targets changed since this was translated: "
+                  "check the translation, then save or approve it"),
+}

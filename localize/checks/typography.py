@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .base import ERROR, URL, WARNING, Context, Pair, check
+from .base import ERROR, URL, WARNING, Context, Pair, Said, check, said, said_n
 
 _CJK = frozenset({"zh", "ja", "yue"})
 _ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "ckb", "sd", "ug"})
@@ -31,33 +31,36 @@ def _end(text: str) -> tuple[str, str]:
 
 
 @check("punctuation", WARNING)
-def punctuation(pair: Pair, ctx: Context) -> str | None:
-    """End punctuation differs, as the language writes it (¿ ¡, ؟ ، , 。？！, French spacing)."""
+def punctuation(pair: Pair, ctx: Context) -> list[Said] | None:
+    """End punctuation differs, as the language writes it (¿ ¡, ؟ ، , 。？！, French spacing): each rule."""
     target = pair.target_plain
     (s_mark, s_kind), (t_mark, t_kind) = _end(pair.source_plain), _end(target)
+    found = []
     if s_kind != t_kind:
         if not s_kind:
-            return f'ends with "{t_mark}", the source has no end punctuation'
-        if not t_kind:
-            return f'ends without punctuation, the source with "{s_mark}"'
-        return f'ends with "{t_mark}", the source with "{s_mark}"'
+            found.append(said('ends with "%(mark)s", the source has no end punctuation', mark=t_mark))
+        elif not t_kind:
+            found.append(said('ends without punctuation, the source with "%(source_mark)s"', source_mark=s_mark))
+        else:
+            found.append(said('ends with "%(mark)s", the source with "%(source_mark)s"', mark=t_mark,
+                              source_mark=s_mark))
     base = ctx.base
     if t_kind:
         expected = (_CJK_ENDS if base in _CJK else _ARABIC_ENDS if base in _ARABIC_SCRIPT else {}).get(t_kind)
         if expected and t_mark not in expected and t_mark != "...":
-            return f'ends with "{t_mark}"; {ctx.language.english_name} writes "{expected[0]}"'
+            found.append(said('ends with "%(mark)s"; %(language)s writes "%(expected)s"', mark=t_mark,
+                              language=ctx.language, expected=expected[0]))
     if base in _INVERTED:
         text = URL.sub(" ", target) if "://" in target else target
         for opening, closing in (("¿", "?"), ("¡", "!")):
             if text.count(closing) > text.count(opening):
-                return f'"{closing}" without its opening "{opening}"'
+                found.append(said('"%(closing)s" without its opening "%(opening)s"', closing=closing, opening=opening))
     elif base == "fr" and (":" in target or ";" in target or "!" in target or "?" in target):
         text = URL.sub(" ", target) if "://" in target else target
-        m = _FRENCH_TIGHT.search(text)
-        if m:
-            where = text[max(0, m.start() - 12):m.end()]
-            return f'French puts a (narrow) no-break space before "{m.group()}": "{where}"'
-    return None
+        for m in _FRENCH_TIGHT.finditer(text):
+            found.append(said('French puts a (narrow) no-break space before "%(mark)s": "%(where)s"',
+                              mark=m.group(), where=text[max(0, m.start() - 12):m.end()]))
+    return found
 
 
 _OPENERS = {"(": "(", "（": "(", "[": "[", "［": "[", "{": "{", "｛": "{", "【": "【", "「": "「",
@@ -84,53 +87,62 @@ def _balance(text: str) -> dict[str, int]:
 
 
 @check("brackets", WARNING)
-def brackets(pair: Pair, ctx: Context) -> str | None:
-    """Brackets or quotes left unbalanced (where the source's are balanced)."""
+def brackets(pair: Pair, ctx: Context) -> list[Said] | None:
+    """Brackets or quotes left unbalanced (where the source's are balanced): each kind."""
     target = _balance(pair.target_plain)
     if not target:
         return None   # balanced
     source = _balance(pair.source_plain)
+    found = []
     for kind in dict.fromkeys((*target, *source)):
         if target.get(kind, 0) != source.get(kind, 0):
-            if kind == '"':
-                return "unbalanced quotes: an odd number of double quotes"
             count = target.get(kind, 0)
-            if count > 0:
-                return f'unbalanced brackets: "{kind}" opened {count} more time(s) than closed'
-            return f'unbalanced brackets: a closing "{kind}" without its opening one'
-    return None
+            if kind == '"':
+                found.append(said("unbalanced quotes: an odd number of double quotes"))
+            elif count > 0:
+                found.append(said_n('unbalanced brackets: "%(bracket)s" opened %(num)d more time than closed',
+                                    'unbalanced brackets: "%(bracket)s" opened %(num)d more times than closed',
+                                    count, bracket=kind))
+            else:
+                found.append(said('unbalanced brackets: a closing "%(bracket)s" without its opening one',
+                                  bracket=kind))
+    return found
 
 
 @check("whitespace", WARNING)
-def whitespace(pair: Pair, ctx: Context) -> str | None:
-    """Leading or trailing whitespace differs from the source."""
+def whitespace(pair: Pair, ctx: Context) -> list[Said] | None:
+    """Leading or trailing whitespace differs from the source: each end."""
     source, target = pair.source, pair.target
+    found = []
     if source[:1].isspace() or target[:1].isspace():
         s_lead = source[: len(source) - len(source.lstrip())]
         t_lead = target[: len(target) - len(target.lstrip())]
         if s_lead != t_lead:
-            return f"leading whitespace differs: {t_lead!r}, the source {s_lead!r}"
+            found.append(said("leading whitespace differs: %(target)s, the source %(source)s",
+                              target=repr(t_lead), source=repr(s_lead)))
     if source[-1:].isspace() or target[-1:].isspace():
         s_trail, t_trail = source[len(source.rstrip()):], target[len(target.rstrip()):]
         if s_trail != t_trail:
-            return f"trailing whitespace differs: {t_trail!r}, the source {s_trail!r}"
-    return None
+            found.append(said("trailing whitespace differs: %(target)s, the source %(source)s",
+                              target=repr(t_trail), source=repr(s_trail)))
+    return found
 
 
 _DOUBLE_SPACE = re.compile(r"[ \u00a0\u202f]{2,}")
 
 
 @check("double-space", WARNING)
-def double_space(pair: Pair, ctx: Context) -> str | None:
-    """Double spaces the source does not have."""
+def double_space(pair: Pair, ctx: Context) -> list[Said] | None:
+    """Double spaces the source does not have: each one, or the first when the source has some too."""
     target = pair.target.strip()
     if "  " not in target and "\u00a0" not in target and "\u202f" not in target:
         return None
-    found = _DOUBLE_SPACE.findall(target)
-    if len(found) <= len(_DOUBLE_SPACE.findall(pair.source.strip())):
+    found = list(_DOUBLE_SPACE.finditer(target))
+    had = len(_DOUBLE_SPACE.findall(pair.source.strip()))
+    if len(found) <= had:
         return None
-    m = _DOUBLE_SPACE.search(target)
-    return f'double space: "{target[max(0, m.start() - 15):m.end() + 15].strip()}"'
+    return [said('double space: "%(where)s"', where=target[max(0, m.start() - 15):m.end() + 15].strip())
+            for m in (found[:1] if had else found)]
 
 
 # Typical length of a translation from English, in characters (source = 1.0).
@@ -154,9 +166,13 @@ def length(pair: Pair, ctx: Context) -> str | None:
     expected = n * ratio
     got = len(pair.target_plain.strip())
     if got > expected * 2 + 10:
-        return f"{got} characters: much longer than usual ({round(expected)} expected)"
+        return said_n("%(num)d character: much longer than usual (%(expected)d expected)",
+                      "%(num)d characters: much longer than usual (%(expected)d expected)", got,
+                      expected=round(expected))
     if got < expected / 2 - 3:
-        return f"{got} characters: much shorter than usual ({round(expected)} expected)"
+        return said_n("%(num)d character: much shorter than usual (%(expected)d expected)",
+                      "%(num)d characters: much shorter than usual (%(expected)d expected)", got,
+                      expected=round(expected))
     return None
 
 
@@ -168,8 +184,8 @@ _JOINER_LANGUAGES = frozenset("fa ur ps ckb hi mr ne bn as gu pa or ta te kn ml 
 
 
 @check("bidi", ERROR)
-def bidi(pair: Pair, ctx: Context) -> str | None:
-    """Bidi controls or zero-width characters the source does not have."""
+def bidi(pair: Pair, ctx: Context) -> list[Said] | None:
+    """Bidi controls or zero-width characters the source does not have: each character."""
     target = pair.target
     if target.isascii() or _INVISIBLE.search(target) is None:
         return None
@@ -183,5 +199,5 @@ def bidi(pair: Pair, ctx: Context) -> str | None:
     odd = [c for c in found if c not in allowed]
     if not odd:
         return None
-    return "invisible characters the source does not have: " + ", ".join(
-        f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip() for c in odd)
+    return [said("invisible character the source does not have: %(character)s",
+                 character=f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip()) for c in odd]
