@@ -25,8 +25,16 @@ from .accounts import Store
 from .errors import LocalizeError
 
 MACHINE = "machine draft"   # the state of a needs-review entry drafted by an engine
+REJECTED = "rejected"       # a translation a reviewer turned down, with a reason, until someone writes another
 OBSOLETE = "obsolete"       # an entry the article no longer has (#~), kept with its translation
 SYSTEM = "localize"         # who made a change by command rather than from an account
+
+# A rejected entry has no translation (nothing rejected is previewed or published) and says why
+# in a translator comment, which every PO tool keeps, until someone saves a new text:
+#   # rejected: the citation is missing
+REJECTED_COMMENT = "rejected: "
+# The history's actions that change an entry's QA marks (overrides, ignore- flags), not its text or state.
+MARK_ACTIONS = ("override", "override-off", "ignore", "ignore-off")
 
 # id → (msgctxt, msgid, msgstr, state): what the history needs to know of a catalog's entries.
 Snapshot = dict[str, tuple[str | None, str, str, str]]
@@ -39,11 +47,40 @@ def entry_id(msgctxt: str | None, msgid: str) -> str:
 
 
 def state_of(entry: po.Entry) -> str:
-    """The entry's state as reviewers see it: a machine draft apart from other work to review."""
+    """The entry's state as reviewers see it: a machine draft apart from other work to review,
+    a rejected entry apart from one nobody translated."""
     state = entry.state
     if state == po.NEEDS_REVIEW and entry.draft_origin is not None:
         return MACHINE
+    if state == po.UNTRANSLATED and entry.comments and rejection(entry) is not None:
+        return REJECTED
     return state
+
+
+def rejection(entry: po.Entry) -> str | None:
+    """Why a reviewer rejected the entry's translation, if it is rejected (None otherwise)."""
+    if entry.translated:
+        return None
+    for comment in entry.comments:
+        if comment.startswith(REJECTED_COMMENT):
+            return comment[len(REJECTED_COMMENT):].strip()
+    return None
+
+
+def mark_rejected(entry: po.Entry, reason: str) -> None:
+    """Clear the translation and say why on the entry (one line: a comment cannot hold a line break)."""
+    entry.msgstr = ""
+    if entry.msgstr_plural is not None:
+        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
+    entry.set_flag("fuzzy", False)
+    entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
+    unmark_rejected(entry)
+    entry.comments.append(REJECTED_COMMENT + " ".join(reason.split()))
+
+
+def unmark_rejected(entry: po.Entry) -> None:
+    """Someone wrote a new text: the rejection no longer needs saying."""
+    entry.comments = [c for c in entry.comments if not c.startswith(REJECTED_COMMENT)]
 
 
 def database(root: Path) -> Path:
@@ -73,12 +110,27 @@ def author(store: Store, language: str, slug: str, entry: str, msgstr: str) -> s
 
     None: an engine, a command, or a PO editor outside (the text came from
     elsewhere since the last change the history has). The author of an
-    accepted suggestion is the person who suggested it.
+    accepted suggestion is the person who suggested it; the author of a text
+    a revert brought back is whoever wrote it before it was replaced, not the
+    person who reverted.
     """
-    for change in reversed(store.history(language, slug, entry)):
+    return _author(store, store.history(language, slug, entry), msgstr)
+
+
+def _author(store: Store, changes: list, msgstr: str) -> str | None:
+    for at in range(len(changes) - 1, -1, -1):
+        change = changes[at]
         if change.new_msgstr != msgstr:
             return None
-        if change.action in ("save", "revert") or change.old_msgstr != msgstr:
+        if change.action == "revert":
+            if change.old_msgstr == msgstr:
+                continue
+            # the text came back: the last change that replaced it shows who had written it
+            for back in range(at - 1, -1, -1):
+                if changes[back].old_msgstr == msgstr and changes[back].new_msgstr != msgstr:
+                    return _author(store, changes[:back], msgstr)
+            return None
+        if change.action == "save" or change.old_msgstr != msgstr:
             if change.suggestion is not None:
                 found = store.suggestion(change.suggestion)
                 return found.user if found else None
@@ -120,12 +172,13 @@ class Recorder:
         return cls(store, user, action) if store is not None else None
 
     def record(self, language: str, slug: str, before: Snapshot, after: po.Catalog | Snapshot, *,
-               path: Path, text: str) -> list[int]:
+               path: Path, text: str, extra: list[dict] = ()) -> list[int]:
         """Append a row for every entry that differs between two states of one catalog; their ids.
 
-        The caller holds the catalog's lock and, inside :func:`kept`, writes
-        ``text`` to ``path`` after this: the rows stay pending until then, and
-        are taken back if the catalog does not end up holding ``text``.
+        ``extra`` rows follow (changes of QA marks: their own action, user and
+        note). The caller holds the catalog's lock and, inside :func:`kept`,
+        writes ``text`` to ``path`` after this: the rows stay pending until
+        then, and are taken back if the catalog does not end up holding ``text``.
         """
         if isinstance(after, po.Catalog):
             after = snapshot(after)
@@ -134,6 +187,7 @@ class Recorder:
                  "msgid": key[1], "action": self.action, "old_msgstr": was[0], "new_msgstr": now[0],
                  "old_state": was[1], "new_state": now[1]}
                 for ident, key, was, now in differences(before, after)]
+        rows += [{"user": self.user, "language": language, "slug": slug, **row} for row in extra]
         ids = self.store.record_many(rows, pending=True) if rows else []
         if ids:
             self._staged.append((path, text, ids))
@@ -182,17 +236,36 @@ def settle(store: Store, language: str, slug: str, path: Path) -> int:
     if not waiting:
         return 0
     try:
-        now = snapshot(po.parse(path.read_bytes().decode("utf-8"), str(path)))
+        cat = po.parse(path.read_bytes().decode("utf-8"), str(path))
     except (OSError, UnicodeDecodeError, LocalizeError):
         return 0   # unreadable: left for a later writer, who must repair the file first
+    now = snapshot(cat)
     landed, lost = [], []
     for change in waiting:
         found = now.get(change.entry)
         holds = (found[2], found[3]) if found else ("", po.UNTRANSLATED)
-        (landed if holds == (change.new_msgstr, change.new_state) else lost).append(change.id)
+        done = holds == (change.new_msgstr, change.new_state)
+        if done and change.action in MARK_ACTIONS:
+            done = _holds_mark(cat, change)
+        (landed if done else lost).append(change.id)
     store.settle(landed)
     store.forget_many(lost)
     return len(lost)
+
+
+def _holds_mark(cat: po.Catalog, change) -> bool:
+    """Whether the catalog's entry holds the QA mark a change of :data:`MARK_ACTIONS` made or took off."""
+    check = (change.note or "").partition(":")[0].strip()
+    entry = next((e for e in cat.entries if not e.obsolete and e.msgid
+                  and entry_id(e.msgctxt, e.msgid) == change.entry), None)
+    if entry is None or not check:
+        return False
+    if change.action.startswith("ignore"):
+        present = f"ignore-{check}" in entry.flags
+    else:
+        present = any(c.strip().startswith(f"qa-override {check}:") or c.strip().startswith(f"qa-override {check} ")
+                      for c in entry.comments)
+    return present != change.action.endswith("-off")
 
 
 def settle_all(store: Store, paths: Callable[[str, str], Path], *, timeout: float = 0.0) -> int:
