@@ -33,7 +33,7 @@ from localize.accounts import Store
 from localize.review import Review
 from localize.workspace import Workspace
 
-from . import api, auth, errors, i18n, jobs, reader, review, security
+from . import admin, api, api_tokens, auth, errors, i18n, jobs, reader, review, security
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -91,9 +91,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(review.bp)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(api.bp)   # with the token routes of api_tokens
     app.register_blueprint(jobs.bp)
     app.register_blueprint(reader.bp)
+    app.register_blueprint(admin.bp)
 
     @app.get("/healthz")
     def health():
