@@ -328,13 +328,18 @@ def decide(lang: str, slug: str, suggestion: int):
 
 @bp.post("/tokens")
 def new_token():
-    """A new API token for the logged-in user, shown once."""
+    """A new API token for the logged-in user, shown once: {"label"?, "expires_in_days"?} (no expiry
+    when it is missing or null)."""
+    from localize.accounts import token_expiry
+
     if g.api_by_token:
         raise PermissionDenied("a token cannot make tokens: log in to the UI for that")
     body = _body() if request.content_length else {}
-    label = _field(body, "label", str, limit=MAX_LABEL) or ""
-    token = _ctx().store.new_token(_user().name, label.strip())
-    return jsonify(token=token, user=_user().name, label=label.strip()), 201
+    label = (_field(body, "label", str, limit=MAX_LABEL) or "").strip()
+    days = _field(body, "expires_in_days", int)
+    expires = token_expiry(days=days) if days is not None else None
+    token, made = _ctx().store.add_token(_user().name, label, expires=expires)
+    return jsonify(token=token, user=_user().name, **made.as_dict()), 201
 
 
 @bp.post("/jobs/draft")
