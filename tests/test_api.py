@@ -208,40 +208,143 @@ def test_an_entry_comes_with_its_history_comments_and_memory_suggestions(site):
 # -- acting -----------------------------------------------------------------------------------------
 
 def test_save_approve_reject_and_revert_through_the_api(site):
-    def act(who, body):
+    def act(who, body, status=200):
         answer = site.call(who, "POST", url("es", HEADING), {"version": site.entry("es", HEADING).version, **body})
-        assert answer.status_code == 200, answer.get_json()
-        return answer.get_json()["entry"]
+        assert answer.status_code == status, answer.get_json()
+        return answer.get_json()
 
-    assert act("tom", {"action": "save", "text": "Por qué pasa esto"})["state"] == "needs review"
-    approved = act("rita", {"action": "approve"})
+    assert act("tom", {"action": "save", "text": "Por qué pasa esto"})["entry"]["state"] == "needs review"
+    approved = act("rita", {"action": "approve"})["entry"]
     assert approved["state"] == "approved" and approved["msgstr"] == "Por qué pasa esto"
-    assert act("rita", {"action": "reject"})["msgstr"] == ""
-    change = site.store.history("es", SLUG, HEADING)[-1].id
-    back = act("eve", {"action": "revert", "change": change})
-    assert back["msgstr"] == "Por qué pasa esto" and back["state"] == "needs review"
+    before = site.po("es").read_bytes()
+    missing = act("rita", {"action": "reject"}, status=422)
+    assert "reason" in missing["error"] and site.po("es").read_bytes() == before
+    rejected = act("rita", {"action": "reject", "reason": "«pasa» suena coloquial"})["entry"]
+    assert (rejected["state"], rejected["msgstr"]) == ("rejected", "")
+    assert {k: rejected["rejected"][k] for k in ("by", "reason", "text")} == {
+        "by": "rita", "reason": "«pasa» suena coloquial", "text": "Por qué pasa esto"}
+    queue = site.call("tom", "GET", url("es") + "?state=rejected").get_json()["entries"]
+    assert [(e["id"], e["rejected"]["reason"]) for e in queue] == [(HEADING, "«pasa» suena coloquial")]
+    shown = site.call("tom", "GET", url("es", HEADING)).get_json()["history"]
+    assert (shown[-1]["action"], shown[-1]["note"], shown[-1]["old_msgstr"]) == (
+        "reject", "«pasa» suena coloquial", "Por qué pasa esto")
+    back = act("eve", {"action": "revert", "change": rejected["rejected"]["change"]})["entry"]
+    assert back["msgstr"] == "Por qué pasa esto" and back["state"] == "needs review" and back["rejected"] is None
     assert 'msgstr "Por qué pasa esto"' in site.po("es").read_text(encoding="utf-8")
+    # the text is still tom's: the editor who reverted it may approve it
+    assert act("eve", {"action": "approve"})["entry"]["state"] == "approved"
+
+
+def test_a_translators_save_over_approved_text_is_202_with_the_suggestion(site):
+    site.prepare("es", HEADING, "Por qué ocurre esto")
+    version = site.entry("es", HEADING).version
+    assert site.call("rita", "POST", url("es", HEADING), {"action": "approve", "version": version}).status_code == 200
+    before = site.po("es").read_bytes()
+    version = site.entry("es", HEADING).version
+    answer = site.call("tom", "POST", url("es", HEADING), {"action": "save", "version": version, "text": "Por qué pasa"})
+    assert answer.status_code == 202, answer.get_json()
+    data = answer.get_json()
+    assert data["entry"]["state"] == "approved" and data["entry"]["msgstr"] == "Por qué ocurre esto"
+    assert (data["suggestion"]["user"], data["suggestion"]["text"]) == ("tom", "Por qué pasa")
+    assert site.po("es").read_bytes() == before
+    listed = site.call("rita", "GET", f"/api/es/{SLUG}/suggestions").get_json()["suggestions"]
+    assert [s["id"] for s in listed] == [data["suggestion"]["id"]]
+
+
+ARABIC = ('يتداخل الخدر أيضًا مع <em>الألكسيثيميا</em> — صعوبة التعرّف على المشاعر والتعبير عنها بالكلمات. '
+          'يصف رونالد ليفانت وزملاؤه <a href="#ref-1">(2009)</a> كيف يمكن للتنشئة الاجتماعية، ولا سيما الأعراف '
+          'الذكورية التقليدية التي لا تشجع التعبير العاطفي، أن تعزز شكلًا أخف من ذلك لدى بعض الرجال، حيث تكون '
+          'الصلة بين الإحساس الجسدي والعاطفة المسماة ضعيفة. ليس الأمر أنه لا يُشعر بشيء، بل إن الشعور لا يصل إلى '
+          'الوعي بوضوح.')
+
+
+def levant(site) -> str:
+    return next(e.id for e in site.review.items("ar", SLUG) if e.msgid.startswith("Numbness also overlaps"))
+
+
+def test_an_arabic_transliterated_author_name_is_overridden_with_a_reason_then_approved(site):
+    entry_id_ = levant(site)
+    site.prepare("ar", entry_id_, ARABIC)                 # ada's Arabic, the name as Arabic writes it
+    item = site.entry("ar", entry_id_)
+    assert [p.check for p in item.errors] == ["citations"]
+    refused = site.call("eve", "POST", url("ar", entry_id_), {"action": "approve", "version": item.version})
+    assert refused.status_code == 422 and refused.get_json()["problems"][0]["check"] == "citations"
+    before = site.po("ar").read_bytes()
+    for body, status, says in (
+            ({"action": "override", "check": "citations"}, 422, "reason"),
+            ({"action": "override", "check": "citations", "reason": " "}, 422, "reason"),
+            ({"action": "override", "reason": "x"}, 400, "id of a check"),
+            ({"action": "override", "check": "unsafe", "reason": "x"}, 400, "never"),
+            ({"action": "override", "check": "pseudo", "reason": "x"}, 400, "never"),
+            ({"action": "override", "check": "nonsense", "reason": "x"}, 400, "no check"),
+            ({"action": "override", "check": "citations", "reason": "x", "off": "yes"}, 400, "true or false"),
+            ({"action": "override", "check": 7, "reason": "x"}, 400, "must be text")):
+        answer = site.call("eve", "POST", url("ar", entry_id_), {"version": item.version, **body})
+        assert answer.status_code == status and says in answer.get_json()["error"], (body, answer.get_json())
+    assert site.po("ar").read_bytes() == before
+    done = site.call("eve", "POST", url("ar", entry_id_), {"action": "override", "version": item.version,
+                                                           "check": "citations",
+                                                           "reason": "Levant transliterated: ليفانت"})
+    assert done.status_code == 200, done.get_json()
+    entry = done.get_json()["entry"]
+    assert entry["overrides"] == {"citations": "Levant transliterated: ليفانت"}
+    assert [(p["check"], p["overridden"], p["ignorable"]) for p in entry["problems"]] == [("citations", True, True)]
+    history = site.call("eve", "GET", url("ar", entry_id_)).get_json()["history"]
+    assert (history[-1]["action"], history[-1]["user"], history[-1]["note"]) == (
+        "override", "eve", "citations: Levant transliterated: ليفانت")
+    approved = site.call("eve", "POST", url("ar", entry_id_), {"action": "approve", "version": entry["version"]})
+    assert approved.status_code == 200 and approved.get_json()["entry"]["state"] == "approved"
+
+
+def test_a_translator_ignores_a_warning_through_the_api(site):
+    site.prepare("es", HEADING, "Por qué  ocurre esto")
+    item = site.entry("es", HEADING)
+    assert [p.check for p in item.problems] == ["double-space"]
+    refused = site.call("tom", "POST", url("es", HEADING), {"action": "ignore", "version": item.version,
+                                                            "check": "citations"})
+    assert refused.status_code == 400 and "reviewer overrides it" in refused.get_json()["error"]
+    done = site.call("tom", "POST", url("es", HEADING), {"action": "ignore", "version": item.version,
+                                                         "check": "double-space"})
+    assert done.status_code == 200 and done.get_json()["entry"]["problems"] == []
+    assert done.get_json()["entry"]["ignored"] == ["double-space"]
+    version = done.get_json()["entry"]["version"]
+    back = site.call("tom", "POST", url("es", HEADING), {"action": "ignore", "version": version,
+                                                         "check": "double-space", "off": True})
+    assert [p["check"] for p in back.get_json()["entry"]["problems"]] == ["double-space"]
 
 
 # role, language, action -> status; every refused call leaves the catalog byte for byte
 MATRIX = [
     ("tom", "es", "save", 200), ("tom", "fr", "save", 403), ("tom", "es", "approve", 403),
     ("tom", "es", "reject", 403), ("tom", "es", "revert", 403), ("tom", "ar", "approve", 403),
+    ("tom", "es", "override", 403), ("tom", "es", "review", 403), ("tom", "es", "ignore", 200),
+    ("tom", "fr", "ignore", 403),
     ("rita", "es", "approve", 200), ("rita", "es", "reject", 200), ("rita", "fr", "save", 403),
-    ("rita", "fr", "approve", 403), ("rita", "ar", "reject", 403),
+    ("rita", "fr", "approve", 403), ("rita", "ar", "reject", 403), ("rita", "es", "override", 200),
+    ("rita", "fr", "override", 403), ("rita", "ar", "ignore", 403),
     ("eve", "fr", "approve", 200), ("eve", "ar", "reject", 200), ("ada", "es", "save", 200),
+    ("eve", "ar", "override", 200), ("ada", "fr", "ignore", 200),
 ]
+DOUBLE = {"es": "Texto  de otra persona", "fr": "Texte  d'une autre personne", "ar": "لماذا  يحدث هذا"}
+BULK = ("approve", "reject", "review")
 
 
 @pytest.mark.parametrize("who, lang, action, status", MATRIX)
 def test_rights_by_role_and_language(site, who, lang, action, status):
-    site.prepare(lang, HEADING, "Texto de otra persona" if lang != "ar" else "لماذا يحدث هذا")
-    before = site.po(lang).read_bytes()
+    site.prepare(lang, HEADING, DOUBLE[lang])            # a double space: a warning to override or ignore
     body = {"action": action, "version": site.entry(lang, HEADING).version}
     if action == "save":
         body["text"] = "Otro texto"
     if action == "revert":
         body["change"] = site.store.history(lang, SLUG, HEADING)[-1].id
+    if action == "reject":
+        body["reason"] = "no"
+    if action in ("override", "ignore"):
+        body.update(check="double-space", reason="a pause")
+    if action == "review":   # an approved entry, to mark for review again
+        site.review.act(site.store.user("eve"), lang, SLUG, HEADING, "approve", based_on=body["version"])
+        body["version"] = site.entry(lang, HEADING).version
+    before = site.po(lang).read_bytes()
     answer = site.call(who, "POST", url(lang, HEADING), body)
     assert answer.status_code == status, answer.get_json()
     if status == 403:
@@ -249,8 +352,69 @@ def test_rights_by_role_and_language(site, who, lang, action, status):
         assert site.po(lang).read_bytes() == before
         commented = site.call(who, "POST", url(lang, HEADING, tail="/comments"), {"text": "x"})
         assert commented.status_code == (201 if lang == "es" else 403)  # tom and rita comment in es only
+        if action in BULK:    # the same refusal through the bulk door, the catalog byte for byte
+            bulk = site.call(who, "POST", f"/api/{lang}/{SLUG}/bulk",
+                             {"action": action, "entries": [{"id": HEADING, "version": body["version"]}],
+                              "reason": "no"})
+            assert bulk.status_code == 403 and "may not" in bulk.get_json()["error"]
+            assert site.po(lang).read_bytes() == before
     else:
         assert site.po(lang).read_bytes() != before
+
+
+def test_the_four_eyes_rule_holds_for_single_and_bulk_approval(site):
+    version = site.entry("es", HEADING).version
+    saved = site.call("rita", "POST", url("es", HEADING), {"action": "save", "version": version, "text": "Por qué"})
+    version = saved.get_json()["entry"]["version"]
+    before = site.po("es").read_bytes()
+    single = site.call("rita", "POST", url("es", HEADING), {"action": "approve", "version": version})
+    assert single.status_code == 403 and "rita wrote this translation" in single.get_json()["error"]
+    bulk = site.call("rita", "POST", f"/api/es/{SLUG}/bulk",
+                     {"action": "approve", "entries": [{"id": HEADING, "version": version}]})
+    assert bulk.status_code == 200
+    assert bulk.get_json()["done"] == [] and "rita wrote this translation" in bulk.get_json()["skipped"][0]["reason"]
+    assert site.po("es").read_bytes() == before
+    other = site.call("eve", "POST", f"/api/es/{SLUG}/bulk",
+                      {"action": "approve", "entries": [{"id": HEADING, "version": version}]})
+    assert other.get_json()["done"] == [HEADING] and site.entry("es", HEADING).state == "approved"
+
+
+def test_bulk_actions_through_the_api(site):
+    texts = {"The evidence": "Las pruebas", "Why this happens": "Por qué ocurre esto", "The nuance": "El  matiz",
+             "The mechanism": "El mecanismo",
+             "What the research actually shows": "Lo que muestra de verdad la investigación"}
+    ids = [entry_id(None, msgid) for msgid in texts]
+    for ident, text in zip(ids, texts.values()):
+        site.prepare("es", ident, text)
+    entries = [{"id": i, "version": site.entry("es", i).version} for i in ids]
+    since = site.store.last_change()
+    missing = site.call("rita", "POST", f"/api/es/{SLUG}/bulk", {"action": "reject", "entries": entries})
+    assert missing.status_code == 422 and "reason" in missing.get_json()["error"]
+    for body, says in (({"action": "publish", "entries": entries}, "no bulk action"),
+                       ({"action": "approve"}, "'entries' is required"),
+                       ({"action": "approve", "entries": ["x"]}, "'entries' must be"),
+                       ({"action": "approve", "entries": [{"id": 1, "version": "x"}]}, "'entries' must be"),
+                       ({"action": "approve", "entries": []}, "no entries")):
+        answer = site.call("rita", "POST", f"/api/es/{SLUG}/bulk", body)
+        assert answer.status_code == 400 and says in answer.get_json()["error"], (body, answer.get_json())
+    assert site.store.history("es", SLUG, since=since) == []
+    approved = site.call("rita", "POST", f"/api/es/{SLUG}/bulk", {"action": "approve", "entries": entries})
+    assert approved.status_code == 200, approved.get_json()
+    report = approved.get_json()
+    skipped = {s["id"]: s["reason"] for s in report["skipped"]}
+    assert report["count"] == len(report["done"]) == 4 and list(skipped) == [ids[2]], skipped
+    assert "double-space" in skipped[ids[2]]
+    rows = site.store.history("es", SLUG, since=since)
+    assert sorted((c.entry, c.action, c.user) for c in rows) == sorted((i, "approve", "rita") for i in report["done"])
+    again = [{"id": i, "version": site.entry("es", i).version} for i in report["done"]]
+    marked = site.call("rita", "POST", f"/api/es/{SLUG}/bulk", {"action": "review", "entries": again}).get_json()
+    assert sorted(marked["done"]) == sorted(report["done"])
+    assert {site.entry("es", i).state for i in report["done"]} == {"needs review"}
+    now = [{"id": i, "version": site.entry("es", i).version} for i in ids]
+    rejected = site.call("rita", "POST", f"/api/es/{SLUG}/bulk",
+                         {"action": "reject", "entries": now, "reason": "otra vez"}).get_json()
+    assert sorted(rejected["done"]) == sorted(ids)
+    assert {site.entry("es", i).state for i in ids} == {"rejected"}
 
 
 def test_a_stale_version_is_409_with_the_entry_as_it_is_now(site):
@@ -289,6 +453,9 @@ def test_qa_errors_block_approval_with_422_and_the_problems(site):
     (b'{"action": "revert", "version": "abc", "change": "7"}', "'change' must be a number"),
     (b'{"action": "revert", "version": "abc", "change": true}', "'change' must be a number"),
     (b'{"action": "publish", "version": "abc"}', "no action"),
+    (b'{"action": "reject", "version": "abc", "reason": 5}', "'reason' must be text"),
+    (b'{"action": "ignore", "version": "abc", "check": "double-space", "off": 1}', "'off' must be true or false"),
+    (b'{"action": "save", "version": "abc", "text": "x", "check": "numbers"}', "takes no check"),
     (b'{"version": "abc"}', "'action' is required"),
     (b'{"action": "save"}', "'version' is required"),
     (b'{"action": "save", "version": "abc"}', "needs the translation"),

@@ -4,7 +4,8 @@ Authentication: ``Authorization: Bearer <token>`` (``localize`` API tokens;
 no CSRF token needed), or the UI's login session, whose writes carry the CSRF
 token in ``X-CSRFToken``. Rights are checked here for every call. Every answer
 is JSON; an error is ``{"error": "...", "status": N}`` (plus ``current`` on a
-409 conflict, ``problems`` on a 422).
+409 conflict, ``problems`` on a 422 from the QA gate; a rejection or an override
+without a reason is a 422 too).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from localize import languages, po, tasks
 from localize.accounts import PermissionDenied, User
 from localize.errors import BadInput, Busy, LocalizeError
 from localize.memory import Memory
-from localize.review import ACTIONS, LOCK_WAIT, MACHINE, Blocked, Conflict, NotFound
+from localize.review import (ACTIONS, BULK, LOCK_WAIT, MACHINE, MAX_BULK, MAX_REASON, REJECTED, RIGHT, Blocked,
+                             Conflict, NotFound, ReasonRequired, Suggested)
 
 from .auth import account
 from .errors import message_of, status_of
@@ -31,7 +33,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_BODY = 1024 * 1024          # bytes of a request body
 MAX_QUERY = 200                 # characters of a search
 MAX_LABEL = 100
-STATES = (po.APPROVED, po.NEEDS_REVIEW, MACHINE, po.STALE, po.UNTRANSLATED)
+STATES = (po.APPROVED, po.NEEDS_REVIEW, MACHINE, po.STALE, po.UNTRANSLATED, REJECTED)
 SUGGESTIONS = 3
 FORM_SLACK = 64 * 1024          # bytes a multipart form adds around an uploaded catalog
 
@@ -107,6 +109,8 @@ def _library_error(exc: LocalizeError):
         extra["problems"] = [{"check": p.check, "severity": p.severity, "message": p.message,
                               "overridden": p.overridden} for p in exc.problems]
     status = status_of(exc)   # the UI's mapping: 400, 403, 404, 409, 422, 502 engine, 503 busy, else 500
+    if isinstance(exc, ReasonRequired):
+        status = 422
     if status >= 500 and status != 503:
         current_app.logger.error("api: %s", exc)
     response = _error(status, message_of(exc), **extra)
@@ -165,7 +169,8 @@ def _field(body: dict, name: str, kind: type, *, required: bool = False, limit: 
             raise BadInput(f"{name!r} is required")
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BadInput(f"{name!r} must be {'a number' if kind is int else 'text' if kind is str else 'a list'}")
+        what = {int: "a number", str: "text", bool: "true or false"}.get(kind, "a list")
+        raise BadInput(f"{name!r} must be {what}")
     if limit is not None and isinstance(value, str) and len(value) > limit:
         raise BadInput(f"{name!r} is at most {limit:,} characters")
     return value
@@ -216,7 +221,8 @@ def entry(lang: str, slug: str, entry: str):
                    for m in memory.lookup(item.msgid, tag, limit=SUGGESTIONS + 1)
                    if not (m.where == slug and m.source == item.msgid)][:SUGGESTIONS]
     history = [{"id": c.id, "at": c.at, "user": c.user, "action": c.action, "old_msgstr": c.old_msgstr,
-                "new_msgstr": c.new_msgstr, "old_state": c.old_state, "new_state": c.new_state}
+                "new_msgstr": c.new_msgstr, "old_state": c.old_state, "new_state": c.new_state,
+                "note": c.note, "suggestion": c.suggestion}
                for c in ctx.store.history(tag, slug, entry)]
     comments = [_comment(c) for c in ctx.store.comments(tag, slug, entry)]
     suggested = [s.as_dict() for s in ctx.review.suggestions(tag, slug, entry)]
@@ -228,7 +234,11 @@ def entry(lang: str, slug: str, entry: str):
 
 @bp.post("/<lang>/<slug>/entries/<entry>")
 def act(lang: str, slug: str, entry: str):
-    """One review action: {"action", "version", "text"?, "change"?} → the entry after it."""
+    """One review action: {"action", "version", "text"?, "change"?, "reason"?, "check"?, "off"?} → the entry after it.
+
+    A translator's new text for an approved entry is kept as a suggestion: 202 with the entry as it stays
+    and the suggestion.
+    """
     body = _body()
     action = _field(body, "action", str, required=True, limit=20)
     if action not in ACTIONS:
@@ -236,9 +246,38 @@ def act(lang: str, slug: str, entry: str):
     version = _field(body, "version", str, required=True, limit=64)
     text = _field(body, "text", str)
     change = _field(body, "change", int)
-    tag = _language(lang, action)
-    item = _ctx().review.act(_user(), tag, slug, entry, action, based_on=version, text=text, change=change)
-    return jsonify(entry=item.as_dict())
+    reason = _field(body, "reason", str, limit=MAX_REASON)
+    check = _field(body, "check", str, limit=40)
+    off = _field(body, "off", bool) or False
+    tag = _language(lang, RIGHT[action])
+    done = _ctx().review.act(_user(), tag, slug, entry, action, based_on=version, text=text, change=change,
+                             note=reason, check=check, off=off)
+    if isinstance(done, Suggested):
+        return jsonify(done.as_dict()), 202
+    return jsonify(entry=done.as_dict())
+
+
+@bp.post("/<lang>/<slug>/bulk")
+def bulk(lang: str, slug: str):
+    """{"action": "approve"|"reject"|"review", "entries": [{"id", "version"}], "reason"?} → what was done, what
+    was skipped and why (each entry under its single action's rules; one write)."""
+    body = _body()
+    action = _field(body, "action", str, required=True, limit=20)
+    if action not in BULK:
+        raise BadInput(f"no bulk action {action!r}; bulk actions: {', '.join(BULK)}")
+    named = _field(body, "entries", list, required=True)
+    if len(named) > MAX_BULK:
+        raise BadInput(f"a bulk action takes at most {MAX_BULK:,} entries")
+    pairs = []
+    for one in named:
+        if not (isinstance(one, dict) and isinstance(one.get("id"), str) and isinstance(one.get("version"), str)
+                and len(one["id"]) <= 64 and len(one["version"]) <= 64):
+            raise BadInput("'entries' must be a list of {\"id\": \"…\", \"version\": \"…\"}")
+        pairs.append((one["id"], one["version"]))
+    reason = _field(body, "reason", str, limit=MAX_REASON)
+    tag = _language(lang, RIGHT[action])
+    report = _ctx().review.bulk(_user(), tag, slug, action, pairs, reason=reason)
+    return jsonify(language=tag, article=slug, **report.as_dict())
 
 
 @bp.post("/<lang>/<slug>/entries/<entry>/comments")
