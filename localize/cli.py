@@ -169,7 +169,7 @@ def status(ctx, langs, fmt):
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    columns = ["article", "language", "units", "words", *catalog.COLUMNS, "shown untranslated"]
+    columns = ["article", "language", "units", "words", *catalog.COLUMNS, "rejected", "shown untranslated"]
     table = [[*columns, "source changes"]] + [[*(str(row[c]) for c in columns), _changes(row["source changes"])]
                                              for row in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
@@ -399,17 +399,27 @@ def user_passwd(ctx, name):
 @cli.command("import")
 @click.option("--lang", "lang", required=True, help="The catalog's language.")
 @click.option("--slug", "name", help="The article (default: from the file name).")
+@click.option("--approved", is_flag=True, help="Take the file's entries without 'fuzzy' as approved "
+                                               "(default: every translation brought in needs review).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_context
-def import_(ctx, lang, name, file):
-    """Bring in FILE.po edited elsewhere; approved work is never overwritten."""
+def import_(ctx, lang, name, approved, file):
+    """Bring in FILE.po edited elsewhere, as needing review; approved work is never overwritten."""
     ws = _workspace(ctx)
-    report = work.import_catalog(ws, lang, Path(file), name)
+    report = work.import_catalog(ws, lang, Path(file), name, approved=approved)
     if report.converted_from:
         click.echo(f"{file}: read as {report.converted_from}, as its header declares; stored as UTF-8")
     conflicts = len(report.conflicts) + len(report.changed)
-    click.echo(f"imported {file}: {report.updated} updated, {report.unchanged} unchanged, "
+    if approved:
+        how = f"{report.approved} as approved, {report.updated - report.approved} as needs review (--approved)"
+    else:
+        how = "as needs review (--approved takes the file's approved entries as approved)"
+    click.echo(f"imported {file}: {report.updated} updated, {how}; {report.unchanged} unchanged, "
                f"{conflicts} conflicts, {len(report.unknown)} not in the article")
+    for mark in report.overrides:
+        click.echo(f"kept the file's QA mark {mark}")
+    for mark in report.overrides_refused:
+        click.echo(f"left out the file's QA mark {mark}", err=True)
     for msgid in report.conflicts:
         click.echo(f"conflict: approved translation kept for {msgid[:70]!r}", err=True)
     for msgid in report.changed:

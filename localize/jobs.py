@@ -276,22 +276,31 @@ class ImportReport:
     unknown: list[str] = field(default_factory=list)     # not in the article
     suggestions: list[int] = field(default_factory=list)  # stored suggestions made of the two kinds kept
     converted_from: str | None = None   # the charset the file declared, when it was not UTF-8
+    approved: int = 0                   # of the updated, how many came in approved (``import --approved``)
+    overrides: list[str] = field(default_factory=list)          # "[check] source": overrides, ignore flags kept
+    overrides_refused: list[str] = field(default_factory=list)  # "[check] source: why" of those left out
 
     def as_dict(self) -> dict:
         return {"updated": self.updated, "unchanged": self.unchanged, "conflicts": self.conflicts,
                 "changed": self.changed, "unknown": self.unknown, "suggestions": self.suggestions,
-                "converted_from": self.converted_from}
+                "converted_from": self.converted_from, "approved": self.approved, "overrides": self.overrides,
+                "overrides_refused": self.overrides_refused}
 
 
-def import_catalog(ws: Workspace, lang: str, file: Path, name: str | None) -> ImportReport:
-    """Bring in a catalog edited elsewhere, entry by entry, never overwriting approved work."""
+def import_catalog(ws: Workspace, lang: str, file: Path, name: str | None, *, approved: bool = False) -> ImportReport:
+    """Bring in a catalog edited elsewhere, entry by entry, never overwriting approved work.
+
+    Its translations come in as needing review; with ``approved``, as the file
+    marks them (an entry without ``fuzzy`` is approved).
+    """
     language = languages.parse(lang)
     name = name or _slug_of(file)
     target = ws.catalog_path(language.tag, name)
     if not target.exists():
         raise WorkspaceError(f"no {language.tag} catalog for {name!r}: run 'localize update' first")
     incoming = catalog.validate(file)
-    report = merge_catalog(ws, language, name, incoming, str(file), user=history.SYSTEM, action="import")
+    report = merge_catalog(ws, language, name, incoming, str(file), user=history.SYSTEM, action="import",
+                           review=not approved)
     report.converted_from = incoming.converted_from
     return report
 
@@ -310,7 +319,7 @@ def upload_catalog(ws: Workspace, user: User, lang: str, name: str, data: bytes,
         raise CatalogError(f"larger than {MAX_UPLOAD // (1024 * 1024)} MB", shown)
     incoming = read_upload(data, shown)
     report = merge_catalog(ws, language, name, incoming, shown, user=user.name, action="upload", review=True,
-                           timeout=timeout)
+                           timeout=timeout, rights=user)
     report.converted_from = incoming.converted_from
     return report
 
@@ -336,7 +345,8 @@ def read_upload(data: bytes, name: str) -> po.Catalog:
 
 
 def merge_catalog(ws: Workspace, language: languages.Language, name: str, incoming: po.Catalog, where: str, *,
-                  user: str, action: str, review: bool = False, timeout: float | None = None) -> ImportReport:
+                  user: str, action: str, review: bool = False, timeout: float | None = None,
+                  rights: User | None = None) -> ImportReport:
     """Merge a checked catalog from outside into one of the workspace, under its lock.
 
     A translation that would overwrite approved work, or work done on the entry
@@ -345,9 +355,17 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
     change its ``X-Localize-Revision`` names: an entry it holds as it was then
     was not edited in it, and is left as it is now. A file without a revision
     has not seen another person's work, whenever that was done. ``review``:
-    every translation brought in needs review, as a save does (uploads);
-    otherwise the file's state is kept (``localize import``). The history
+    every translation brought in needs review, as a save does; otherwise the
+    file's state is kept (``localize import --approved``). The history
     records every change.
+
+    The file's QA marks on an entry that ends up holding the file's text are
+    kept where ``rights`` (the uploader; None: the command line) allow: a
+    ``qa-override <check>: <reason>`` needs the right to approve, an
+    ``ignore-<check>`` flag is for warnings only; a check that can never be
+    overridden, or an override without a reason, is left out. What was kept
+    and left out is reported, and the history records each mark kept. A
+    translation brought in over another text drops that text's marks.
     """
     tag = language.tag
     target = ws.catalog_path(tag, name)
@@ -357,6 +375,8 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
     recorder = history.Recorder(store, user, action) if store is not None else None
     report = ImportReport()
     held: list[tuple[po.Entry, po.Entry, str]] = []   # kept out: mine, the file's, the entry's id
+    marked: list[tuple[po.Entry, str, str]] = []       # marks kept: the entry, action, note
+    may_override = rights is None or rights.may("approve", tag)
     with catalog.locked(target, timeout=timeout):
         original = catalog.read_text(target)
         current = po.parse(original, str(target))
@@ -374,6 +394,7 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
             ident = history.entry_id(mine.msgctxt, mine.msgid)
             if same and (review or mine.fuzzy == entry.fuzzy):
                 report.unchanged += 1
+                _take_marks(mine, entry, may_override, report, marked)
             elif since is not None and ident in since and mine.msgid_plural is None \
                     and entry.msgstr == since[ident]:
                 report.unchanged += 1      # the file holds what it was given; the entry moved on since
@@ -387,11 +408,15 @@ def merge_catalog(ws: Workspace, language: languages.Language, name: str, incomi
             else:
                 _bring_in(mine, entry, review)
                 report.updated += 1
+                report.approved += mine.state == po.APPROVED
+                _take_marks(mine, entry, may_override, report, marked)
         text = po.dumps(current)
         if text != original:
             with history.kept(recorder):   # the history's rows stand only if the catalog is written
                 if recorder is not None:
-                    recorder.record(tag, name, before, current, path=target, text=text)
+                    after = history.snapshot(current)
+                    extra = [_mark_row(after, mine, act, note) for mine, act, note in marked]
+                    recorder.record(tag, name, before, after, path=target, text=text, extra=extra)
                 catalog.write_atomic(target, text)
         if store is not None:
             for mine, entry, ident in held:
@@ -448,9 +473,14 @@ def _changed_since(mine: po.Entry, ident: str, since: dict[str, str] | None, sto
 
 
 def _bring_in(mine: po.Entry, entry: po.Entry, review: bool) -> None:
+    from .review import lapse
+
+    if mine.msgstr != entry.msgstr or mine.msgstr_plural != entry.msgstr_plural:
+        lapse(mine)   # the marks were for the text replaced
     mine.msgstr = entry.msgstr
     if mine.msgid_plural is not None:
         mine.msgstr_plural = dict(entry.msgstr_plural or {})
+    history.unmark_rejected(mine)
     mine.comments = [c for c in mine.comments if not c.startswith(po.DRAFT_COMMENT)]
     if review:    # the uploader's text, to be reviewed; a stale entry stays stale, as after a save
         mine.set_flag("fuzzy")
@@ -460,6 +490,53 @@ def _bring_in(mine: po.Entry, entry: po.Entry, review: bool) -> None:
     mine.set_flag("fuzzy", entry.fuzzy)
     if not entry.fuzzy:
         mine.previous_msgid = mine.previous_msgctxt = None
+
+
+def _take_marks(mine: po.Entry, entry: po.Entry, may_override: bool, report: ImportReport,
+                marked: list[tuple[po.Entry, str, str]]) -> None:
+    """Put the file's overrides and ignore flags on the entry (which holds the file's text), as far as allowed."""
+    if not entry.comments and not any(f.startswith("ignore-") for f in entry.flags):
+        return
+    from . import checks
+
+    shown = mine.msgid if len(mine.msgid) <= 60 else mine.msgid[:59] + "…"
+    kept = checks.overrides(mine) if mine.comments else {}
+    for check, reason in checks.overrides(entry).items():
+        if not may_override:
+            report.overrides_refused.append(f"[{check}] {shown}: only a reviewer overrides a check")
+        elif kept.get(check) != reason:
+            checks.add_override(mine, check, reason)
+            report.overrides.append(f"[{check}] {shown}")
+            marked.append((mine, "override", f"{check}: {reason}"))
+    for comment in entry.comments:
+        words = comment.strip().split(None, 1)
+        if words and words[0] == "qa-override":
+            check = words[1].partition(":")[0].strip() if len(words) > 1 else ""
+            if check not in checks.overrides(entry):
+                why = ("no such check" if check not in checks.CHECKS
+                       else "it can never be overridden" if not checks.CHECKS[check].ignorable
+                       else "an override needs a reason")
+                report.overrides_refused.append(f"[{check}] {shown}: {why}")
+    for flag in entry.flags:
+        if not flag.startswith("ignore-"):
+            continue
+        check = checks.CHECKS.get(flag[len("ignore-"):])
+        if check is None or not check.ignorable or check.severity != checks.WARNING:
+            why = ("no such check" if check is None else "it can never be ignored" if not check.ignorable
+                   else "an error is not ignored: a reviewer overrides it with a reason")
+            report.overrides_refused.append(f"[{flag[len('ignore-'):]}] {shown}: {why}")
+        elif flag not in mine.flags:
+            mine.set_flag(flag)
+            report.overrides.append(f"[{check.id}] {shown}")
+            marked.append((mine, "ignore", check.id))
+
+
+def _mark_row(after: history.Snapshot, entry: po.Entry, action: str, note: str) -> dict:
+    """The history row of a QA mark an import or upload kept: the entry's text and state as written."""
+    ident = history.entry_id(entry.msgctxt, entry.msgid)
+    _, _, msgstr, state = after[ident]
+    return {"entry": ident, "msgctxt": entry.msgctxt, "msgid": entry.msgid, "action": action, "old_msgstr": msgstr,
+            "new_msgstr": msgstr, "old_state": state, "new_state": state, "note": note}
 
 
 def download_catalog(ws: Workspace, lang: str, name: str, *, timeout: float | None = None) -> str:
@@ -488,7 +565,8 @@ def _slug_of(file: Path) -> str:
 
 
 def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list[dict]:
-    """Per article and language: units, words, how many are in each state, how many approved
+    """Per article and language: units, words, how many are in each state (``rejected`` apart from
+    ``untranslated``), how many approved
     translations the page cannot take (``shown untranslated``: their markup is refused), and under
     ``source changes`` how many carry each kind of source change nobody has looked at yet.
 
@@ -509,7 +587,10 @@ def status(ws: Workspace, langs: list[str], *, keep_going: bool = False) -> list
                     raise
                 rows.append({"article": name, "language": lang, "unreadable": str(exc)})
                 continue
-            rows.append({"article": name, "language": lang, **catalog.statistics(cat),
+            counts = catalog.statistics(cat)
+            rejected = sum(1 for e in cat.entries if not e.obsolete and history.state_of(e) == history.REJECTED)
+            counts[po.UNTRANSLATED] -= rejected
+            rows.append({"article": name, "language": lang, **counts, history.REJECTED: rejected,
                          "shown untranslated": _refused(cat, ws.settings.links(lang)),
                          "source changes": changes.change_counts(cat, partial(_protected, ws, name))})
     return rows

@@ -194,6 +194,55 @@ def test_import_merges_and_never_overwrites_approved_work(run, workspace: Path, 
     assert_msgfmt_ok(mine)
 
 
+def test_import_brings_translations_in_as_needs_review_unless_approved_is_given(run, workspace: Path, tmp_path: Path):
+    prepared(run, workspace)
+    mine = po_path(workspace, "es")
+    outside = tmp_path / f"{SLUG}.po"
+    theirs = polib.pofile(str(mine), wrapwidth=0)
+    theirs.find("The nuance").msgstr = "El matiz"                      # approved in the file (no fuzzy)
+    theirs.find("Why this happens").msgstr = "Por qué pasa"
+    theirs.find("The evidence").msgstr = "Las pruebas"
+    theirs.find("The evidence").flags.append("fuzzy")                 # a draft in the file
+    theirs.save(str(outside))
+
+    result = run("import", "--lang", "es", outside, cwd=workspace)
+    assert result.code == 0, result
+    assert "3 updated, as needs review" in result.out
+    after = polib.pofile(str(mine))
+    assert all("fuzzy" in after.find(m).flags for m in ("The nuance", "Why this happens", "The evidence"))
+    assert run("status", "--format", "json", cwd=workspace).out.count('"needs review": 3') == 1
+    assert_msgfmt_ok(mine)
+
+    result = run("import", "--lang", "es", "--approved", outside, cwd=workspace)
+    assert result.code == 0, result
+    assert "2 updated, 2 as approved, 0 as needs review (--approved)" in result.out
+    after = polib.pofile(str(mine))
+    assert "fuzzy" not in after.find("The nuance").flags and "fuzzy" not in after.find("Why this happens").flags
+    assert "fuzzy" in after.find("The evidence").flags
+    assert_msgfmt_ok(mine)
+
+
+def test_import_keeps_the_files_overrides_and_warning_flags_but_never_for_unsafe(run, workspace: Path,
+                                                                                   tmp_path: Path):
+    prepared(run, workspace)
+    mine = po_path(workspace, "es")
+    outside = tmp_path / f"{SLUG}.po"
+    theirs = polib.pofile(str(mine), wrapwidth=0)
+    evidence = theirs.find("The evidence")
+    evidence.msgstr, evidence.tcomment = "Las  pruebas", "qa-override unsafe: trust me\nqa-override numbers:"
+    evidence.flags += ["ignore-double-space", "ignore-citations", "ignore-nonsense"]
+    theirs.save(str(outside))
+    result = run("import", "--lang", "es", outside, cwd=workspace)
+    assert result.code == 0, result
+    assert "kept the file's QA mark [double-space] The evidence" in result.out
+    for says in ("[unsafe] The evidence: it can never be overridden", "[numbers] The evidence: an override needs a reason",
+                 "[citations] The evidence: an error is not ignored", "[nonsense] The evidence: no such check"):
+        assert says in result.err, result.err
+    stored = polib.pofile(str(mine)).find("The evidence")
+    assert stored.flags == ["fuzzy", "ignore-double-space"] and "qa-override" not in (stored.tcomment or "")
+    assert_msgfmt_ok(mine)
+
+
 BROKEN = {
     "torn": 'msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "The nuance"\nmsgstr "El mat',
     "no msgstr": 'msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "The nuance"\n',

@@ -231,6 +231,67 @@ def test_cli_import_keeps_its_conflicts_as_suggestions_where_there_is_a_store(lo
     assert_replays(local, ws, start, since)
 
 
+# -- QA marks in an uploaded file ------------------------------------------------------------------
+
+LEVANT_ES = ('El entumecimiento también se solapa con la <em>alexitimia</em>: la dificultad para identificar y '
+             'poner palabras a los propios sentimientos. Ronald Lévant y sus colegas <a href="#ref-1">(2009)</a> '
+             'describen cómo la socialización, en particular las normas masculinas tradicionales que desalientan la '
+             'expresión emocional, puede fomentar una forma más leve de esto en algunos hombres, en quienes la '
+             'conexión entre la sensación corporal y la emoción nombrada es débil. No es que no se sienta nada, '
+             'sino que el sentimiento no llega con claridad a la conciencia.')
+
+
+def marked(text: str) -> bytes:
+    """A downloaded catalog with an override of the citations check and an ignored warning, as a PO editor writes them."""
+    cat = polib.pofile(text, wrapwidth=0)
+    levant = next(e for e in cat if e.msgid.startswith("Numbness also overlaps"))
+    levant.msgstr, levant.tcomment = LEVANT_ES, "qa-override citations: the Spanish edition spells it Lévant"
+    evidence = cat.find("The evidence")
+    evidence.msgstr = "Las  pruebas"
+    evidence.flags.append("ignore-double-space")
+    return str(cat).encode("utf-8")
+
+
+def test_an_uploaded_override_counts_only_from_a_reviewer_and_the_history_shows_it(app, local, ws):
+    client = app.test_client()
+    tina, rita = token(local, "tina"), token(local, "rita")
+    start, since = states(po_path(ws, "es")), local.store.last_change()
+    data = marked(client.get(f"/api/es/{SLUG}/catalog", headers=tina).get_data(as_text=True))
+
+    by_translator = api_upload(client, tina, data).get_json()
+    assert by_translator["updated"] == 2
+    assert by_translator["overrides"] == ["[double-space] The evidence"]
+    assert len(by_translator["overrides_refused"]) == 1
+    assert by_translator["overrides_refused"][0].startswith("[citations] Numbness also overlaps")
+    assert by_translator["overrides_refused"][0].endswith("only a reviewer overrides a check")
+    path = po_path(ws, "es")
+    levant = find(local, "Numbness also overlaps")
+    assert levant.msgstr == LEVANT_ES and [p.check for p in levant.errors] == ["citations"] and levant.overrides == ()
+    assert find(local, "The evidence").problems == () and "ignore-double-space" in entry(path, "The evidence").flags
+    assert_msgfmt_ok(path)
+
+    by_reviewer = api_upload(client, rita, data).get_json()
+    assert by_reviewer["updated"] == 0 and by_reviewer["overrides_refused"] == []
+    assert by_reviewer["overrides"] == [f"[citations] {levant.msgid[:59]}…"]
+    levant = find(local, "Numbness also overlaps")
+    assert levant.errors == [] and dict(levant.overrides) == {"citations": "the Spanish edition spells it Lévant"}
+    rows = [(c.user, c.action, c.note) for c in local.store.history("es", SLUG, since=since)
+            if c.action in ("override", "ignore")]
+    assert rows == [("tina", "ignore", "double-space"),
+                    ("rita", "override", "citations: the Spanish edition spells it Lévant")]
+    assert_msgfmt_ok(path)
+    assert_replays(local, ws, start, since)
+    done = local.review.act(local.store.user("rafa"), "es", SLUG, levant.id, "approve", based_on=levant.version)
+    assert done.state == "approved"
+    # a new text through an upload: the override was for the old one
+    again = edited(client.get(f"/api/es/{SLUG}/catalog", headers=rita).get_data(as_text=True), {})
+    cat = polib.pofile(again.decode("utf-8"), wrapwidth=0)
+    next(e for e in cat if e.msgid.startswith("Numbness also overlaps")).tcomment = ""
+    cat.find("The evidence").msgstr, cat.find("The evidence").flags = "Las  pruebas, otra vez", ["fuzzy"]
+    api_upload(client, tina, str(cat).encode("utf-8"))
+    assert find(local, "The evidence").ignored == () and "ignore-double-space" not in entry(path, "The evidence").flags
+
+
 # -- stored suggestions: shown, accepted, dismissed -------------------------------------------------
 
 def suggested(local, msgid: str, text: str, user: str = "tina"):
