@@ -152,7 +152,7 @@ def test_translate_review_resolve_a_conflict_and_preview_in_a_browser(site, brow
         page = tina.page
         page.click(f'a.queue-link[href="/review/es/{SLUG}"]')
         page.wait_for_url(f"{base}/review/es/{SLUG}")
-        expect(page.locator("h1")).to_contain_text(SLUG)
+        expect(page.locator("h1")).to_contain_text("Understanding Emotional Numbness — Causes and Recovery")
         sources = list(THREE)
         page.click(f'#entry-{entry_id(None, sources[0])} a.open')
         page.wait_for_url(tina.entry_url(sources[0]))
@@ -202,7 +202,8 @@ def test_translate_review_resolve_a_conflict_and_preview_in_a_browser(site, brow
         expect(rows).to_have_count(3)
         for source, spanish in THREE.items():
             row = review.locator(f"#entry-{entry_id(None, source)}")
-            expect(row.locator(".badge")).to_have_text("approved")
+            expect(row.locator(".badge").first).to_have_text("approved")
+            expect(row.locator(".badge.by")).to_have_text("by tina")                # who wrote it
             expect(row.locator(".translation")).to_have_text(spanish)
 
         # -- a conflict: both open the same entry; tina saves first; rita's save meets a 409 ---------
@@ -236,9 +237,14 @@ def test_translate_review_resolve_a_conflict_and_preview_in_a_browser(site, brow
         changes = site["store"].history("es", SLUG, entry_id(None, CONTESTED))
         assert [(c.user, c.old_msgstr, c.new_msgstr) for c in changes] == [("tina", "", THEIRS),
                                                                            ("rita", THEIRS, MERGED)]
+        newest = review.locator("ol.history > li").first                       # refreshed without a reload:
+        expect(newest).to_contain_text("rita")                                  # a word diff of the merge
+        expect(newest.locator("del")).to_have_text("evidencia")
+        expect(newest.locator("ins")).to_have_text("pruebas")
         review.reload()                                                         # the history shows both
-        expect(review.locator("ol.history")).to_contain_text(THEIRS)
-        expect(review.locator("ol.history")).to_contain_text(MERGED)
+        expect(review.locator("ol.history > li")).to_have_count(2)
+        expect(review.locator("ol.history > li").last.locator("ins")).to_have_text(THEIRS)
+        expect(review.locator("ol.history > li").first.locator("ins")).to_have_text("pruebas")
         expect(review.locator("#text")).to_have_value(MERGED)
         expect(rita.preview_unit(CONTESTED)).to_have_text(MERGED)
 

@@ -175,8 +175,11 @@ def test_history_lists_changes_and_a_change_can_be_reverted(client_as, local, ws
     post_action(client, "es", find(local, "The evidence"), "save", text="La evidencia")
     page = client.get(entry_url("es", item.id)).get_data(as_text=True)
     history = page[page.index('id="history-heading"'):page.index('id="comments-heading"')]
-    assert history.count("<li>") == 2 and "rita" in history
-    assert "Las pruebas" in history and "La evidencia" in history
+    assert history.count("<li>") == 2 and "<bdi>rita</bdi>" in history
+    # newest first, each change a word diff: the words that went and the words that came
+    newest, oldest = history.split("<li>")[1:]
+    assert "<del>Las</del><ins>La</ins>" in newest and "<del>pruebas</del><ins>evidencia</ins>" in newest
+    assert "<ins>Las pruebas</ins>" in oldest and "<del>" not in oldest
     last = local.store.history("es", SLUG, item.id)[-1]
     assert f'name="change" value="{last.id}"' in history
     response = post_action(client, "es", find(local, "The evidence"), "revert", change=last.id)
@@ -209,15 +212,24 @@ def test_comments_are_listed_and_added(client_as, local):
 
 # -- what the editor shows -------------------------------------------------------------------------
 
-def test_source_markup_is_shown_as_tag_chips(client_as, local):
+def test_source_markup_is_shown_as_numbered_tag_chips_and_placeholders_in_the_box(client_as, local):
     item = find(local, CITING)
     page = client_as("tina").get(entry_url("es", item.id)).get_data(as_text=True)
     source = page[page.index('id="source"'):page.index("</p>", page.index('id="source"'))]
-    assert re.search(r'class="chip chip-open"[^>]*>a #ref-2</button>', source)
-    assert re.search(r'class="chip chip-open"[^>]*>em</button>', source)
-    assert re.search(r'class="chip chip-close"[^>]*>/em</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*><span class="n">1</span>a #ref-2</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*><span class="n">2</span>em</button>', source)
+    assert re.search(r'class="chip chip-close"[^>]*><span class="n">2</span>/em</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*><span class="n">3</span>a #ref-3</button>', source)
     assert "<a href" not in source and "<em>" not in source   # chips, not raw markup
-    assert 'data-insert="&lt;a href=&#34;#ref-2&#34;&gt;"' in source
+    assert 'data-insert="\u2066⟦1⟧\u2069"' in source and 'data-insert="\u2066⟦/2⟧\u2069"' in source
+    assert 'title="href=&#34;#ref-2&#34;"' in source
+    box = page[page.index('<textarea id="text"'):page.index("</textarea>")]
+    assert "⟦" not in box   # untranslated: nothing in the box yet
+    saved = prepare(local, CITING, text=item.msgid.replace("James Gross's work", "El trabajo de James Gross"))
+    box = client_as("tina").get(entry_url("es", saved.id)).get_data(as_text=True)
+    box = box[box.index('<textarea id="text"'):box.index("</textarea>")]
+    assert "<a href" not in box and "&lt;a href" not in box and "&lt;em&gt;" not in box
+    assert "\u2066⟦1⟧\u2069(1998)\u2066⟦/1⟧\u2069" in box and "\u2066⟦2⟧\u2069expressive suppression\u2066⟦/2⟧\u2069" in box
 
 
 def test_the_translation_box_follows_the_target_language(client_as, local):

@@ -36,11 +36,13 @@ def render(ws: Workspace, language: str, slug: str, *, stylesheet: str, current:
         if isinstance(unit, article.AttributeUnit):
             unit.element.set(f"data-entry-{unit.attribute}", ident)
             return
-        holder = _holder(unit, target.tag if translation else source)
+        holder = _holder(unit, target.tag if translation else source,
+                         None if translation or source_dir == target.direction else source_dir)
         holder.set("data-entry", ident)
         holder.set("data-state", states.get(unit.text, "untranslated"))
 
     links = ws.settings.links(target.tag)
+    source_dir = languages.parse(source).direction
     article.walk(tree, visit, references=ws.settings.translate_references)
     root = tree.getroot()
     root.set("lang", target.tag)
@@ -50,10 +52,11 @@ def render(ws: Workspace, language: str, slug: str, *, stylesheet: str, current:
     return article.serialize(tree)
 
 
-def _holder(unit: article.TextUnit, lang: str):
-    """The element that holds exactly this run: its own element, or a span put around it."""
+def _holder(unit: article.TextUnit, lang: str, direction: str | None = None):
+    """The element that holds exactly this run: its own element, or a span put around it (with the run's
+    direction when it is not the page's: English left to right in an Arabic page)."""
     whole = unit.prev is None and len(unit.parent) == len(unit.nodes)
-    unit.mark_language(lang)   # marks the element, or wraps the run in a span with its language
+    unit.mark_language(lang, direction)   # marks the element, or wraps the run in a span with its language
     return unit.parent if whole else unit.nodes[0]
 
 

@@ -4,16 +4,19 @@ a catalog's download and upload, and the stored suggestions of an entry."""
 from __future__ import annotations
 
 import html
+import os
 from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
                    request, url_for)
+from markupsafe import Markup
 from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from localize import changes, jobs as work, languages
+from localize import changes, document, history as histories, jobs as work, languages
 from localize.accounts import Decided, PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
@@ -62,6 +65,29 @@ def language_name(tag: str) -> str:
     return _language_name(tag, str(get_locale()))
 
 
+@lru_cache(maxsize=512)
+def _title_in(path: str, mtime: int) -> str | None:
+    try:
+        root = document.parse(Path(path).read_bytes(), path).getroot()
+    except (OSError, LocalizeError):
+        return None
+    for heading in (root.find(".//title"), root.find(".//h1")):
+        text = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
+        if text:
+            return text
+    return None
+
+
+def article_title(slug: str) -> str:
+    """The article's title as its source page gives it (``<title>``, else the first ``<h1>``), else its slug."""
+    try:
+        path = _local().workspace.source_path(slug)
+        mtime = os.stat(path).st_mtime_ns
+    except (OSError, LocalizeError):
+        return slug
+    return _title_in(str(path), mtime) or slug
+
+
 @bp.app_template_global()
 def when(at: float) -> str:
     return format_datetime(datetime.fromtimestamp(at, timezone.utc), "medium")
@@ -72,6 +98,19 @@ bp.add_app_template_global(present.state_class, "state_class")
 bp.add_app_template_global(language_name, "language_name")
 bp.add_app_template_global(present.role_label, "role_label")
 bp.add_app_template_global(present.action_label, "action_label")
+bp.add_app_template_global(article_title, "article_title")
+
+
+@bp.app_template_global()
+def bdi(text) -> Markup:
+    """Text isolated from the direction around it: a name, a slug, a reference."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+bp.add_app_template_global(present.pieces, "pieces")
+bp.add_app_template_global(present.numbered, "numbered")
+bp.add_app_template_global(present.translation, "translation")
+bp.add_app_template_global(present.placeholder, "placeholder")
 
 # The kinds of source change (localize.changes.CHANGES), as the editor names them.
 CHANGES = {"whitespace": _l("whitespace"), "typography": _l("typography"), "case": _l("letter case"),
@@ -94,7 +133,8 @@ def dashboard():
     articles: dict[str, list[dict]] = {}
     for row in rows:
         articles.setdefault(row["article"], []).append(_cell(row, errors[row["article"], row["language"]]))
-    return render_template("review/dashboard.html", articles=articles, langs=langs, columns=present.COLUMNS)
+    return render_template("review/dashboard.html", articles=articles, langs=langs, columns=present.COLUMNS,
+                           source_lang=ws.settings.source_language)
 
 
 def _cell(row: dict, errors: int) -> dict:
@@ -108,7 +148,8 @@ def _cell(row: dict, errors: int) -> dict:
         start += width
     to_review = row["needs review"] + row["machine drafts"]
     return {"lang": row["language"], "units": row["units"], "words": row["words"], "bars": bars,
-            "errors": errors, "to_review": to_review, "done": 100 * row["approved"] // total}
+            "errors": errors, "to_review": to_review, "machine": row["machine drafts"],
+            "done": 100 * row["approved"] // total}
 
 
 # -- queue ---------------------------------------------------------------------------------
@@ -142,13 +183,43 @@ def _queue(tag: str, slug: str, *, status: int = 200, error: str | None = None):
     counts = {name: sum(_matches(i, name) for i in items) for name in present.FILTERS}
     shown = [i for i in items if _matches(i, state, query)]
     suggested = Counter(s.entry for s in local.review.suggestions(tag, slug))
-    page = render_template("review/queue.html", lang=tag, slug=slug, items=shown, total=len(items),
+    source = languages.parse(local.workspace.settings.source_language)
+    page = render_template("review/queue.html", lang=tag, slug=slug, title=article_title(slug), items=shown,
+                           total=len(items),
                            counts=counts, state=state, query=query, filters=present.FILTERS,
-                           pieces=present.pieces, direction=languages.parse(tag).direction,
-                           source_lang=local.workspace.settings.source_language, suggested=suggested,
+                           direction=languages.parse(tag).direction, authors=_authors(tag, slug, shown),
+                           source_lang=source.tag, source_dir=source.direction, suggested=suggested,
                            may_upload=account().may("save", tag), error=error,
                            upload_limit=work.MAX_UPLOAD // (1024 * 1024))
     return page, status
+
+
+class _Changes:
+    """One catalog's history read once, answering as the store does for one entry."""
+
+    def __init__(self, store, language: str, slug: str):
+        self.store = store
+        self.by_entry: dict[str, list] = {}
+        for change in store.history(language, slug):
+            self.by_entry.setdefault(change.entry, []).append(change)
+
+    def history(self, language: str, slug: str, entry: str) -> list:
+        return self.by_entry.get(entry, [])
+
+    def suggestion(self, suggestion: int):
+        return self.store.suggestion(suggestion)
+
+
+def _authors(tag: str, slug: str, items: list[Item]) -> dict[str, str]:
+    """Who wrote the translation of each entry a person wrote (machine drafts and untranslated entries left out)."""
+    known = _Changes(_local().store, tag, slug)
+    found = {}
+    for item in items:
+        if item.msgstr and item.state != "machine draft":
+            author = histories.author(known, tag, slug, item.id, item.msgstr)
+            if author:
+                found[item.id] = author
+    return found
 
 
 # -- the catalog as a file: download to edit elsewhere, upload -----------------------------
@@ -244,8 +315,51 @@ def _neighbours(items: list[Item], item: Item) -> tuple[Item | None, Item | None
     return (before[-1] if before else None), (after[0] if after else None)
 
 
+def _context(tag: str, slug: str, items: list[Item], item: Item) -> list[dict]:
+    """The units just before and after this one in the article, to read while translating it."""
+    found = []
+    for where, at in (("before", item.position - 1), ("after", item.position + 1)):
+        if 0 <= at < len(items):
+            unit = items[at]
+            found.append({"where": where, "item": unit, "url": _entry_url(tag, slug, unit),
+                          "source": present.numbered(unit.msgid),
+                          "translation": present.translation(unit.msgstr, unit.msgid)})
+    return found
+
+
+def _history(tag: str, slug: str, item: Item) -> dict:
+    """What the history fragment of the editor shows: every change of the entry, newest first, as word diffs."""
+    local = _local()
+    changes_ = list(reversed(local.store.history(tag, slug, item.id)))
+    suggested = {s.id: s for s in local.store.suggestions(tag, slug, item.id, status=None)}
+    shown = []
+    for change in changes_:
+        told = suggested.get(change.suggestion) if change.action in ("suggest", "dismiss") else None
+        shown.append({"change": change,
+                      "suggested": present.shown(present.editable(told.text, item.msgid), item.msgid) if told else None,
+                      "diff": None if told else present.history_diff(change.old_msgstr, change.new_msgstr, item.msgid)})
+    return {"history": shown}
+
+
+def _last_change(tag: str, slug: str, entry: str) -> dict | None:
+    """Who made the newest change of an entry, and when, as the history knows it."""
+    found = _local().store.history(tag, slug, entry)
+    if not found:
+        return None
+    return {"user": found[-1].user, "at": found[-1].at, "when": when(found[-1].at),
+            "action": present.action_label(found[-1].action)}
+
+
+def _shown_text(text: str, msgid: str) -> str:
+    """Text sent from the translation box, as the box shows it again (placeholders for the source's tags)."""
+    try:
+        return present.editable(present.stored(text, msgid), msgid)
+    except BadInput:
+        return text
+
+
 def _editor(tag: str, slug: str, items: list[Item], item: Item, *, status: int = 200, text: str | None = None,
-            conflict: dict | None = None, error: str | None = None, problems=None, draft=None):
+            conflict: dict | None = None, error: str | None = None, problems=None, draft=None, unsaved: bool = False):
     local = _local()
     user = account()
     before, after = _neighbours(items, item)
@@ -256,22 +370,24 @@ def _editor(tag: str, slug: str, items: list[Item], item: Item, *, status: int =
         diff = present.word_diff(html.unescape(item.previous_msgid), html.unescape(item.msgid))
     language = languages.parse(tag)
     source = languages.parse(local.workspace.settings.source_language)
+    box = present.editable(item.msgstr, item.msgid) if text is None else _shown_text(text, item.msgid)
     page = render_template(
-        "review/editor.html", lang=tag, slug=slug, item=item, total=len(items),
-        text=item.msgstr if text is None else text,
-        source=present.pieces(item.msgid), diff=diff, rights=rights, conflict=conflict, error=error,
+        "review/editor.html", lang=tag, slug=slug, title=article_title(slug), item=item, total=len(items), text=box,
+        saved_text=present.editable(item.msgstr, item.msgid),
+        source=present.numbered(item.msgid), diff=diff, rights=rights, conflict=conflict, error=error,
         change=change_label(item.change), in_form=all(kind in changes.TRIVIAL for kind in item.change),
-        problems=item.problems if problems is None else problems, draft=draft,
-        matches=suggest.memory_matches(local.workspace, tag, slug, item.msgid),
-        history=list(reversed(local.store.history(tag, slug, item.id))),
-        stored=local.review.suggestions(tag, slug, item.id),
-        suggested={s.id: s for s in local.store.suggestions(tag, slug, item.id, status=None)},
-        comments=local.store.comments(tag, slug, item.id),
+        problems=item.problems if problems is None else problems, unsaved=unsaved,
+        draft=draft and draft._replace(text=present.editable(draft.text, item.msgid)),
+        matches=[(m, present.editable(m.translation, item.msgid))
+                 for m in suggest.memory_matches(local.workspace, tag, slug, item.msgid)],
+        stored=[(s, present.editable(s.text, item.msgid)) for s in local.review.suggestions(tag, slug, item.id)],
+        comments=local.store.comments(tag, slug, item.id), context=_context(tag, slug, items, item),
         prev_url=_entry_url(tag, slug, before), next_url=_entry_url(tag, slug, after),
         queue_url=url_for("review.queue", lang=tag, slug=slug, state=state or None, q=query or None),
         direction=language.direction, action_url=_entry_url(tag, slug, item), state=state, query=query,
-        source_lang=source.tag, source_dir=source.direction,
-        preview_url=url_for("review.preview", lang=tag, slug=slug, current=item.id))
+        source_lang=source.tag, source_dir=source.direction, shown=present.shown,
+        preview_url=url_for("review.preview", lang=tag, slug=slug, current=item.id),
+        **_history(tag, slug, item))
     return page, status
 
 
@@ -291,6 +407,17 @@ def _change_id() -> int | None:
     return int(value)
 
 
+def _sent(item: Item) -> str | None:
+    """The translation the form sent, as the catalog holds it; the entry's own text when the box was left as shown."""
+    text = request.form.get("text")
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text == present.editable(item.msgstr, item.msgid):
+        return item.msgstr
+    return present.stored(text, item.msgid)
+
+
 DONE = {"save": _l("Saved: the translation needs review."), "approve": _l("Approved."),
         "reject": _l("Rejected: the translation was cleared."), "revert": _l("Reverted.")}
 
@@ -301,33 +428,55 @@ def act(lang: str, slug: str, entry: str):
     tag = _open(lang, slug)
     local = _local()
     action = request.form.get("action", "")
-    if action == "skip":
-        items = local.review.items(tag, slug)
-        after = _neighbours(items, _find(items, entry))[1]
+    items = local.review.items(tag, slug)
+    current = _find(items, entry)
+    if action in ("skip", "discard"):
+        sent = request.form.get("text")
+        if (action == "skip" and sent is not None and account().may("save", tag)
+                and _shown_text(sent, current.msgid) != present.editable(current.msgstr, current.msgid)):
+            return _editor(tag, slug, items, current, text=sent, unsaved=True)
+        after = _neighbours(items, current)[1]
         return redirect(_entry_url(tag, slug, after) or url_for("review.queue", lang=tag, slug=slug))
     if action == "suggest":
-        return _suggest(tag, slug, entry, request.form.get("text", ""))
+        try:
+            text = _sent(current) or ""
+        except BadInput as exc:
+            return _refused(tag, slug, entry, exc, request.form.get("text"))
+        return _suggest(tag, slug, entry, text)
     if action not in ACTIONS:
         raise BadInput(f"no action {action[:20]!r}")
-    text = request.form.get("text") if action in ("save", "approve") else None
+    text = None
     try:
+        if action in ("save", "approve"):
+            text = _sent(current)
         item = local.review.act(account(), tag, slug, entry, action, based_on=request.form.get("version", ""),
                                 text=text, change=_change_id())
     except NotFound:
         raise
     except (Conflict, Blocked, PermissionDenied, BadInput) as exc:
-        return _refused(tag, slug, entry, exc, text)
+        return _refused(tag, slug, entry, exc, request.form.get("text") if action in ("save", "approve") else None)
     message = str(DONE[action])
     items = local.review.items(tag, slug)
     after = _neighbours(items, item)[1]
     next_url = _entry_url(tag, slug, after)
     if wants_json():
+        moving = action == "approve" and next_url is not None
+        if moving:   # said again on the page it goes to
+            flash(message, "success")
         return jsonify(ok=True, message=message, item=item.as_dict(), state_label=present.state_label(item.state),
-                       errors=len(item.errors), next=next_url if action == "approve" else None)
+                       text=present.editable(item.msgstr, item.msgid), errors=len(item.errors),
+                       history=_history_html(tag, slug, item), next=next_url if moving else None)
     flash(message, "success")
     if action == "approve":
         return redirect(next_url or url_for("review.queue", lang=tag, slug=slug))
     return redirect(_entry_url(tag, slug, item))
+
+
+def _history_html(tag: str, slug: str, item: Item) -> str:
+    rights = {"revert": account().may("revert", tag)}
+    return render_template("review/_history.html", item=item, lang=tag, rights=rights,
+                           direction=languages.parse(tag).direction, action_url=_entry_url(tag, slug, item),
+                           **_history(tag, slug, item))
 
 
 def _suggest(tag: str, slug: str, entry: str, text: str):
@@ -382,15 +531,19 @@ def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | No
         extra = {}
         if isinstance(exc, Conflict):
             extra = {"current": exc.current.as_dict(), "yours": text,
-                     "state_label": present.state_label(exc.current.state)}
+                     "state_label": present.state_label(exc.current.state),
+                     "current_text": present.editable(exc.current.msgstr, exc.current.msgid),
+                     "changed": _last_change(tag, slug, entry)}
         if isinstance(exc, Blocked):
             extra = {"problems": [p.as_dict() for p in exc.problems]}
         return jsonify(error=str(TITLES.get(code, code)), status=code, message=message_of(exc), **extra), code
     items = _local().review.items(tag, slug)
     item = _find(items, entry)
     if isinstance(exc, Conflict):
-        conflict = {"theirs": exc.current.msgstr, "yours": text or "",
-                    "state": exc.current.state, "version": exc.current.version}
+        conflict = {"theirs": present.translation(exc.current.msgstr, exc.current.msgid), "yours": text or "",
+                    "theirs_text": present.editable(exc.current.msgstr, exc.current.msgid),
+                    "state": exc.current.state, "version": exc.current.version,
+                    "changed": _last_change(tag, slug, entry)}
         return _editor(tag, slug, items, item, status=code, text=text, conflict=conflict)
     problems = tuple(exc.problems) if isinstance(exc, Blocked) else None
     return _editor(tag, slug, items, item, status=code, text=text, error=message_of(exc), problems=problems)
@@ -411,7 +564,8 @@ def fresh_draft(lang: str, slug: str, entry: str):
             return jsonify(error=_("No draft"), status=code, message=message_of(exc)), code
         return _editor(tag, slug, items, item, status=code, text=request.form.get("text"), error=message_of(exc))
     if wants_json():
-        return jsonify(ok=True, text=found.text, origin=found.origin)
+        return jsonify(ok=True, text=found.text, editable=present.editable(found.text, item.msgid),
+                       origin=found.origin)
     return _editor(tag, slug, items, item, text=request.form.get("text"), draft=found)
 
 
