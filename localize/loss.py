@@ -40,7 +40,9 @@ ABBREVIATIONS = frozenset("""
     vs eg ie cf etc dr mr mrs ms prof sr sra st approx jr inc ltd dept univ
 """.split())
 # abbreviations before a number ("p. 12", "No. 7"); "no." ends a sentence anywhere else
-NUMBER_ABBREVIATIONS = frozenset("p pp vol vols no nos núm nº ed eds fig figs ch".split())
+NUMBER_ABBREVIATIONS = frozenset("p pp vol vols no nos ed eds fig figs ch".split())
+# a stop after a heading's number ("4.3. After the First Boot", "Chapter 4. Installation")
+_NUMBERING = re.compile(r"^\W*(?:[^\W\d_]+\s+)?[\d.]*\d$")
 
 # How each language says "of" before a name: the possessive an engine should
 # have made of "Gross's work" ("la obra de Gross", "la feina de Gross").
@@ -73,8 +75,12 @@ def sentences(text: str) -> int:
 def _abbreviation(text: str, stop: re.Match) -> bool:
     """Whether a full stop ends an abbreviation or an initial rather than a sentence."""
     # only the few characters before the stop: a search anchored at its end still tries every start
+    if not stop.group().startswith("."):
+        return False
+    if stop.start() <= 64 and _NUMBERING.match(text, 0, stop.start()):
+        return True
     word = _WORD_BEFORE.search(text, max(0, stop.start() - 64), stop.start())
-    if not stop.group().startswith(".") or word is None:
+    if word is None:
         return False
     word = word.group(1)
     if len(word) == 1 and word.isupper():

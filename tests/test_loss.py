@@ -81,3 +81,15 @@ def test_coordinated_names_after_the_genitive_need_no_note():
 def test_a_language_whose_possessive_is_not_known_here_is_always_noted():
     p = protect("Gross's work matters.", TERMS)
     assert review_notes(p, "⟦0⟧s Arbeit ist wichtig.", "de") == ["review the possessive of Gross"]
+
+
+# -- sentence ends that are not ---------------------------------------------------
+
+@pytest.mark.parametrize("text, count", [
+    ("Chapter 4. Installation", 0),                    # a heading's number
+    ("4.3. After the First Boot", 0),
+    ("Capítulo 10. Infraestructura de red", 0),
+    ("It was 4. Then it ended.", 2),                   # a number that ends a sentence still does
+])
+def test_numbering_and_abbreviations_that_never_end_a_sentence(text, count):
+    assert sentences(text) == count

@@ -4,6 +4,12 @@
 (``# draft: apertium eng-spa; unknown words: numb``, see :mod:`localize.draft`)
 and warns while the translation still holds any of those words: until a person
 has edited them away (or saved the entry, which drops the draft comment).
+Words a translation keeps as they are do not count: names (written with a
+capital in the middle of a sentence and never in lower case, in the unit or,
+with :func:`with_article`, anywhere in the article), acronyms and words with
+digits or inner capitals ("ACPI", "SysV"), code (``<code>``, ``<kbd>`` and
+DocBook's ``class="command"``, ``"filename"``…) and a quoted name kept word
+for word ("“Debian desktop environment”").
 
 ``dropped`` counts words and sentences as :mod:`localize.loss` counts them for
 drafts, with its thresholds (measured on Apertium's drafts): fewer than
@@ -16,11 +22,14 @@ missing stop is ``punctuation``'s business). A warning: people condense.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .. import loss
 from ..po import Entry
-from .base import _LATIN, WARNING, Context, Pair, check
+from .base import _LATIN, WARNING, Context, Pair, check, plain_text
 
 UNKNOWN = "unknown words:"
 
@@ -43,15 +52,112 @@ def _present(word: str, text: str) -> bool:
     return re.search(rf"(?<![{_LATIN}'’-]){re.escape(word)}(?![{_LATIN}'’-])", text, re.IGNORECASE) is not None
 
 
+# -- what a translation keeps as it is ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Article:
+    """What the whole source article says: its words in lower case, and the names it writes."""
+
+    words: frozenset[str]
+    names: frozenset[str]   # lower case
+
+
+def article(texts: Iterable[str]) -> Article:
+    """The words and names of an article's units (their source texts, markup and all)."""
+    words: set[str] = set()
+    names: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        plain = plain_text(text, " ")
+        found, small = _names(plain)
+        names |= found
+        lower |= small
+        words.update(w.lower() for w in _TOKEN.findall(plain))
+    return Article(frozenset(words), frozenset(n for n in names if n not in lower or _ACRONYM.match(n)))
+
+
+def with_article(ctx: Context, texts: Iterable[str]) -> Context:
+    """A copy of the context that knows the whole source article (its units' texts): its names count
+    as names in every unit, and ``spelling`` allows its words."""
+    copy = dataclasses.replace(ctx)
+    object.__setattr__(copy, "article", article(texts))
+    return copy
+
+
+_TOKEN = re.compile(r"[^\W_](?:[\w·]|['’-](?=[^\W_]))*")
+_ACRONYM = re.compile(r"^(?=.*[A-Z0-9])[A-Z0-9]*[A-Z][A-Z0-9]*$|^.+[A-Z0-9]")   # ACPI, SysV, x86, GNOME
+_OPENERS = " \t\n\u00a0\"'“‘«([¿¡—–-"
+_ENDERS = tuple(".!?:;…")
+
+
+def _names(plain: str) -> tuple[set[str], set[str]]:
+    """The names a text writes (lower case), and its words written in lower case.
+
+    A name: a word with inner capitals or digits, an acronym not in a run of
+    capitals ("BACK TO BASICS"), or a capitalized word in the middle of a
+    sentence of a text not written in title case (one whose words of four
+    letters or more all begin with a capital).
+    """
+    tokens = list(_TOKEN.finditer(plain))
+    long = [m.group() for m in tokens if len(m.group()) >= 4 and m.group()[0].isalpha()]
+    title_case = bool(long) and not any(w[0].islower() for w in long)   # "When Irritability Takes Over"
+    names, lower = set(), set()
+    for i, m in enumerate(tokens):
+        word = m.group()
+        if word.islower():
+            lower.add(word)
+            continue
+        if word.isupper() and len(word) > 1:
+            around = [tokens[j].group() for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+            if not any(w.isupper() and len(w) > 1 for w in around):
+                names.add(word.lower())
+        elif any(c.isupper() or c.isdigit() for c in word[1:]) or any(c.isdigit() for c in word):
+            names.add(word.lower())
+        elif word[0].isupper() and not title_case:
+            before = plain[:m.start()].rstrip(_OPENERS)
+            if before and not before.endswith(_ENDERS) and not before[-1].isdigit():
+                names.add(word.lower())
+    return names, lower
+
+
+_CODE = re.compile(r"<(code|kbd|samp|tt|var|pre)\b[^>]*>(.*?)</\1\s*>"
+                   r"|<(\w+)\b[^>]*\bclass=[\"'][^\"']*\b(?:command|filename|literal|option|package|application"
+                   r"|systemitem|varname|function|parameter|userinput|computeroutput|replaceable|keycap)\b"
+                   r"[^>]*>(.*?)</\3\s*>", re.S | re.I)
+_QUOTED = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»|\"([^\"]+)\"|‘([^’]+)’")
+
+
+def kept(pair: Pair, ctx: Context) -> set[str]:
+    """The words (lower case) a translation of the pair may keep as they are in the source."""
+    whole = getattr(ctx, "article", None)
+    if whole is not None:
+        found = set(whole.names)
+    else:
+        names, lower = _names(pair.source_plain)
+        found = {n for n in names if n not in lower or _ACRONYM.match(n)}
+    if "<" in pair.source:
+        for m in _CODE.finditer(pair.source):
+            found.update(w.lower() for w in _TOKEN.findall(plain_text(m.group(2) or m.group(4) or "", " ")))
+    for m in _QUOTED.finditer(pair.source_plain):
+        quoted = next(g for g in m.groups() if g).strip()
+        if len(quoted) > 1 and quoted in pair.target_plain:
+            found.update(w.lower() for w in _TOKEN.findall(quoted))
+    return found
+
+
 @check("unknown-words", WARNING)
 def unknown(pair: Pair, ctx: Context) -> str | None:
     """Words the engine did not know when it drafted the entry are still in the translation."""
     words = unknown_words(pair.entry)
     if not words:
         return None
+    names = kept(pair, ctx)
+    target = plain_text(pair.target, " ") if "<" in pair.target else pair.target_plain   # "Prev</a>Capítulo"
     left: dict[str, str] = {}   # the first spelling recorded of each word ("Numbness", "numbness")
     for word in words:
-        if word.lower() not in left and _present(word, pair.target_plain):
+        if word.lower() in names:
+            continue
+        if word.lower() not in left and _present(word, target):
             left[word.lower()] = word
     if not left:
         return None
@@ -67,9 +173,14 @@ _ENDS = ".!?…"
 _CLOSERS = " \t\n\u00a0\u202f\"”’»)]）」』"
 
 
+# Abbreviations of the languages drafted into that are never words: their stop ends no sentence
+# ("Generalmente puntos del núm. hacia": an engine read "Generally no. Research" as "No. 7").
+_NEVER_ENDS = re.compile(r"(?<![^\W\d_])(?:núms?|nº|págs?)\.(?=\s)", re.IGNORECASE)
+
+
 def _sentences(text: str, language: str) -> int:
     """Sentences as loss counts them, the script's own stops read as ".?!", an open last one counted."""
-    text = text.translate(_STOPS)
+    text = _NEVER_ENDS.sub(lambda m: m.group()[:-1], text.translate(_STOPS))
     if language == "el":
         text = text.replace(";", "?").replace("\u037e", "?")   # the Greek question mark
     tail = text.rstrip(_CLOSERS)
