@@ -179,7 +179,10 @@ def test_every_state_changing_route_refuses_a_session_without_its_csrf_token(ws)
     writes = [(r, m) for r in rules for m in WRITES if m in r.methods]
     assert {r.endpoint for r, _ in writes} >= {"auth.login", "auth.logout", "ui.choose", "review.act",
                                                 "review.comment", "review.fresh_draft", "jobs.start_draft",
-                                                "api.act", "api.comment", "api.new_token", "api.start_draft"}
+                                                "api.act", "api.comment", "api.new_token", "api.start_draft",
+                                                "api.revoke_token", "admin.add_user", "admin.set_roles",
+                                                "admin.set_access", "admin.reset_password", "admin.new_token",
+                                                "admin.revoke_token"}
     outcomes: dict[int, int] = {}
     for rule in rules:
         url = url_of(rule, known)
@@ -240,6 +243,63 @@ def test_api_writes_take_a_bearer_token_without_csrf_but_never_a_cookie_alone(ws
     again.set_cookie(COOKIE, cookie)
     refused = again.post("/api/tokens", json={}, headers={"Authorization": f"Bearer {made.get_json()['token']}"})
     assert refused.status_code == 403
+
+
+# -- 1b. the account pages: the users right, and every role's own tokens only -----------------------
+
+ACCOUNT_FIELDS = {"name": "mallory", "password": "taken-over-now", "role": "admin", "role-es": "reviewer",
+                  "disabled": "1", "generate": "1", "label": "stolen", "expires": "never"}
+
+
+def test_account_routes_refuse_every_role_but_admin_and_change_nothing(ws):
+    """Every route of the admin pages (read from the url_map, so routes added later are covered), aimed at
+    a real account, as each role with a valid CSRF token: 403 and nothing changed, but for the admin."""
+    app = production_app(ws)
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")
+             and r.rule.startswith("/admin/")]
+    assert {r.endpoint for r in rules} >= {"admin.users", "admin.add_user", "admin.user", "admin.set_roles",
+                                           "admin.set_access", "admin.reset_password"}
+    clients = {who: logged_in(app, who) for who in ("tina", "tomas", "rita", "lina", "ed", "sam")}
+    before = state(ws)   # after the logins, which note their time
+    tried = 0
+    for who, client in clients.items():
+        csrf = token_of(client, "/")
+        for rule in rules:
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                for target in ("ada", who):
+                    answer = client.open(url_of(rule, {"name": target}), method=method,
+                                         data={**ACCOUNT_FIELDS, "csrf_token": csrf} if method == "POST" else None)
+                    tried += 1
+                    assert answer.status_code == 403, (who, method, rule.rule, target, answer.status_code)
+        assert client.get("/").status_code == 200, f"{who} was logged out"
+    assert state(ws) == before, "a refused account request changed something"
+    # the admin's own requests pass the same guard
+    admin = logged_in(app, "ada")
+    assert admin.get("/admin/users").status_code == 200
+    answer = admin.post("/admin/users/tina/access", data={"disabled": "1", "csrf_token": token_of(admin, "/")})
+    assert answer.status_code == 303 and state(ws) != before
+    print(f"\naccount pages: {tried} requests by 6 accounts without the users right: all 403, nothing changed")
+
+
+def test_tokens_of_one_account_are_out_of_reach_of_another(ws):
+    app = production_app(ws)
+    store = app.extensions["localize"].store
+    secret, hers = store.add_token("tina", "hers")
+    rita = logged_in(app, "rita")
+    csrf = token_of(rita, "/")
+    before = state(ws)
+    assert rita.post(f"/account/tokens/{hers.id}/revoke", data={"csrf_token": csrf}).status_code == 404
+    assert rita.delete(f"/api/tokens/{hers.id}", headers={"X-CSRFToken": csrf}).status_code == 404
+    assert secret not in rita.get("/account/tokens").get_data(as_text=True)
+    assert hers.id not in rita.get("/account/tokens").get_data(as_text=True)
+    assert hers.id not in rita.get("/api/tokens").get_data(as_text=True)
+    assert state(ws) == before
+    # a token cannot list or revoke once it is revoked, and cannot make another
+    script = app.test_client(use_cookies=False)
+    assert script.post("/api/tokens", json={}, headers={"Authorization": f"Bearer {secret}"}).status_code == 403
+    store.revoke_token("tina", hers.id)
+    for method, url in (("GET", "/api/tokens"), ("DELETE", f"/api/tokens/{hers.id}"), ("GET", "/api/status")):
+        assert script.open(url, method=method, headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
 # -- 2. the login limit across gunicorn workers -----------------------------------------------
@@ -431,7 +491,8 @@ def test_security_headers_on_every_page_and_error_page(ws):
     # every real page answered (not a redirect to login or a 404)
     for endpoint in ("review.dashboard", "review.queue", "review.editor", "review.preview", "jobs.index",
                      "jobs.show", "jobs.script", "reader.index", "reader.edition", "reader.edition_pdf",
-                     "api.status", "api.entries", "api.entry", "api.job", "static", "health"):
+                     "api.status", "api.entries", "api.entry", "api.job", "static", "health",
+                     "admin.users", "admin.tokens", "admin.copy_script", "api.list_tokens"):
         assert answers[endpoint] == 200, (endpoint, answers[endpoint])
     assert answers["reader.article"] == 302
     assert state(ws) == before, "a GET changed something"
