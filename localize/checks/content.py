@@ -23,6 +23,10 @@ def _show(tag: markup.Tag) -> str:
     return f"<{tag.name}{attrs}>"
 
 
+def _closing(name: str) -> str:
+    return f"</{name}>"
+
+
 def _nesting(tags: list[markup.Tag]) -> tuple[Counter, Said | None]:
     """(element, parent element) pairs of properly nested tags, and the first nesting error (the next ones
     follow from it)."""
@@ -35,8 +39,8 @@ def _nesting(tags: list[markup.Tag]) -> tuple[Counter, Said | None]:
                 stack.pop()
                 continue
             if error is None:
-                error = (said("badly nested: %(tag)s closes %(other)s", tag=f"</{tag.name}>", other=_show(stack[-1]))
-                         if stack else said("badly nested: %(tag)s closes nothing", tag=f"</{tag.name}>"))
+                error = (said("badly nested: %(tag)s closes %(other)s", tag=_closing(tag.name), other=_show(stack[-1]))
+                         if stack else said("badly nested: %(tag)s closes nothing", tag=_closing(tag.name)))
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth].name == tag.name:
                     del stack[depth:]
@@ -68,8 +72,8 @@ def markup_differs(pair: Pair, ctx: Context) -> list[str] | None:
     t_close = Counter(t.name for t in target if t.closing)
     t_open = Counter(t.name for t in target if not t.closing and not (t.self_closing or t.name in markup.VOID_TAGS))
     if t_close != t_open:
-        found += [said("missing %(tag)s", tag=f"</{name}>") for name in t_open - t_close]
-        found += [said("extra %(tag)s", tag=f"</{name}>") for name in t_close - t_open]
+        found += [said("missing %(tag)s", tag=_closing(name)) for name in t_open - t_close]
+        found += [said("extra %(tag)s", tag=_closing(name)) for name in t_close - t_open]
     if found:
         return found   # nesting is judged once every tag is there
     s_nest, s_error = _nesting(source)
@@ -149,11 +153,13 @@ def _unsafe(text: str) -> list[tuple[str, ...]]:
 
 
 def _unsafe_message(what: tuple[str, ...]) -> Said:
+    """("element", "script") is said "<script> element"; ("handler", "onload") "event handler onload="; ("url",
+    "javascript", "href") "javascript: URL in href="."""
     if what[0] == "element":
-        return said("unsafe content: %(element)s element", element=f"<{what[1]}>")
+        return said("unsafe content: %(element)s element", element="<" + what[1] + ">")
     if what[0] == "handler":
-        return said("unsafe content: event handler %(attribute)s", attribute=f"{what[1]}=")
-    return said("unsafe content: %(scheme)s URL in %(attribute)s", scheme=f"{what[1]}:", attribute=f"{what[2]}=")
+        return said("unsafe content: event handler %(attribute)s", attribute=what[1] + "=")
+    return said("unsafe content: %(scheme)s URL in %(attribute)s", scheme=what[1] + ":", attribute=what[2] + "=")
 
 
 @check("pseudo", ERROR, ignorable=False)

@@ -199,5 +199,9 @@ def bidi(pair: Pair, ctx: Context) -> list[Said] | None:
     odd = [c for c in found if c not in allowed]
     if not odd:
         return None
-    return [said("invisible character the source does not have: %(character)s",
-                 character=f"U+{ord(c):04X} {unicodedata.name(c, '')}".strip()) for c in odd]
+    return [said("invisible character the source does not have: %(character)s", character=_name(c)) for c in odd]
+
+
+def _name(char: str) -> str:
+    """A character as Unicode names it: "U+200B ZERO WIDTH SPACE"."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
