@@ -31,7 +31,7 @@ class Account(UserMixin):
         self.user = user
 
     def get_id(self) -> str:
-        return f"{self.user.name}/{self.user.stamp}"
+        return self.user.name
 
 
 def init_app(app: Flask) -> None:
@@ -42,10 +42,13 @@ def init_app(app: Flask) -> None:
     manager.unauthorized_handler(_unauthorized)
 
 
-def _load(session_id: str) -> Account | None:
-    name, stamp = session_id.partition("/")[::2]
+STAMP = "account_stamp"   # the session's key for the stamp of the password it logged in with
+
+
+def _load(name: str) -> Account | None:
     user = current_app.extensions["localize"].store.user(name)
-    if user is None or user.disabled or not hmac.compare_digest(stamp, user.stamp):
+    stamp = session.get(STAMP)
+    if user is None or user.disabled or not isinstance(stamp, str) or not hmac.compare_digest(stamp, user.stamp):
         return None
     return Account(user)
 
@@ -119,6 +122,7 @@ def login():
     if chosen:
         session["ui_language"] = chosen
     login_user(Account(user))
+    session[STAMP] = user.stamp
     refresh()
     return redirect(safe_next(form.next.data) or url_for("review.dashboard"))
 
