@@ -112,30 +112,6 @@ def lapse(entry: po.Entry) -> None:
 
 
 @dataclass(frozen=True)
-class Suggested:
-    """A translator's new text for an approved entry: kept as a stored suggestion; the entry stays as it was."""
-
-    item: Item
-    suggestion: Suggestion
-
-    def as_dict(self) -> dict:
-        return {"entry": self.item.as_dict(), "suggestion": self.suggestion.as_dict()}
-
-
-@dataclass
-class BulkReport:
-    """What a bulk action did: the entries done, and those skipped with the reason for each."""
-
-    action: str
-    done: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why)
-
-    def as_dict(self) -> dict:
-        return {"action": self.action, "count": len(self.done), "done": self.done,
-                "skipped": [{"id": ident, "reason": why} for ident, why in self.skipped]}
-
-
-@dataclass(frozen=True)
 class Item:
     """One entry as a reviewer sees it."""
 
@@ -155,7 +131,8 @@ class Item:
     problems: tuple = ()          # checks.Problem of this entry
     overrides: tuple[tuple[str, str], ...] = ()   # (check id, reason) of the entry's qa-override comments
     ignored: tuple[str, ...] = ()                 # check ids the entry's ignore- flags switch off
-    rejected: dict | None = None  # a rejected entry: {"by", "at", "reason", "text", "change"} (see Review.items)
+    # a rejected entry: {"by", "at", "reason", "text", "change"} (from the history's last reject)
+    rejected: dict | None = field(default=None, compare=False)
 
     @property
     def errors(self) -> list:
@@ -180,6 +157,30 @@ class Item:
 def _ignorable(check: str) -> bool:
     found = checks.CHECKS.get(check)
     return bool(found and found.ignorable)
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A translator's new text for an approved entry: kept as a stored suggestion; the entry stays as it was."""
+
+    item: Item
+    suggestion: Suggestion
+
+    def as_dict(self) -> dict:
+        return {"entry": self.item.as_dict(), "suggestion": self.suggestion.as_dict()}
+
+
+@dataclass
+class BulkReport:
+    """What a bulk action did: the entries done, and those skipped with the reason for each."""
+
+    action: str
+    done: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (entry id, why)
+
+    def as_dict(self) -> dict:
+        return {"action": self.action, "count": len(self.done), "done": self.done,
+                "skipped": [{"id": ident, "reason": why} for ident, why in self.skipped]}
 
 
 @dataclass

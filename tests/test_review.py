@@ -370,6 +370,23 @@ def test_a_translator_switches_a_warning_off_and_on_but_not_an_error(ws, store):
     assert changed.ignored == () and [p.check for p in changed.problems] == ["double-space"]
 
 
+def test_a_mark_whose_writer_died_before_the_catalog_write_is_taken_back(ws, store):
+    """A pending override or ignore row is settled against the catalog: kept if the file holds the mark."""
+    from localize.history import settle
+
+    r = Review(ws, store)
+    item = find(r.items("es", SLUG), "The evidence")
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Las  pruebas")
+    landed = r.ignore(store.user("tina"), "es", SLUG, item.id, "double-space", based_on=saved.version)
+    row = {"user": "rita", "language": "es", "slug": SLUG, "entry": item.id, "msgctxt": None,
+           "msgid": item.msgid, "old_msgstr": landed.msgstr, "new_msgstr": landed.msgstr,
+           "old_state": landed.state, "new_state": landed.state}
+    lost = store.record({**row, "action": "override", "note": "whitespace: never written"}, pending=True)
+    held = store.record({**row, "action": "ignore", "note": "double-space"}, pending=True)
+    assert settle(store, "es", SLUG, po(ws)) == 1
+    assert store.change(lost) is None and store.change(held) is not None and store.pending() == []
+
+
 # -- bulk actions -----------------------------------------------------------------------------------
 
 def test_bulk_approve_takes_only_clean_entries_by_others_and_records_each(ws, store):
