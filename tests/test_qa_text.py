@@ -217,3 +217,17 @@ def test_the_checks_say_their_messages_with_said():
                 if p.check == check_id and not isinstance(p.message, Said):
                     assert check_id == "markup" and re.search(r"is not in the source|is missing|changed: |"
                                                               r"points elsewhere", p.message), p.message
+
+
+def test_an_entry_for_json_has_its_problems_in_the_ui_language(ui):
+    from localize.review import Item
+    found = problems("<em>Numbness</em> in 2003.", "El entumecimiento en 2004.")
+    item = Item(id="x", position=0, msgctxt=None, msgid="<em>Numbness</em> in 2003.",
+                msgstr="El entumecimiento en 2004.", state="approved", version="1", problems=tuple(found))
+    with ui("ar"):
+        shown = qa_text.item_dict(item)["problems"]
+    assert [(p["check"], p["message"], p["text"], p["check_label"]) for p in shown] == [
+        ("markup", "missing <em>", "الوسم <em> مفقود", "الترميز"),
+        ("numbers", "numbers differ: 2004 where the source has 2003", "الأرقام مختلفة: 2004 بدلًا من 2003 في النص الأصلي",
+         "الأرقام")]
+    assert item.as_dict()["problems"][0].items() <= shown[0].items()    # what the library says is kept

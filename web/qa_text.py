@@ -93,8 +93,20 @@ def as_dict(problem: Problem) -> dict:
     """A problem for the JSON the pages and the API give: its fields, with the message (English) and ``text``,
     ``check_label`` and ``severity_label`` in the UI's language."""
     return {"check": problem.check, "severity": problem.severity, "message": str(problem.message),
-            "overridden": problem.overridden, "text": describe(problem), "check_label": check_label(problem.check),
+            "overridden": problem.overridden, **_said(problem)}
+
+
+def _said(problem: Problem) -> dict:
+    return {"text": describe(problem), "check_label": check_label(problem.check),
             "severity_label": severity_label(problem.severity)}
+
+
+def item_dict(item) -> dict:
+    """An entry for JSON (``localize.review.Item.as_dict``), each of its problems with ``text``, ``check_label``
+    and ``severity_label`` in the UI's language."""
+    data = item.as_dict()
+    data["problems"] = [{**given, **_said(problem)} for given, problem in zip(data["problems"], item.problems)]
+    return data
 
 
 def init_app(app: Flask) -> None:
