@@ -310,7 +310,7 @@ class Review:
                 if edged == target.msgstr:
                     return None   # the approved text as it is: nothing to do
                 if not edged.strip():
-                    raise PermissionDenied(f"{user.name} ({user.role}) may not clear an approved translation: "
+                    raise PermissionDenied(f"{user.name} may not clear an approved translation: "
                                            "a reviewer rejects it")
                 return edged      # kept as a suggestion for a reviewer
             self._apply(user, tag, slug, entry, target, action, edged, change, context, note=reason, check=check,
