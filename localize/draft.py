@@ -1,8 +1,10 @@
 """The drafting job: translation memory first, then a machine-translation engine.
 
 Only untranslated entries are drafted; whatever holds a translation (approved,
-in review, stale) is never touched. Every draft is ``fuzzy`` and records its
-origin (``# draft: apertium eng-spa``), so it never passes for reviewed text.
+in review, stale) is never touched, nor an entry a reviewer rejected (its
+translator writes the next text, and may ask the editor for a fresh draft).
+Every draft is ``fuzzy`` and records its origin (``# draft: apertium eng-spa``),
+so it never passes for reviewed text.
 
 Work goes to the engine in batches; each finished batch is written at once,
 every catalog under its lock, so an interruption keeps what was done and a
@@ -213,7 +215,8 @@ def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int |
             memory.remember(tag, cat, name)
         if name not in wanted or (limit is not None and len(units) >= limit):
             continue
-        todo = [e for e in cat.entries if not e.obsolete and e.msgid and e.state == po.UNTRANSLATED]
+        todo = [e for e in cat.entries if not e.obsolete and e.msgid and e.state == po.UNTRANSLATED
+                and history.rejection(e) is None]
         if not todo:
             continue
         article_terms = terms_for(ws, name, terms, required, tag)
@@ -414,7 +417,8 @@ def _save(drafts: list[tuple[_Unit, Draft]], report: Report) -> None:
             before = history.snapshot(cat) if recorder is not None else None
             for entry in cat.entries:
                 d = found.get(entry.key)
-                if d is not None and not entry.obsolete and entry.state == po.UNTRANSLATED:
+                if (d is not None and not entry.obsolete and entry.state == po.UNTRANSLATED
+                        and history.rejection(entry) is None):
                     entry.set_draft(d.text, d.origin)
             text = po.dumps(cat)
             if text != original:

@@ -119,6 +119,19 @@ def test_translated_entries_are_never_touched(pairs, ws, run):
     assert all(origin(e) for e in after[2:])
 
 
+def test_an_entry_a_reviewer_rejected_is_not_drafted_again(pairs, ws, run):
+    """The reviewer turned the text down with a reason: its translator writes the next one, not the engine."""
+    path = po_path(ws, "es")
+    cat = polib.pofile(str(path), wrapwidth=0)
+    cat[0].tcomment = "rejected: the draft says boot for Bota"
+    cat.save(str(path))
+    assert run("draft", "--lang", "es", cwd=ws).code == 0
+    after = polib.pofile(str(path), wrapwidth=0)
+    assert (after[0].msgstr, after[0].tcomment) == ("", "rejected: the draft says boot for Bota")
+    assert all(origin(e) for e in after[1:])
+    assert_msgfmt_ok(path)
+
+
 def test_drafts_are_not_published_and_status_counts_them_apart(pairs, ws, run):
     assert run("draft", "--lang", "es", "--limit", "5", cwd=ws).code == 0
     rows = json.loads(run("status", "--lang", "es", "--format", "json", cwd=ws).out)

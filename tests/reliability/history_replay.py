@@ -20,6 +20,8 @@ def state(entry: polib.POEntry) -> str:
     if entry.obsolete:
         return "obsolete"
     if not entry.msgstr:
+        if any(line.startswith("rejected: ") for line in (entry.tcomment or "").splitlines()):
+            return "rejected"
         return "untranslated"
     if "fuzzy" in entry.flags:
         if entry.previous_msgid:

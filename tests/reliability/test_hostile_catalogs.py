@@ -229,7 +229,7 @@ def test_import_takes_the_file_entry_by_entry(run, ws, tmp_path, name):
     assert content(po.parse(written.read_text(encoding="utf-8"), str(written))) == content(incoming)
     assert_fixed_point(written)
 
-    result = run("import", "--lang", "es", "--slug", SLUG, source, cwd=ws)
+    result = run("import", "--lang", "es", "--slug", SLUG, "--approved", source, cwd=ws)
     assert result.code == 0, result
     stored = catalog.read(es_catalog(ws))
     index = {e.msgid: e for e in stored.entries}
