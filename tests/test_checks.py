@@ -673,7 +673,8 @@ def test_a_message_survives_a_trip_to_another_process():
     entry = Entry("In 2003 the book.", "En 2004 el libro.")
     problem = checks.run([entry], context("es"))[0]
     again = pickle.loads(pickle.dumps(problem))
-    assert again == problem and again.message.template == "numbers differ: %(number)s where the source has %(source_number)s"
+    assert again == problem
+    assert again.message.template == "numbers differ: %(number)s where the source has %(source_number)s"
     assert again.message.params == {"number": "2004", "source_number": "2003"}
 
 

@@ -94,7 +94,8 @@ def test_arabic_counts_three_to_ten_otherwise(ui):
 def test_a_message_without_a_translation_is_shown_in_english(ui):
     unknown = checks.said("%(count)s things nobody has translated: %(words)s", count="2", words=("numb", "flat"))
     with ui("es"):
-        assert qa_text.describe(unknown) == "2 things nobody has translated: numb y flat"   # the list as Spanish joins it
+        # English, the list joined as Spanish joins lists
+        assert qa_text.describe(unknown) == "2 things nobody has translated: numb y flat"
         assert qa_text.describe("a plain message") == "a plain message"
 
 
@@ -228,6 +229,6 @@ def test_an_entry_for_json_has_its_problems_in_the_ui_language(ui):
         shown = qa_text.item_dict(item)["problems"]
     assert [(p["check"], p["message"], p["text"], p["check_label"]) for p in shown] == [
         ("markup", "missing <em>", "الوسم <em> مفقود", "الترميز"),
-        ("numbers", "numbers differ: 2004 where the source has 2003", "الأرقام مختلفة: 2004 بدلًا من 2003 في النص الأصلي",
-         "الأرقام")]
+        ("numbers", "numbers differ: 2004 where the source has 2003",
+         "الأرقام مختلفة: 2004 بدلًا من 2003 في النص الأصلي", "الأرقام")]
     assert item.as_dict()["problems"][0].items() <= shown[0].items()    # what the library says is kept
