@@ -39,13 +39,18 @@ def test_rights_by_role_language_and_action(client_as, local, ws, name, lang, ac
     client = client_as(name)
     before = po_path(ws, lang).read_bytes()
     text = {"save": "Otra versión", "approve": GOOD[lang]}.get(action)
-    response = post_action(client, lang, saved, action, text=text, change=change if action == "revert" else None)
+    if action == "reject":   # a rejection says why
+        response = client.post(entry_url(lang, saved.id), data={
+            "csrf_token": csrf_token(client, ANY_PAGE), "action": "reject", "version": saved.version,
+            "reason": "Mal traducido"})
+    else:
+        response = post_action(client, lang, saved, action, text=text, change=change if action == "revert" else None)
     after = po_path(ws, lang).read_bytes()
     if action in ALLOWED[name][lang]:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         assert after != before
         assert_msgfmt_ok(po_path(ws, lang))
-        state = {"save": "needs review", "approve": "approved", "reject": "untranslated", "revert": "untranslated"}
+        state = {"save": "needs review", "approve": "approved", "reject": "rejected", "revert": "untranslated"}
         assert find(local, "The evidence", lang).state == state[action]
     else:
         assert response.status_code == 403
@@ -391,3 +396,162 @@ def test_a_reopened_review_sees_what_the_web_wrote(client_as, local, ws):
     post_action(client_as("tina"), "es", item, "save", text="Las pruebas")
     assert reopen(ws).item("es", SLUG, item.id).msgstr == "Las pruebas"
     assert html.unescape(po_entry(ws, "es", "The evidence").msgstr) == "Las pruebas"
+
+
+# -- the translation box: placeholders for the source's tags, either form accepted -----------------
+
+PLACEHOLDERS = "\u2066⟦1⟧\u2069(1998)\u2066⟦/1⟧\u2069 y \u2066⟦2⟧\u2069supresión\u2066⟦/2⟧\u2069 \u2066⟦3⟧\u2069(2003)\u2066⟦/3⟧\u2069"
+REAL_TAGS = '<a href="#ref-2">(1998)</a> y <em>supresión</em> <a href="#ref-3">(2003)</a>'
+
+
+@pytest.mark.parametrize("sent", [PLACEHOLDERS, REAL_TAGS, PLACEHOLDERS.replace("\u2066", "").replace("\u2069", ""),
+                                  "\u2066⟦1⟧\u2069(1998)</a> y <em>supresión\u2066⟦/2⟧\u2069 "
+                                  '<a href="#ref-3">(2003)\u2066⟦/3⟧\u2069'])
+def test_a_save_without_script_takes_placeholders_or_real_tags(client_as, local, ws, sent):
+    item = find(local, CITING)
+    text = "Gross " + sent + " & más"
+    response = post_action(client_as("tina"), "es", item, "save", text=text)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert po_entry(ws, "es", CITING).msgstr == "Gross " + REAL_TAGS + " &amp; más"
+    assert_msgfmt_ok(po_path(ws, "es"))
+    page = client_as("tina").get(entry_url("es", item.id)).get_data(as_text=True)
+    box = page[page.index('<textarea id="text"'):page.index("</textarea>")]
+    assert "Gross " + PLACEHOLDERS + " &amp; más" in box           # shown again as placeholders, & as &
+
+
+@pytest.mark.parametrize("sent, said", [("Gross \u2066⟦1⟧\u2069(1998)\u2066⟦/1", "broken"),
+                                        ("Gross ⟦7⟧x⟦/7⟧", "no tag ⟦7⟧"),
+                                        ("Gross ⟦/4⟧", "no tag ⟦/4⟧")])
+def test_a_broken_or_unknown_placeholder_is_refused_and_the_text_kept(client_as, local, ws, sent, said):
+    item = find(local, CITING)
+    before = po_path(ws, "es").read_bytes()
+    response = post_action(client_as("tina"), "es", item, "save", text=sent)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert said in html.unescape(page) and 'id="refusal"' in page
+    box = html.unescape(page[page.index('<textarea id="text"'):page.index("</textarea>")])
+    assert sent in box                                               # the translator's text, as typed
+    assert po_path(ws, "es").read_bytes() == before
+    data = post_action(client_as("tina"), "es", item, "save", text=sent, as_json=True)
+    assert data.status_code == 400 and said in data.get_json()["message"]
+
+
+def test_an_untouched_box_approves_the_text_exactly_as_stored(client_as, local, ws):
+    # a bare & (as a PO editor may write it) is shown as &; approving the box as shown changes nothing
+    saved = prepare(local, "Men &amp; Women", text="Hombres & Mujeres")
+    page = client_as("rita").get(entry_url("es", saved.id)).get_data(as_text=True)
+    box = html.unescape(page[page.index('<textarea id="text"'):page.index("</textarea>")].split(">", 1)[1]).strip("\n")
+    assert box == "Hombres & Mujeres"
+    assert post_action(client_as("rita"), "es", saved, "approve", text=box).status_code == 302
+    entry = po_entry(ws, "es", "Men &amp; Women")
+    assert entry.msgstr == "Hombres & Mujeres" and "fuzzy" not in entry.flags
+
+
+# -- unsaved text, without script ------------------------------------------------------------------
+
+def test_skip_with_unsaved_text_asks_and_discard_goes_on(client_as, local, ws):
+    client = client_as("tina")
+    entries = items(local)
+    before = po_path(ws, "es").read_bytes()
+    token = csrf_token(client, ANY_PAGE)
+    url = entry_url("es", entries[0].id)
+    asked = client.post(url, data={"csrf_token": token, "action": "skip", "version": entries[0].version,
+                                   "text": "Comprender el embotamiento"})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert 'id="unsaved"' in page and "Your translation is not saved" in page
+    assert 'value="discard"' in page and "Comprender el embotamiento</textarea>" in page
+    unchanged = client.post(url, data={"csrf_token": token, "action": "skip", "version": entries[0].version,
+                                       "text": ""})                            # nothing typed: on it goes
+    assert unchanged.status_code == 302 and unchanged.headers["Location"] == entry_url("es", entries[1].id)
+    discard = client.post(url, data={"csrf_token": token, "action": "discard", "version": entries[0].version,
+                                     "text": "Comprender el embotamiento"})
+    assert discard.status_code == 302 and discard.headers["Location"] == entry_url("es", entries[1].id)
+    assert po_path(ws, "es").read_bytes() == before
+
+
+# -- what an action done through fetch() answers ---------------------------------------------------
+
+def test_a_json_save_answers_the_box_text_and_the_history_as_a_word_diff(client_as, local):
+    item = find(local, CITING)
+    client = client_as("tina")
+    first = post_action(client, "es", item, "save", text="Gross " + REAL_TAGS, as_json=True).get_json()
+    assert first["text"] == "Gross " + PLACEHOLDERS
+    data = post_action(client, "es", find(local, CITING), "save", text="Gross " + PLACEHOLDERS + " hoy",
+                       as_json=True).get_json()
+    assert data["ok"] and data["text"] == "Gross " + PLACEHOLDERS + " hoy"
+    history = data["history"]
+    assert history.count("<li>") == 2 and "<bdi>tina</bdi>" in history
+    assert "<ins> hoy</ins>" in history.split("<li>")[1]
+    assert 'class="chip chip-open" dir="ltr"' in history and "&lt;a href" not in history
+
+
+def test_a_conflict_says_who_changed_the_entry_and_when(client_as, local):
+    loaded = find(local, "The evidence")
+    prepare(local, "The evidence", text="La evidencia", user="rita")
+    client = client_as("tina")
+    page = post_action(client, "es", loaded, "save", text="Las pruebas").get_data(as_text=True)
+    changed = page[page.index('id="changed-by"'):page.index("</p>", page.index('id="changed-by"'))]
+    change = local.store.history("es", SLUG, loaded.id)[-1]
+    assert "Changed by <bdi>rita</bdi>" in changed
+    from web.review import when
+    with client.application.test_request_context():
+        assert when(change.at) in changed
+    data = post_action(client, "es", loaded, "save", text="Las pruebas", as_json=True).get_json()
+    assert data["changed"]["user"] == "rita" and data["changed"]["at"] == change.at
+    assert data["current_text"] == "La evidencia"
+
+
+# -- around the entry, and the queue ---------------------------------------------------------------
+
+def test_the_editor_shows_the_units_before_and_after_in_the_article(client_as, local):
+    prepare(local, "The evidence", text="Las pruebas")
+    entries = items(local)
+    heading = find(local, "What the research actually shows")
+    page = client_as("tina").get(entry_url("es", heading.id) + "?state=untranslated").get_data(as_text=True)
+    before = page[page.index('id="context-before"'):page.index("</section>", page.index('id="context-before"'))]
+    after = page[page.index('id="context-after"'):page.index("</section>", page.index('id="context-after"'))]
+    previous, following = entries[heading.position - 1], entries[heading.position + 1]
+    assert previous.msgid == "The evidence" and "Las pruebas" in before     # by position, not by the filter
+    assert f'/review/es/{SLUG}/{previous.id}?state=untranslated' in before
+    assert "James Gross" in after and f"/review/es/{SLUG}/{following.id}" in after
+    assert 'class="chip chip-open" dir="ltr"' in after
+
+
+def test_the_queue_shows_the_title_text_not_entities_and_machine_drafts_apart(client_as, local, ws):
+    assert main(["--root", str(ws), "draft", "--lang", "es", "--limit", "3"]) == 0   # pseudo, as configured
+    prepare(local, "The evidence", text="Las pruebas", user="tina")
+    client = client_as("rita")
+    page = client.get(f"/review/es/{SLUG}").get_data(as_text=True)
+    assert "<h1><bdi lang=\"en\" id=\"article-title\">Understanding Emotional Numbness — Causes and Recovery</bdi>" in page
+    assert "&amp;amp;" not in page and "Men &amp; Women Emotions" in page   # & shown as &: escaped once, as HTML does
+    kicker = page[page.index(f'id="entry-{find(local, "Men &amp; Women").id}"'):]
+    kicker = kicker[:kicker.index("</li>")]
+    assert "machine draft" in kicker and "pseudo" in kicker
+    machine = client.get(f"/review/es/{SLUG}?state=machine").get_data(as_text=True)
+    assert machine.count('class="entry ') == 3 and machine.count('class="badge by machine"') == 3
+    human = client.get(f"/review/es/{SLUG}?state=human").get_data(as_text=True)
+    assert human.count('class="entry ') == 1 and "by <bdi>tina</bdi>" in human
+    assert re.search(r'state=review[^"]*"[^>]*>To review <span class="count">4</span>', page)
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Understanding Emotional Numbness — Causes and Recovery" in dashboard
+    assert f'href="/review/es/{SLUG}?state=machine">3 machine drafts' in dashboard
+
+
+def test_a_rejection_needs_a_reason_and_the_editor_shows_it(client_as, local, ws):
+    item = prepare(local, "The evidence", text="Las pruebas")
+    client = client_as("rita")
+    before = po_path(ws, "es").read_bytes()
+    data = {"csrf_token": csrf_token(client, ANY_PAGE), "action": "reject", "version": item.version}
+    refused = client.post(entry_url("es", item.id), data=data)
+    assert refused.status_code == 400 and "reason" in refused.get_data(as_text=True)
+    assert po_path(ws, "es").read_bytes() == before
+    page = client.get(entry_url("es", item.id)).get_data(as_text=True)
+    assert 'id="reason" name="reason"' in page and 'value="reject"' in page
+    done = client.post(entry_url("es", item.id), data={**data, "reason": "«pruebas» no es el término del glosario"})
+    assert done.status_code == 302
+    assert find(local, "The evidence").state == "rejected"
+    page = client_as("tina").get(entry_url("es", item.id)).get_data(as_text=True)
+    rejection = page[page.index('id="rejection"'):page.index("</p>", page.index('id="rejection"'))]
+    assert "Rejected by <bdi>rita</bdi>" in rejection and "«pruebas» no es el término del glosario" in rejection
+    assert_msgfmt_ok(po_path(ws, "es"))

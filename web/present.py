@@ -18,6 +18,7 @@ STATES = {
     "machine draft": _l("machine draft"),
     "stale": _l("stale"),
     "untranslated": _l("untranslated"),
+    "rejected": _l("rejected"),
     "approved": _l("approved"),
     "obsolete": _l("obsolete"),
 }
@@ -28,6 +29,7 @@ FILTERS = {
     "human": (_l("By people, to review"), {"needs review"}),
     "stale": (_l("Stale"), {"stale"}),
     "untranslated": (_l("Untranslated"), {"untranslated"}),
+    "rejected": (_l("Rejected"), {"rejected"}),
     "approved": (_l("Approved"), {"approved"}),
     "errors": (_l("With errors"), set()),
 }

@@ -20,7 +20,7 @@ from localize import changes, document, history as histories, jobs as work, lang
 from localize.accounts import Decided, PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
-from localize.review import ACTIONS, LOCK_WAIT, Blocked, Conflict, Item, NotFound
+from localize.review import LOCK_WAIT, Blocked, Conflict, Item, NotFound, Suggested
 
 from . import present, preview as previews, progress, suggest
 from .auth import account, require_login
@@ -420,6 +420,7 @@ def _sent(item: Item) -> str | None:
 
 DONE = {"save": _l("Saved: the translation needs review."), "approve": _l("Approved."),
         "reject": _l("Rejected: the translation was cleared."), "revert": _l("Reverted.")}
+KEPT = _l("Kept as a suggestion: the approved translation stays until a reviewer accepts yours.")
 
 
 @bp.post("/review/<lang>/<slug>/<entry>")
@@ -443,18 +444,27 @@ def act(lang: str, slug: str, entry: str):
         except BadInput as exc:
             return _refused(tag, slug, entry, exc, request.form.get("text"))
         return _suggest(tag, slug, entry, text)
-    if action not in ACTIONS:
-        raise BadInput(f"no action {action[:20]!r}")
+    if action not in DONE:
+        raise BadInput(f"no action {action[:20]!r}; actions: {', '.join(DONE)}, suggest, skip")
     text = None
     try:
         if action in ("save", "approve"):
             text = _sent(current)
         item = local.review.act(account(), tag, slug, entry, action, based_on=request.form.get("version", ""),
-                                text=text, change=_change_id())
+                                text=text, change=_change_id(),
+                                note=request.form.get("reason") if action == "reject" else None)
     except NotFound:
         raise
     except (Conflict, Blocked, PermissionDenied, BadInput) as exc:
         return _refused(tag, slug, entry, exc, request.form.get("text") if action in ("save", "approve") else None)
+    if isinstance(item, Suggested):   # a translator's text over approved work waits for a reviewer
+        message = str(KEPT)
+        if wants_json():
+            return jsonify(ok=True, message=message, suggested=True, item=item.item.as_dict(),
+                           state_label=present.state_label(item.item.state), text=request.form.get("text", ""),
+                           errors=len(item.item.errors), history=_history_html(tag, slug, item.item), next=None)
+        flash(message, "success")
+        return redirect(url_for("review.editor", lang=tag, slug=slug, entry=entry, _anchor="stored-suggestions"))
     message = str(DONE[action])
     items = local.review.items(tag, slug)
     after = _neighbours(items, item)[1]

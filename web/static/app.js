@@ -229,6 +229,8 @@
     if (response.ok) {
       setVersion(data.item.version);
       const text = data.text !== undefined ? data.text : data.item.msgstr;
+      const reason = $("#reason", form);
+      if (reason) reason.value = "";
       if (textarea.value !== text) textarea.value = text;
       editor.saved(text);
       showState(data.item.state, data.state_label);
@@ -306,7 +308,12 @@
         const done = async (choice) => {
           dialog.close();
           if (choice === "save") {
-            if (await submit(form, "save", editor)) { leaving = true; go(); }
+            if (await submit(form, "save", editor)) {   // said again on the page it goes to
+              const said = $("#status");
+              try { sessionStorage.setItem(SAID, said ? said.textContent.trim() : ""); } catch (e) { /* private mode */ }
+              leaving = true;
+              go();
+            }
             else textarea.focus();
           } else if (choice === "discard") { leaving = true; (discard || go)(); }
           else textarea.focus();
@@ -379,6 +386,12 @@
       }
       if (!["save", "approve", "reject"].includes(action)) { editor.leave(); return; }
       event.preventDefault();
+      const reason = $("#reason", form);
+      if (action === "reject" && reason && !reason.value.trim()) {   // a rejection says why
+        announce(reason.dataset.required, "error");
+        reason.focus();
+        return;
+      }
       submit(form, action, editor);
     });
     let pendingTag = false;
@@ -402,8 +415,13 @@
   }
 
   // A message flashed by the server is said again once the page is there, so that screen readers hear it.
+  const SAID = "localize-said";
+
   function sayFlashes() {
     const status = $("#status");
+    let carried = null;
+    try { carried = sessionStorage.getItem(SAID); sessionStorage.removeItem(SAID); } catch (e) { /* private mode */ }
+    if (carried && status && !status.children.length) { setTimeout(() => announce(carried), 250); return; }
     if (!status || !status.children.length) return;
     const said = Array.from(status.children);
     status.textContent = "";
