@@ -96,7 +96,7 @@ def extracted(tmp_path_factory) -> Path:
     """The template as the code says today, extracted with the documented command."""
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(REPO / "babel.cfg"), "-o", str(out),
-                                str(REPO / "web")])
+                                str(REPO / "web"), str(REPO / "localize")])
     return out
 
 

@@ -33,7 +33,7 @@ from localize.accounts import Store
 from localize.review import Review
 from localize.workspace import Workspace
 
-from . import admin, api, api_tokens, auth, errors, i18n, jobs, reader, review, security
+from . import admin, api, api_tokens, auth, errors, i18n, jobs, qa_text, reader, review, security
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     CSRFProtect(app)               # before the blueprints, which may exempt themselves
     i18n.init_app(app)
+    qa_text.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -26,6 +26,7 @@ from localize.review import (ACTIONS, BULK, LOCK_WAIT, MACHINE, MAX_BULK, MAX_RE
 
 from .auth import account
 from .errors import message_of, status_of
+from . import qa_text
 from .review import catalog_file
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -106,8 +107,7 @@ def _library_error(exc: LocalizeError):
     elif isinstance(exc, tasks.JobRunning):
         extra["job"] = exc.job.as_dict()
     elif isinstance(exc, Blocked):
-        extra["problems"] = [{"check": p.check, "severity": p.severity, "message": p.message,
-                              "overridden": p.overridden} for p in exc.problems]
+        extra["problems"] = [qa_text.as_dict(p) for p in exc.problems]
     status = status_of(exc)   # the UI's mapping: 400, 403, 404, 409, 422, 502 engine, 503 busy, else 500
     if isinstance(exc, ReasonRequired):
         status = 422
@@ -208,7 +208,7 @@ def entries(lang: str, slug: str):
     if query:
         needle = query.casefold()
         items = [i for i in items if needle in i.msgid.casefold() or needle in i.msgstr.casefold()]
-    return jsonify(language=tag, article=slug, entries=[i.as_dict() for i in items])
+    return jsonify(language=tag, article=slug, entries=[qa_text.item_dict(i) for i in items])
 
 
 @bp.get("/<lang>/<slug>/entries/<entry>")
@@ -226,7 +226,7 @@ def entry(lang: str, slug: str, entry: str):
                for c in ctx.store.history(tag, slug, entry)]
     comments = [_comment(c) for c in ctx.store.comments(tag, slug, entry)]
     suggested = [s.as_dict() for s in ctx.review.suggestions(tag, slug, entry)]
-    return jsonify(entry=item.as_dict(), history=history, comments=comments, suggestions=suggestions,
+    return jsonify(entry=qa_text.item_dict(item), history=history, comments=comments, suggestions=suggestions,
                    suggested=suggested)
 
 
@@ -254,7 +254,7 @@ def act(lang: str, slug: str, entry: str):
                              note=reason, check=check, off=off)
     if isinstance(done, Suggested):
         return jsonify(done.as_dict()), 202
-    return jsonify(entry=done.as_dict())
+    return jsonify(entry=qa_text.item_dict(done))
 
 
 @bp.post("/<lang>/<slug>/bulk")
@@ -359,7 +359,7 @@ def decide(lang: str, slug: str, suggestion: int):
     if action == "accept":
         version = _field(body, "version", str, required=True, limit=64)
         item = ctx.review.accept(_user(), tag, slug, suggestion, based_on=version)
-        return jsonify(entry=item.as_dict(), suggestion=ctx.store.suggestion(suggestion).as_dict())
+        return jsonify(entry=qa_text.item_dict(item), suggestion=ctx.store.suggestion(suggestion).as_dict())
     if action == "dismiss":
         return jsonify(suggestion=ctx.review.dismiss(_user(), tag, slug, suggestion).as_dict())
     raise BadInput(f"no action {action!r} for a suggestion; actions: accept, dismiss")

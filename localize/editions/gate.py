@@ -23,7 +23,6 @@ from pathlib import Path
 
 from .. import article, catalog, checks, glossary, po, qa
 from ..catalog import MACHINE
-from ..checks.base import ENTRY, Pair
 from ..languages import Language
 from ..workspace import Workspace
 from .config import Config
@@ -149,34 +148,7 @@ def judge(snapshot: Snapshot, units: list[article.Unit], refs: article.Reference
 def errors(entries: Iterable[po.Entry], context: checks.Context, slug: str) -> list[checks.Problem]:
     """The per-entry checks of severity *error* over the entries with a translation, as ``checks.run`` runs
     them (``ignore-<id>`` flags, blank translations, plural forms, ``qa-override`` comments)."""
-    registered = [c for c in checks.CHECKS.values() if c.scope == ENTRY and c.severity == checks.ERROR]
-    problems: list[checks.Problem] = []
-    for entry in entries:
-        if entry.obsolete or not entry.translated:
-            continue
-        active = registered
-        if entry.flags and any(flag.startswith("ignore-") for flag in entry.flags):
-            ignored = {flag[7:] for flag in entry.flags if flag.startswith("ignore-")}
-            active = [c for c in registered if not (c.ignorable and c.id in ignored)]
-        found: list[tuple[checks.Check, str]] = []
-        texts = [(entry.msgid, entry.msgstr)] if entry.msgid_plural is None else checks._texts(entry)
-        for source, target in texts:
-            blank = not target or target.isspace()
-            if blank and entry.fuzzy:
-                continue   # a draft with nothing in it yet
-            pair = Pair(source, target, entry)
-            for c in active:
-                if c.blank != blank:
-                    continue
-                message = c.function(pair, context)
-                if message and (c, message) not in found:
-                    found.append((c, message))
-        if found:
-            reasons = checks.overrides(entry) if entry.comments else {}
-            problems.extend(checks.Problem(slug, context.language.tag, entry.msgctxt, entry.msgid, c.id,
-                                           c.severity, message, c.ignorable and c.id in reasons)
-                            for c, message in found)
-    return problems
+    return checks.run(entries, context, article=slug, severity=checks.ERROR)
 
 
 def _share(part: int, whole: int) -> float:
