@@ -192,6 +192,12 @@ def test_arabic_with_two_tags_by_keyboard_saved_with_its_real_markup(site, brows
         assert page.url == here
         expect(box).to_have_value(typed)
         expect(box).to_be_focused()
+        page.click("#next-entry")                              # the Next link asks too
+        expect(dialog).to_be_visible()
+        dialog.locator('button[value="stay"]').click()
+        expect(dialog).to_be_hidden()
+        assert page.url == here
+        expect(box).to_have_value(typed)
         assert po_entry(root, PARAGRAPH).msgstr == ""           # nothing written by asking
 
         # -- Ctrl+S: saved, said, the history shows the words at once ----------------------------
