@@ -332,31 +332,45 @@ def _password(prompt: str) -> str:
 
 @cli.group()
 def user():
-    """Accounts of the review UI: add, list, remove, passwd (kept in instance/localize.sqlite3)."""
+    """Accounts of the review UI: add, list, disable, enable, remove, passwd (kept in instance/localize.sqlite3)."""
 
 
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(["translator", "reviewer", "editor", "admin"]),
               help="translator, reviewer (their languages), editor or admin (every language).")
-@click.option("--lang", "langs", multiple=True, help="A language this account works in (repeatable).")
+@click.option("--lang", "langs", multiple=True, help="A language this account works in with --role (repeatable).")
+@click.option("--role-for", "role_for", multiple=True, metavar="LANG=ROLE",
+              help="A language with a role of its own, translator or reviewer (repeatable): --role-for ar=translator.")
 @click.pass_context
-def user_add(ctx, name, role, langs):
+def user_add(ctx, name, role, langs, role_for):
     """Add an account; the password is asked for, or read from standard input."""
     ws = _workspace(ctx)
     store = _store(ws)
-    for code in langs:
+    roles = {}
+    for value in role_for:
+        code, sep, given = value.partition("=")
+        if not sep or not code.strip() or not given.strip():
+            raise click.BadParameter(f"{value!r}: write LANG=ROLE, e.g. ar=translator", param_hint="--role-for")
+        roles[code.strip()] = given.strip()
+    for code in [*langs, *roles]:
         if languages.validate(code) not in ws.settings.languages:
             raise WorkspaceError(f"{languages.validate(code)} is not a language of this workspace "
                                  f"({', '.join(ws.settings.languages)})")
     if store.user(name) is not None:
         raise WorkspaceError(f"there is already a user {name!r}")
-    made = store.add_user(name, role, list(langs), _password(f"password for {name}"))
-    where = ", ".join(made.languages) if made.languages else "every language"
-    click.echo(f"added {made.name}: {made.role}, {where}")
+    made = store.add_user(name, role, list(langs), _password(f"password for {name}"), roles=roles or None)
+    click.echo(f"added {made.name}: {_roles(made)}")
     port = _serve_port()
     command = "localize serve" if port == 5000 else f"localize serve --port {port}"
     click.echo(f"log in at http://127.0.0.1:{port}/login after '{command}'")
+
+
+def _roles(found) -> str:
+    """An account's role as people say it: "editor, every language", "reviewer, es (reviewer), ar (translator)"."""
+    if not found.roles:
+        return f"{found.role}, every language"
+    return f"{found.role}, " + ", ".join(f"{lang} ({role})" for lang, role in found.roles)
 
 
 def _serve_port() -> int:
@@ -370,9 +384,29 @@ def _serve_port() -> int:
 @user.command("list")
 @click.pass_context
 def user_list(ctx):
-    """The accounts, with role and languages."""
+    """The accounts: name, role, languages, roles per language, and whether it is disabled."""
     for found in _store(_workspace(ctx)).users():
-        click.echo(f"{found.name}\t{found.role}\t{' '.join(found.languages) or '*'}")
+        roles = " ".join(f"{lang}:{role}" for lang, role in found.roles) or "*"
+        click.echo(f"{found.name}\t{found.role}\t{' '.join(found.languages) or '*'}\t{roles}"
+                   + ("\tdisabled" if found.disabled else ""))
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx, name):
+    """Disable an account: no login, no session, no API token (its history stays)."""
+    _store(_workspace(ctx)).set_disabled(name, True)
+    click.echo(f"disabled {name}")
+
+
+@user.command("enable")
+@click.argument("name")
+@click.pass_context
+def user_enable(ctx, name):
+    """Enable a disabled account again."""
+    _store(_workspace(ctx)).set_disabled(name, False)
+    click.echo(f"enabled {name}")
 
 
 @user.command("remove")

@@ -128,7 +128,7 @@ def test_a_token_opens_the_api_and_status_shows_only_the_languages_the_user_may_
 
 @pytest.mark.parametrize("headers, message", [
     ({}, "log in"),
-    ({"Authorization": "Bearer not-a-token"}, "unknown API token"),
+    ({"Authorization": "Bearer not-a-token"}, "unknown, expired or revoked API token"),
     ({"Authorization": "Basic dG9tOnB3"}, "Bearer"),
 ])
 def test_without_a_valid_token_or_session_every_call_is_401_json(site, headers, message):

@@ -548,6 +548,30 @@ def test_user_commands(ws, run, monkeypatch):
     assert run("user", "remove", "maria", cwd=ws.root).code == 2
 
 
+def test_user_roles_per_language_and_disabled_accounts_from_the_command_line(ws, run, monkeypatch):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-good-password\n"))
+    added = run("user", "add", "nadia", "--role", "reviewer", "--lang", "es", "--role-for", "fr=translator",
+                cwd=ws.root)
+    assert added.code == 0 and "es (reviewer), fr (translator)" in added.out
+    store = Store(ws.root / "instance" / "localize.sqlite3")
+    nadia = store.user("nadia")
+    assert nadia.may("approve", "es") and nadia.may("save", "fr") and not nadia.may("approve", "fr")
+    assert "nadia\treviewer\tes fr\tes:reviewer fr:translator" in run("user", "list", cwd=ws.root).out
+    for value, says in (("fr", "LANG=ROLE"), ("fr=editor", "no role 'editor' in a language"),
+                        ("de=translator", "de is not a language of this workspace")):
+        monkeypatch.setattr("sys.stdin", io.StringIO("a-good-password\n"))
+        bad = run("user", "add", "omar", "--role", "translator", "--role-for", value, cwd=ws.root)
+        assert bad.code == 2 and says in bad.err, bad
+    assert store.user("omar") is None
+    assert run("user", "disable", "nadia", cwd=ws.root).code == 0
+    assert store.authenticate("nadia", "a-good-password") is None
+    assert run("user", "list", cwd=ws.root).out.rstrip().endswith("\tdisabled")
+    assert run("user", "enable", "nadia", cwd=ws.root).code == 0
+    assert store.authenticate("nadia", "a-good-password")
+    assert run("user", "disable", "nobody", cwd=ws.root).code == 2
+
+
 def test_a_stuck_writer_makes_a_save_busy_not_hang(ws, store, monkeypatch):
     import fcntl
     import os

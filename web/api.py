@@ -69,7 +69,7 @@ def _authenticate():
             return _error(401, "use 'Authorization: Bearer <token>'")
         user = _ctx().store.token_user(token.strip())
         if user is None:
-            return _error(401, "unknown API token")
+            return _error(401, "unknown, expired or revoked API token")
         g.api_user, g.api_by_token = user, True
         return None
     user = account()
@@ -412,5 +412,5 @@ def _comment(c) -> dict:
 
 
 def _public(user: User) -> dict:
-    return {"name": user.name, "role": user.role, "languages": list(user.languages)}
+    return {"name": user.name, "role": user.role, "languages": list(user.languages), "roles": dict(user.roles)}
 
