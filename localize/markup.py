@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from .said import said
+
 # Elements that live inside a unit's text. Unknown (custom) elements are
 # inline too, as browsers treat them.
 INLINE_TAGS = frozenset(
@@ -346,7 +348,7 @@ def link_change(old: str, new: str, links: Mapping[str, str] | None = None) -> s
     if scheme is not None and scheme.group(1).lower() in ("http", "https", "mailto", "ftp"):
         if _site(old) is not None and _site(old) == _site(new):
             return None
-    return f'href points elsewhere: "{old}" -> "{new}"'
+    return said('href points elsewhere: "%(old)s" -> "%(new)s"', old=old, new=new)
 
 
 def _site(url: str) -> tuple[str, str] | None:
@@ -376,10 +378,10 @@ def attribute_change(element: str, source: Mapping[str, str], name: str, old: st
     if name == "href" and old is not None and new is not None:
         return link_change(old, new, links)
     if new is None:
-        return f'{name}="{old}" is missing'
+        return said('%(name)s="%(value)s" is missing', name=name, value=old)
     if old is None:
-        return f'{name}="{new}" is not in the source'
-    return f'{name} changed: "{old}" -> "{new}"'
+        return said('%(name)s="%(value)s" is not in the source', name=name, value=new)
+    return said('%(name)s changed: "%(old)s" -> "%(new)s"', name=name, old=old, new=new)
 
 
 def attributes_change(element: str, source: Mapping[str, str], target: Mapping[str, str],
@@ -413,7 +415,7 @@ def match(sources: Sequence[tuple[str, Mapping[str, str]]], tokens: Sequence[Tag
             continue
         candidates = by_name.get(tok.name)
         if not candidates:
-            return matched, f"<{tok.name}> is not in the source"
+            return matched, said("%(tag)s is not in the source", tag=f"<{tok.name}>")
         attrs = dict(tok.attrs)
         # unused elements first; then one used already (a translation may say a name twice, as languages do)
         ordered = [c for c in candidates if c not in used] + [c for c in candidates if c in used]

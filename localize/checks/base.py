@@ -8,7 +8,7 @@ and returns what it found: None, one message, or a list of messages (one per
 problem, so that a check lists every problem, not only the first). Checks are
 pure: no files, no clock, no network.
 
-A message is made with :func:`said` (or :func:`said_n` when it counts): it is
+A message is made with :func:`~localize.said.said` (or ``said_n`` when it counts): it is
 the English text, a plain ``str`` for the CLI, the JSON API and the logs, and it
 keeps the template and parameters it was made from, so that a face in another
 language can say it (``gettext(template) % params``). Templates are gettext
@@ -30,50 +30,10 @@ from dataclasses import dataclass, field
 from .. import markup
 from ..languages import Language
 from ..po import Entry
+from ..said import Said, said, said_n  # noqa: F401  (checks import them from here)
 
 ERROR, WARNING = "error", "warning"
 ENTRY, LANGUAGE = "entry", "language"   # what a check looks at: one entry, or all catalogs of a language
-
-
-class Said(str):
-    """A check's message: its English text, with the template and parameters it was made from."""
-
-    template: str
-    plural: str | None      # the English plural of a counting message (said_n), else None
-    params: Mapping[str, object]
-
-    def __new__(cls, text: str, template: str, params: Mapping[str, object], plural: str | None = None):
-        self = super().__new__(cls, text)
-        self.template, self.params, self.plural = template, params, plural
-        return self
-
-    def __reduce__(self):   # pieces of a big catalog are checked in other processes
-        return (Said, (str(self), self.template, dict(self.params), self.plural))
-
-
-def _english(value: object) -> object:
-    """A parameter as the English text shows it: a list joined, a language by its English name."""
-    if isinstance(value, Language):
-        return value.english_name
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(_english(v)) for v in value)
-    return value
-
-
-def said(template: str, **params: object) -> Said:
-    """A message from a ``python-format`` template and its parameters: ``said("missing %(tag)s", tag="<em>")``.
-
-    Without parameters the template is the text as it is (as gettext does), so it holds no ``%%``."""
-    if not params:
-        return Said(template, template, {})
-    return Said(template % {k: _english(v) for k, v in params.items()}, template, params)
-
-
-def said_n(singular: str, plural: str, num: int, **params: object) -> Said:
-    """A counting message, as ngettext counts: ``num`` picks the form and is the parameter ``%(num)d``."""
-    params = {"num": num, **params}
-    text = (singular if num == 1 else plural) % {k: _english(v) for k, v in params.items()}
-    return Said(text, singular, params, plural)
 
 
 def messages(found: str | Sequence[str] | None) -> tuple[str, ...]:
