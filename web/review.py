@@ -22,7 +22,7 @@ from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
 from localize.review import LOCK_WAIT, Blocked, Conflict, Item, NotFound, Suggested
 
-from . import present, preview as previews, progress, suggest
+from . import present, preview as previews, progress, qa_text, suggest
 from .auth import account, require_login
 from .errors import TITLES, message_of, status_of, wants_json, workspace_relative
 from .security import PREVIEW_POLICY
@@ -473,7 +473,7 @@ def act(lang: str, slug: str, entry: str):
         moving = action == "approve" and next_url is not None
         if moving:   # said again on the page it goes to
             flash(message, "success")
-        return jsonify(ok=True, message=message, item=item.as_dict(), state_label=present.state_label(item.state),
+        return jsonify(ok=True, message=message, item=qa_text.item_dict(item), state_label=present.state_label(item.state),
                        text=present.editable(item.msgstr, item.msgid), errors=len(item.errors),
                        history=_history_html(tag, slug, item), next=next_url if moving else None)
     flash(message, "success")
@@ -528,7 +528,7 @@ def decide(lang: str, slug: str, suggestion: int):
     except (Conflict, Blocked, PermissionDenied, BadInput, Decided) as exc:
         return _refused(tag, slug, found.entry, exc, found.text if action == "accept" else None)
     if wants_json():
-        return jsonify(ok=True, message=message, item=item.as_dict() if item else None,
+        return jsonify(ok=True, message=message, item=qa_text.item_dict(item) if item else None,
                        suggestion=local.store.suggestion(suggestion).as_dict())
     flash(message, "success")
     return redirect(url_for("review.editor", lang=tag, slug=slug, entry=found.entry))
@@ -545,7 +545,7 @@ def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | No
                      "current_text": present.editable(exc.current.msgstr, exc.current.msgid),
                      "changed": _last_change(tag, slug, entry)}
         if isinstance(exc, Blocked):
-            extra = {"problems": [p.as_dict() for p in exc.problems]}
+            extra = {"problems": [qa_text.as_dict(p) for p in exc.problems]}
         return jsonify(error=str(TITLES.get(code, code)), status=code, message=message_of(exc), **extra), code
     items = _local().review.items(tag, slug)
     item = _find(items, entry)

@@ -154,10 +154,17 @@
       li.className = "problem severity-" + p.severity + (p.overridden ? " overridden" : "");
       const badge = document.createElement("span");
       badge.className = "badge severity-" + p.severity;
-      badge.textContent = p.severity === "error" ? list.dataset.error : list.dataset.warning;
+      badge.textContent = p.severity_label || (p.severity === "error" ? list.dataset.error : list.dataset.warning);
+      const label = document.createElement("span");
+      label.className = "check";
+      label.textContent = p.check_label || p.check;
       const code = document.createElement("code");
+      code.dir = "ltr";
       code.textContent = p.check;
-      li.append(badge, " ", code, " " + p.message + (p.overridden ? " (" + list.dataset.overridden + ")" : ""));
+      const text = document.createElement("span");
+      text.dir = "auto";
+      text.textContent = p.text || p.message;
+      li.append(badge, " ", label, " ", code, " ", text, p.overridden ? " (" + list.dataset.overridden + ")" : "");
       list.appendChild(li);
     }
   }
