@@ -353,10 +353,7 @@ def user_add(ctx, name, role, langs, role_for):
         if not sep or not code.strip() or not given.strip():
             raise click.BadParameter(f"{value!r}: write LANG=ROLE, e.g. ar=translator", param_hint="--role-for")
         roles[code.strip()] = given.strip()
-    for code in [*langs, *roles]:
-        if languages.validate(code) not in ws.settings.languages:
-            raise WorkspaceError(f"{languages.validate(code)} is not a language of this workspace "
-                                 f"({', '.join(ws.settings.languages)})")
+    ws.languages([*langs, *roles])
     if store.user(name) is not None:
         raise WorkspaceError(f"there is already a user {name!r}")
     made = store.add_user(name, role, list(langs), _password(f"password for {name}"), roles=roles or None)

@@ -142,10 +142,7 @@ def draft(ws: Workspace, language: str, *, engine: str | None = None, names: lis
     """Draft the untranslated entries of one language (all articles, or ``names``); the history names
     ``user`` as the one who drafted them (the account that started a job, else the command)."""
     started = time.perf_counter()
-    tag = languages.validate(language)
-    if tag not in ws.settings.languages:
-        raise WorkspaceError(f"{tag} is not a language of this workspace "
-                             f"({', '.join(ws.settings.languages) or 'none listed'})")
+    tag = ws.language(language)
     machine, notice = engine_for(ws, tag, engine)
     report = Report(tag, machine.name if machine else None, notice, dry_run=dry_run)
     report.recorder = None if dry_run else history.Recorder.of(ws.root, user=user, action="draft")

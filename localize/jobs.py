@@ -158,17 +158,10 @@ def update(ws: Workspace, langs: list[str], jobs: int | None = None) -> Outcome:
 
     A language not in ``[tool.localize] languages`` is refused, as ``export`` refuses it: nothing written.
     """
-    listed = ws.settings.languages
-    for tag in ws.languages(langs):
-        if tag not in listed:
-            if tag == ws.settings.source_language:
-                raise WorkspaceError(f"{tag} is the source language of this workspace: it has no catalog to update")
-            known = sorted({ws.settings.source_language, *listed})
-            raise WorkspaceError(f"{tag} is not a language of this workspace ({', '.join(known)})")
+    targets = [languages.parse(code) for code in ws.languages(langs)]
     names = [n for n in ws.slugs() if ws.template_path(n).is_file()]
     if not names:
         raise WorkspaceError("no templates yet: run 'localize extract' first")
-    targets = [languages.parse(code) for code in ws.languages(langs)]
     if not targets:
         raise WorkspaceError("no target languages: list them in [tool.localize] languages or pass --lang")
     outcome = Outcome()

@@ -29,9 +29,9 @@ from huey.consumer import Consumer
 from huey.exceptions import ConfigurationError
 from huey.signals import SIGNAL_INTERRUPTED
 
-from . import draft, history, languages
+from . import draft, history
 from .engines import REGISTRY, UnknownEngine
-from .errors import ConflictError, LocalizeError, WorkspaceError
+from .errors import ConflictError, LocalizeError
 from .workspace import Workspace, slug
 
 QUEUE_NAME = "localize"
@@ -300,10 +300,7 @@ def queue(root: Path) -> Huey:
 
 def start_draft(ws: Workspace, lang: str, engine: str | None, names: list[str], user: str) -> Job:
     """Queue a draft of one language; the job as recorded (queued)."""
-    tag = languages.validate(lang)
-    if tag not in ws.settings.languages:
-        raise WorkspaceError(f"{tag} is not a language of this workspace "
-                             f"({', '.join(ws.settings.languages) or 'none listed'})")
+    tag = ws.language(lang)
     if engine is not None and engine not in REGISTRY:
         raise UnknownEngine(f"no engine {engine!r}; engines: {', '.join(REGISTRY)}")
     if engine is not None:

@@ -163,11 +163,22 @@ class Workspace:
             return []
         return sorted(p.name for p in self.source_dir.glob("*.html") if not _SLUG.fullmatch(p.stem))
 
-    def languages(self, requested: tuple[str, ...] | list[str] = ()) -> list[str]:
-        """The target languages asked for (checked), or all configured ones."""
+    def languages(self, requested: tuple[str, ...] | list[str] = (), *, source: bool = False) -> list[str]:
+        """The languages asked for, each one the workspace lists (:meth:`language`), or all its target languages."""
         if not requested:
             return list(self.settings.languages)
-        return list(dict.fromkeys(languages.validate(code) for code in requested))
+        return list(dict.fromkeys(self.language(code, source=source) for code in requested))
+
+    def language(self, code: str, *, source: bool = False) -> str:
+        """The tag of a target language of the workspace (or, with ``source``, its source language);
+        :class:`WorkspaceError` naming the languages it has otherwise. One rule for every command."""
+        tag = languages.validate(code)
+        if tag in self.settings.languages or (source and tag == self.settings.source_language):
+            return tag
+        if tag == self.settings.source_language:
+            raise WorkspaceError(f"{tag} is the source language of this workspace: it has no catalog")
+        known = sorted({self.settings.source_language, *self.settings.languages})
+        raise WorkspaceError(f"{tag} is not a language of this workspace ({', '.join(known)})")
 
 
 def _read_table(config: Path) -> dict | None:

@@ -440,10 +440,11 @@ def test_update_on_single_files_says_what_the_merge_did(run, tmp_path: Path):
 def test_update_refuses_a_language_the_workspace_does_not_list_as_export_does(run, workspace: Path):
     prepared(run, workspace)
     before = snapshot(workspace)
-    updated = run("update", "--lang", "fr", cwd=workspace)
-    exported = run("export", "--lang", "fr", cwd=workspace)
-    assert updated.code == exported.code == 2, (updated, exported)
-    assert updated.err == exported.err == "localize: error: fr is not a language of this workspace (ar, en, es)\n"
+    said = {command: run(command, "--lang", "fr", cwd=workspace)
+            for command in ("update", "export", "draft", "status", "check")}
+    for command, result in said.items():
+        assert result.code == 2, (command, result)
+        assert result.err == "localize: error: fr is not a language of this workspace (ar, en, es)\n", command
     assert snapshot(workspace) == before and not (workspace / "locales" / "fr").exists()
     assert run("update", "--lang", "es", "--lang", "fr", cwd=workspace).code == 2
     assert snapshot(workspace) == before

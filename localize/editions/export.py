@@ -77,12 +77,7 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
     """Make the editions of the named articles (default: all) in the given languages (default: all)."""
     cfg = config(ws, out)
     source = ws.settings.source_language
-    known = {source, *ws.settings.languages}
-    targets = [languages.parse(code) for code in (langs or [source, *ws.settings.languages])]
-    for language in targets:
-        if language.tag not in known:
-            raise WorkspaceError(f"{language.tag} is not a language of this workspace ({', '.join(sorted(known))})")
-    targets = list({t.tag: t for t in targets}.values())
+    targets = [languages.parse(code) for code in ws.languages(langs or [source, *ws.settings.languages], source=True)]
     names = [*map(_known(ws), names)] if names else ws.slugs()
     if not names:
         raise WorkspaceError(f"no articles in {ws.source_dir}")
