@@ -13,6 +13,11 @@ draft (its ``# draft:`` comment kept, so ``unknown-words`` and ``spelling`` run)
            English unit, so the words an engine did not know are known there too;
            units the translator left in English are not translations and left out
 
+The labelled drafts were made before Apertium recorded a round-trip score:
+bench/round_trip.py adds it to their draft comments here (sent back as finished
+text), and the human units get the score and fingerprint of Apertium's eng-spa
+draft of their English unit, as a draft a person rewrote would keep them.
+
 A unit is *flagged* when a check of machine output (the checks of
 localize/checks/machine.py and spelling.py) reports it. The targets: at
 least 90 % of the garbage drafts flagged, at most 5 % of the human
@@ -77,9 +82,10 @@ def _run(unit: Unit, comments: list[str], ctx: checks.Context) -> Unit:
     return unit
 
 
-def labelled(data: dict) -> list[Unit]:
-    """The labelled drafts, checked."""
+def labelled(data: dict, round_trip: bool = True) -> list[Unit]:
+    """The labelled drafts, checked (with the round-trip score in their draft comments, or without)."""
     pages = {page.slug: page for page in _real_pages()}
+    scores = _round_trip().scores(data["drafts"]) if round_trip else {}
     contexts: dict[tuple[str, str], checks.Context] = {}
     units = []
     for record in data["drafts"]:
@@ -95,8 +101,38 @@ def labelled(data: dict) -> list[Unit]:
             contexts[key] = _context(record["language"], authors, citations, texts)
         unit = Unit(record["label"], record["language"], f"{record['article']} {record['language']}",
                     record["source"], record["draft"], record["reason"])
-        units.append(_run(unit, record["comments"], contexts[key]))
+        comments = record["comments"]
+        if record["id"] in scores:
+            comments = _round_trip().with_round_trip(comments, *scores[record["id"]])
+        units.append(_run(unit, comments, contexts[key]))
     return units
+
+
+def _round_trip():
+    import importlib.util
+    if "round_trip" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("round_trip", REPO / "bench" / "round_trip.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["round_trip"]
+
+
+def _apertium_round_trip(msgids: list[str]) -> dict[str, tuple[float, str]]:
+    """The round-trip score and fingerprint of Apertium's eng-spa draft of each English unit."""
+    from localize.engines import apertium
+    texts = [" ".join(realpages_plain(m).split()) for m in msgids]
+    found = {}
+    for msgid, draft in zip(msgids, apertium.Apertium().translate(texts, "en", "es")):
+        mark = machine.round_trip(po.Entry(msgid, "", comments=[po.DRAFT_COMMENT + draft.origin])) if draft else None
+        if mark is not None:
+            found[msgid] = mark
+    return found
+
+
+def realpages_plain(text: str) -> str:
+    from localize.checks.base import plain_text
+    return plain_text(text, " ")
 
 
 def _real_pages():
@@ -113,7 +149,7 @@ def human(data: dict) -> list[Unit]:
     """The human translations of the real pages, checked as if an engine had drafted them."""
     import realpages
     unknown = data["real_pages_unknown"]
-    units = []
+    found = []
     for page in _real_pages():
         english = page.source.read_bytes()
         refs = article.read_references(page.source)
@@ -126,7 +162,14 @@ def human(data: dict) -> list[Unit]:
                     continue   # left in English by the translator: not a translation
                 comment = unknown.get(msgid, f"draft: apertium en-{language.split('-')[0]}")
                 unit = Unit("human", language.split("-")[0], f"{page.slug} {language}", msgid, msgstr)
-                units.append(_run(unit, [comment], ctx))
+                found.append((unit, comment, ctx))
+    scores = _apertium_round_trip(list(dict.fromkeys(u.source for u, _, _ in found)))
+    units = []
+    for unit, comment, ctx in found:
+        comments = [comment]
+        if unit.source in scores:
+            comments = _round_trip().with_round_trip(comments, *scores[unit.source])
+        units.append(_run(unit, comments, ctx))
     return units
 
 

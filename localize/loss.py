@@ -18,11 +18,18 @@ it gave back, so names, numbers and markup count on neither side.
 
 A draft that keeps an English possessive on a protected name ("Gross's obra",
 "Gross obra") is saved but flagged for review (:func:`review_notes`).
+
+A draft an engine can translate back into the source language gets a round-trip
+score (:func:`agreement`: the words the source and the translation back share)
+and a :func:`fingerprint` of its own words, so that a check can tell the score
+still holds for the text the entry has.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 
 from .protect import NAME, TOKEN, Protected
 
@@ -144,3 +151,23 @@ def _said_as_genitive(translated: str, index: int, genitive: set[str] | None) ->
 
 def _plain(piece: str) -> str:
     return re.sub(r"<[^>]*>", "", piece)
+
+
+def agreement(source: str, back: str) -> float:
+    """How far a translation back into the source language agrees with the source: the F1 score of
+    their words (lower case, each counted as often as it occurs; tokens and numbers left out), 0 to 1."""
+    want = Counter(w.lower() for w in _WORD.findall(TOKEN.sub(" ", source)))
+    have = Counter(w.lower() for w in _WORD.findall(TOKEN.sub(" ", back)))
+    if not want or not have:
+        return float(not want and not have)
+    return 2 * sum((want & have).values()) / (sum(want.values()) + sum(have.values()))
+
+
+def fingerprint(translation: str, source: str) -> str:
+    """Six hex digits naming the words of a translation that are not in its source, in order (lower case).
+
+    What is put back into a draft (names, numbers, markup) comes from the source, so an engine's
+    answer and the finished draft have the same fingerprint; a person's edit of the words changes it."""
+    own = {w.lower() for w in _WORD.findall(TOKEN.sub(" ", source))}
+    words = [w.lower() for w in _WORD.findall(TOKEN.sub(" ", translation)) if w.lower() not in own]
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:6]

@@ -11,6 +11,15 @@ digits or inner capitals ("ACPI", "SysV"), code (``<code>``, ``<kbd>`` and
 DocBook's ``class="command"``, ``"filename"``…) and a quoted name kept word
 for word ("“Debian desktop environment”").
 
+``round-trip`` reads the score Apertium recorded when it could translate its
+draft back into English (``# draft: apertium eng-spa; round trip: 0.62 3fa9c1``,
+see :func:`localize.loss.agreement`) and warns when it is under
+``ROUND_TRIP_MIN``, for a source of ``ROUND_TRIP_WORDS`` words or more (a short
+heading comes back as a synonym as often as not: "Site of documentation"),
+while the translation's own words are still the draft's (the fingerprint):
+a person's rewording comes back further from the English than a literal
+draft, so the score says nothing of it.
+
 ``dropped`` counts words and sentences as :mod:`localize.loss` counts them for
 drafts, with its thresholds (measured on Apertium's drafts): fewer than
 ``loss.MIN_RATIO`` of the source's words (a source of ``loss.MIN_WORDS`` words
@@ -32,6 +41,11 @@ from ..po import Entry
 from .base import _LATIN, WARNING, Context, Pair, check, plain_text
 
 UNKNOWN = "unknown words:"
+ROUND_TRIP = "round trip:"
+# Measured on bench/data/labelled-drafts.json (bench/round_trip.py): under 0.8, for sources of five
+# words or more, most of Apertium's garbage and few of its acceptable drafts.
+ROUND_TRIP_MIN = 0.8
+ROUND_TRIP_WORDS = 5
 
 
 def unknown_words(entry: Entry | None) -> list[str]:
@@ -44,6 +58,19 @@ def unknown_words(entry: Entry | None) -> list[str]:
         if part.startswith(UNKNOWN):
             return [w for w in (w.strip() for w in part[len(UNKNOWN):].split(",")) if w]
     return []
+
+
+def round_trip(entry: Entry | None) -> tuple[float, str] | None:
+    """The round-trip score the draft recorded on the entry, with the fingerprint of the draft's words."""
+    origin = entry.draft_origin if entry is not None and entry.comments else None
+    if not origin or ROUND_TRIP not in origin:
+        return None
+    for part in origin.split(";"):
+        part = part.strip()
+        if part.startswith(ROUND_TRIP):
+            found = re.fullmatch(r"(\d+(?:\.\d+)?)\s+([0-9a-f]{6})", part[len(ROUND_TRIP):].strip())
+            return (float(found.group(1)), found.group(2)) if found else None
+    return None
 
 
 def _present(word: str, text: str) -> bool:
@@ -60,6 +87,7 @@ class Article:
 
     words: frozenset[str]
     names: frozenset[str]   # lower case
+    capitalized: frozenset[str] = frozenset()   # lower case: written as names somewhere, in lower case elsewhere too
 
 
 def article(texts: Iterable[str]) -> Article:
@@ -73,7 +101,8 @@ def article(texts: Iterable[str]) -> Article:
         names |= found
         lower |= small
         words.update(w.lower() for w in _TOKEN.findall(plain))
-    return Article(frozenset(words), frozenset(n for n in names if n not in lower or _ACRONYM.match(n)))
+    return Article(frozenset(words), frozenset(n for n in names if n not in lower or _ACRONYM.match(n)),
+                   frozenset(names))
 
 
 def with_article(ctx: Context, texts: Iterable[str]) -> Context:
@@ -145,6 +174,23 @@ def kept(pair: Pair, ctx: Context) -> set[str]:
     return found
 
 
+def _term(word: str, pair: Pair, ctx: Context) -> bool:
+    """Whether a word English's dictionary does not know is a term or a name a translation keeps
+    ("systemd", "jessie", "APM", "Debian" of "www.debian.org") rather than English ("Prev", "Lifecycle"):
+    written in lower case or in capitals, or as a name in the middle of a sentence somewhere."""
+    if word.islower() or word.isupper():
+        return True
+    whole = getattr(ctx, "article", None)
+    capitalized = whole.capitalized if whole is not None else _names(pair.source_plain)[0]
+    return word.lower() in capitalized
+
+
+def _english():
+    """English's Hunspell dictionary (Debian's ``hunspell-en-us``), or None."""
+    from . import spelling
+    return spelling.dictionary("en-US")
+
+
 @check("unknown-words", WARNING)
 def unknown(pair: Pair, ctx: Context) -> str | None:
     """Words the engine did not know when it drafted the entry are still in the translation."""
@@ -154,14 +200,33 @@ def unknown(pair: Pair, ctx: Context) -> str | None:
     names = kept(pair, ctx)
     target = plain_text(pair.target, " ") if "<" in pair.target else pair.target_plain   # "Prev</a>Capítulo"
     left: dict[str, str] = {}   # the first spelling recorded of each word ("Numbness", "numbness")
+    english = _english() if ctx.source_language.split("-")[0] == "en" else None
     for word in words:
         if word.lower() in names:
+            continue
+        if english is not None and not english.check(word.lower()) and _term(word, pair, ctx):
             continue
         if word.lower() not in left and _present(word, target):
             left[word.lower()] = word
     if not left:
         return None
     return "words the engine did not know are still in the translation: " + ", ".join(f'"{w}"' for w in left.values())
+
+
+@check("round-trip", WARNING)
+def round_trip_check(pair: Pair, ctx: Context) -> str | None:
+    """The engine's draft, translated back into English, is far from the source: it may say something else."""
+    found = round_trip(pair.entry)
+    if found is None:
+        return None
+    score, mark = found
+    source = plain_text(pair.source, " ")
+    if score >= ROUND_TRIP_MIN or loss.words(source) < ROUND_TRIP_WORDS:
+        return None
+    if loss.fingerprint(plain_text(pair.target, " "), source) != mark:
+        return None   # a person changed the draft's words: the score was the draft's
+    return (f"translated back into English, the draft shares {score:.0%} of its words with the source "
+            f"(under {ROUND_TRIP_MIN:.0%}): it may not say what the source says")
 
 
 # Languages written without spaces between words: their words cannot be counted like English ones.

@@ -15,6 +15,13 @@ Apertium translates "a 10 year old study" as "un estudio de 10 años", but glues
 A token glued to a word (an inline tag: ``⟦5⟧gender``) keeps its signs, which
 keep the word apart from the number. English possessives of names are said
 the way Apertium translates them well first (:mod:`.possessive`).
+
+When the reverse mode is installed (``spa-eng`` for ``eng-spa``), the drafts go
+back through it in one more batch, and each draft's origin records how far the
+translation back agrees with the source, with the fingerprint of the draft's
+words (``apertium eng-spa; round trip: 0.62 3fa9c1``, see :func:`localize.loss.agreement`):
+Apertium's word salad comes back far from the source more often than its good
+drafts do. The check ``round-trip`` reads it.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from .. import markup
+from .. import loss, markup
 from ..protect import TOKEN
 from . import Draft, Engine, EngineError, possessive
 
@@ -47,6 +54,7 @@ TIMEOUT = 300  # seconds for one batch; ~1,000 units take about a second
 BARE = 1_000_000  # a token goes to Apertium as this number plus its index: seven digits, one word
 _BARE_RUN = re.compile(r"\d+")
 _HYPHENED = re.compile(r"(?<=\d)(?:-[^\W\d_]+)+")   # 12-week, 10-year-old
+ROUND_TRIP = "round trip:"   # in a draft's origin: "round trip: 0.62 3fa9c1"
 
 
 def _folder() -> Path:
@@ -90,6 +98,46 @@ def mode_for(source: str, target: str) -> str | None:
     return None
 
 
+def reverse_mode(mode: str) -> str | None:
+    """The installed mode that translates a mode's output back: ``spa-eng`` for ``eng-spa``, ``gl-en`` for
+    ``en-gl``, ``cat-eng`` for ``eng-cat_valencia``; None without one."""
+    source, _, target = mode.partition("-")
+    target = target.split("_")[0]
+    installed = modes()
+    for back in _names(target) + [n for n, code in ISO639_3.items() if code == target]:
+        for to in _names(source) + [n for n, code in ISO639_3.items() if code == source]:
+            if f"{back}-{to}" in installed:
+                return f"{back}-{to}"
+    return None
+
+
+def _run(mode: str, stdin: str) -> str:
+    """Apertium's answer for a batch in one mode; EngineError when it fails."""
+    try:
+        run = subprocess.run(["apertium", mode], input=stdin, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"apertium: {mode} gave no answer within {TIMEOUT} s") from None
+    except OSError as exc:
+        raise EngineError(f"apertium: cannot start: {exc.strerror}") from None
+    if run.returncode != 0:
+        detail = " ".join(run.stderr.split())[:200] or f"exit status {run.returncode}"
+        raise EngineError(f"apertium: {mode} failed: {detail}")
+    return run.stdout
+
+
+def round_trip(sources: Sequence[str], drafts: Sequence[str], mode: str) -> list[float] | None:
+    """How far each draft, translated back by ``mode``, agrees with its source (:func:`loss.agreement`);
+    None when the batch cannot go back."""
+    stdin = "\n\n".join(_one_line(text) for text in drafts) + "\n"
+    try:
+        back = _SEPARATOR.split(_run(mode, stdin).strip("\n"))
+    except EngineError:
+        return None
+    if len(back) != len(drafts):
+        return None
+    return [loss.agreement(source, _MARK.sub("", text)) for source, text in zip(sources, back)]
+
+
 def _tagging_modes(source: str, mode: str) -> list[Path]:
     """The mode files that can tag the source language: the pair's own first."""
     others = sorted(m for m in modes() if m != mode and m.split("-")[0] in _names(source))
@@ -120,24 +168,19 @@ class Apertium(Engine):
             ready = possessive.rewrite(ready, _tagging_modes(source, mode))
         encoded = [encode(text) for text in ready]
         stdin = "\n\n".join(text for text, _ in encoded) + "\n"
-        try:
-            run = subprocess.run(["apertium", mode], input=stdin, capture_output=True, text=True,
-                                 timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise EngineError(f"apertium: {mode} gave no answer within {TIMEOUT} s") from None
-        except OSError as exc:
-            raise EngineError(f"apertium: cannot start: {exc.strerror}") from None
-        if run.returncode != 0:
-            detail = " ".join(run.stderr.split())[:200] or f"exit status {run.returncode}"
-            raise EngineError(f"apertium: {mode} failed: {detail}")
-        segments = _SEPARATOR.split(run.stdout.strip("\n"))
+        segments = _SEPARATOR.split(_run(mode, stdin).strip("\n"))
         if len(segments) != len(sent):
             raise EngineError(f"apertium: {mode} returned {len(segments)} texts for {len(sent)}")
+        back = reverse_mode(mode)
+        scores = round_trip([texts[i] for i in sent], [_MARK.sub("", s) for s in segments], back) if back else None
         found: list[Draft | None] = [None] * len(texts)
-        origin = f"apertium {mode}"
-        for i, segment, (_, bare) in zip(sent, segments, encoded):
+        for k, (i, segment, (_, bare)) in enumerate(zip(sent, segments, encoded)):
             unknown = tuple(dict.fromkeys(_UNKNOWN.findall(segment)))
-            found[i] = Draft(decode(_one_line(_MARK.sub("", segment)), bare), origin, unknown)
+            text = decode(_one_line(_MARK.sub("", segment)), bare)
+            origin = f"apertium {mode}"
+            if scores is not None:
+                origin += f"; {ROUND_TRIP} {scores[k]:.2f} {loss.fingerprint(text, texts[i])}"
+            found[i] = Draft(text, origin, unknown)
         return found
 
 
