@@ -169,5 +169,6 @@ def fingerprint(translation: str, source: str) -> str:
     What is put back into a draft (names, numbers, markup) comes from the source, so an engine's
     answer and the finished draft have the same fingerprint; a person's edit of the words changes it."""
     own = {w.lower() for w in _WORD.findall(TOKEN.sub(" ", source))}
+    own |= {part for w in own for part in re.split(r"['’-]", w)}   # "Levant" of "Levant's"
     words = [w.lower() for w in _WORD.findall(TOKEN.sub(" ", translation)) if w.lower() not in own]
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:6]
