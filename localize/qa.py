@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
 from . import article, catalog, checks, glossary, languages, po
+from .checks import machine
 from .errors import CatalogError, WorkspaceError
 from .jobs import _known, default_jobs, share_out
 from .workspace import Workspace
@@ -54,18 +56,23 @@ def _check_some(ws: Workspace, targets: list[languages.Language], terms: glossar
             if refs is None:
                 refs = article.read_references(ws.source_path(name))
             cat = catalog.read(path)
-            context = _context(language, ws.settings.source_language, refs, terms, ws.settings.links(language.tag))
+            context = _context(language, ws.settings.source_language, refs, terms, ws.settings.links(language.tag),
+                               texts=[e.msgid for e in cat.entries if not e.obsolete and e.msgid])
             approved = [e for e in cat.entries if not e.obsolete and not e.fuzzy and e.translated]
             done.append((name, language.tag, checks.run(cat.entries, context, article=name), approved))
     return done
 
 
 def _context(language: languages.Language, source_language: str, refs: article.References | None,
-             terms: glossary.Glossary, links: dict[str, str] | None = None) -> checks.Context:
+             terms: glossary.Glossary, links: dict[str, str] | None = None, *,
+             texts: Iterable[str] = ()) -> checks.Context:
+    """The checks' context of one catalog; ``texts``, the source texts of the article's units, let the
+    machine-output checks know the words and names of the whole article."""
     return checks.Context(language, source_language,
                           authors=refs.authors if refs else (), keep=terms.keep,
                           required=terms.required(language.tag),
-                          citations=frozenset(refs.citations if refs else ()), links=links or {})
+                          citations=frozenset(refs.citations if refs else ()), links=links or {},
+                          article=machine.article(texts) if texts else None)
 
 
 def check_file(file: Path, lang: str, *, page: Path | None = None, glossary_file: Path | None = None,

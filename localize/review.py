@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import article, catalog, changes, checks, glossary, history, languages, po
+from . import article, catalog, changes, checks, glossary, history, languages, po, qa
 from .accounts import ACCEPTED, DISMISSED, OPEN, Decided, PermissionDenied, Store, Suggestion, User
 from .errors import BadInput, ConflictError, LocalizeError
 from .history import MACHINE, REJECTED, entry_id, settle, snapshot, state_of
@@ -219,18 +219,18 @@ class Review:
         return path
 
     def context(self, language: str, slug: str) -> checks.Context:
-        """The QA context of a catalog: its article's references and the glossary, cached by mtime."""
-        source = self.workspace.source_path(slug)
-        terms_file = glossary.path_for(self.workspace)
-        key = (_mtime(source), _mtime(terms_file))
+        """The QA context of a catalog, as ``localize check`` makes it (its article's references and units,
+        the glossary, the link counterparts), cached by the files' mtimes."""
+        ws = self.workspace
+        source, template = ws.source_path(slug), ws.template_path(slug)
+        terms_file = glossary.path_for(ws)
+        key = (_mtime(source), _mtime(template), _mtime(terms_file))
         found = self._contexts.get((language, slug))
         if found is None or found.key != key:
             refs = article.read_references(source) if source.is_file() else None
-            terms = glossary.load(terms_file)
-            context = checks.Context(languages.parse(language), self.workspace.settings.source_language,
-                                     authors=refs.authors if refs else (), keep=terms.keep,
-                                     required=terms.required(language),
-                                     citations=frozenset(refs.citations if refs else ()))
+            texts = [e.msgid for e in catalog.read(template).entries if e.msgid] if template.is_file() else ()
+            context = qa._context(languages.parse(language), ws.settings.source_language, refs,
+                                  glossary.load(terms_file), ws.settings.links(language), texts=texts)
             found = self._contexts[(language, slug)] = _Context(key, context)
         return found.context
 

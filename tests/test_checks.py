@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -32,6 +33,13 @@ REQUIRED = {
 def context(lang: str) -> Context:
     return Context(languages.parse(lang), "en", authors=AUTHORS, keep=KEEP,
                    required=REQUIRED.get(lang, {}), citations=CITATIONS)
+
+
+# A literal Catalan draft, and the fingerprint of its words (none of them is in the source): the first six
+# hex digits of the SHA-1 of the words in lower case, joined by spaces.
+SHAME = "Does shame get worse with stress at work?"
+SHAME_CA = "Fa la vergonya empitjora amb tensió a la feina?"
+SHAME_CA_WORDS = hashlib.sha1("fa la vergonya empitjora amb tensió a la feina".encode("utf-8")).hexdigest()[:6]
 
 
 class Case(NamedTuple):
@@ -170,6 +178,14 @@ PASSES: dict[str, list[Case]] = {
              comments=("draft: apertium en-eo; unknown words: flatness; review the possessive of Gross",)),
         Case("ja", "I feel numb.", "麻痺を感じる。", comments=("draft: memory 92%",)),
         Case("ar", "I feel numb.", "أشعر بالخدر.", comments=("draft: apertium x; unknown words: numb",)),
+    ],
+    "round-trip": [
+        Case("ca", SHAME, SHAME_CA, comments=(f"draft: apertium eng-cat; round trip: 0.92 {SHAME_CA_WORDS}",)),
+        Case("ca", SHAME, "La vergonya empitjora amb l'estrès a la feina?",          # a person reworded the draft
+             comments=(f"draft: apertium eng-cat; round trip: 0.41 {SHAME_CA_WORDS}",)),
+        Case("ca", "Does shame hurt?", "Fa la vergonya mal?",                           # too short to judge
+             comments=("draft: apertium eng-cat; round trip: 0.20 000000",)),
+        Case("es", SHAME, "¿Empeora la vergüenza con el estrés en el trabajo?"),       # nothing recorded: human work
     ],
     "dropped": [
         Case("es", ABSENCE, "El entumecimiento es más a menudo una defensa que una verdadera ausencia."),
@@ -386,14 +402,18 @@ FAILS: dict[str, list[Case]] = {
              comments=("draft: apertium eng-cat; unknown words: reappraisal, suppressors",)),
         Case("gl", "Suppression can flatten it.", "A supresión pode flatten iso.", '"flatten"',
              flags=("fuzzy",), comments=("draft: apertium en-gl; unknown words: flatten; review the possessive of Gross",)),
-        Case("eo", "Numbness overlaps with <em>alexithymia</em>.", "Sensentemo koincidas kun <em>alexithymia</em>.",
-             '"alexithymia"', comments=("draft: apertium en-eo; unknown words: Numbness, alexithymia",)),
+        Case("eo", "Numbness overlaps with <em>grief</em>.", "Sensentemo koincidas kun <em>grief</em>.",
+             '"grief"', comments=("draft: apertium en-eo; unknown words: Numbness, grief",)),
         Case("fr", "Numbness is common.", "Le numbness est courant.", '"Numbness"',   # as recorded, any case
              comments=("draft: apertium eng-fra; unknown words: Numbness, numbness",)),
         Case("he", "I feel numb.", "אני מרגיש numb.", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
         Case("zh", "I feel numb.", "我感到numb。", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
         Case("ja", "I feel numb.", "numbを感じる。", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
         Case("ar", "I feel numb.", "أشعر numb.", '"numb"', comments=("draft: apertium x; unknown words: numb",)),
+    ],
+    "round-trip": [
+        Case("ca", SHAME, SHAME_CA, "shares 41% of its words with the source (under 80%)",
+             comments=(f"draft: apertium eng-cat; round trip: 0.41 {SHAME_CA_WORDS}",)),
     ],
     "dropped": [
         Case("es", ABSENCE, "Es una defensa.", "3 words for the source's 10: under 50% of them"),

@@ -165,6 +165,7 @@ class Context:
     required: Mapping[str, str] = field(default_factory=dict)  # {source term: required translation}
     citations: frozenset[str] = frozenset()  # hrefs of links that cite the reference list
     links: Mapping[str, str] = field(default_factory=dict)  # [tool.localize.links]: source link -> localized
+    article: object | None = None            # machine.Article: the words and names of the whole source article
     base: str = field(init=False, repr=False)
     digits: str = field(init=False, repr=False)          # the target language's digits
     source_digits: str = field(init=False, repr=False)

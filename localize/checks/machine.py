@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from .. import loss
 from ..po import Entry
-from .base import _LATIN, WARNING, Context, Pair, check, plain_text
+from .base import _LATIN, WARNING, Context, Pair, check, plain_text, said, said_n
 
 UNKNOWN = "unknown words:"
 ROUND_TRIP = "round trip:"
@@ -108,9 +108,7 @@ def article(texts: Iterable[str]) -> Article:
 def with_article(ctx: Context, texts: Iterable[str]) -> Context:
     """A copy of the context that knows the whole source article (its units' texts): its names count
     as names in every unit, and ``spelling`` allows its words."""
-    copy = dataclasses.replace(ctx)
-    object.__setattr__(copy, "article", article(texts))
-    return copy
+    return dataclasses.replace(ctx, article=article(texts))
 
 
 _TOKEN = re.compile(r"[^\W_](?:[\w·]|['’-](?=[^\W_]))*")
@@ -158,7 +156,7 @@ _QUOTED = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»|\"([^\"]+)\"|‘([^�
 
 def kept(pair: Pair, ctx: Context) -> set[str]:
     """The words (lower case) a translation of the pair may keep as they are in the source."""
-    whole = getattr(ctx, "article", None)
+    whole = ctx.article
     if whole is not None:
         found = set(whole.names)
     else:
@@ -180,7 +178,7 @@ def _term(word: str, pair: Pair, ctx: Context) -> bool:
     written in lower case or in capitals, or as a name in the middle of a sentence somewhere."""
     if word.islower() or word.isupper():
         return True
-    whole = getattr(ctx, "article", None)
+    whole = ctx.article
     capitalized = whole.capitalized if whole is not None else _names(pair.source_plain)[0]
     return word.lower() in capitalized
 
@@ -210,7 +208,8 @@ def unknown(pair: Pair, ctx: Context) -> str | None:
             left[word.lower()] = word
     if not left:
         return None
-    return "words the engine did not know are still in the translation: " + ", ".join(f'"{w}"' for w in left.values())
+    quoted = [f'"{w}"' for w in left.values()]
+    return said("words the engine did not know are still in the translation: %(words)s", words=quoted)
 
 
 @check("round-trip", WARNING)
@@ -225,8 +224,9 @@ def round_trip_check(pair: Pair, ctx: Context) -> str | None:
         return None
     if loss.fingerprint(plain_text(pair.target, " "), source) != mark:
         return None   # a person changed the draft's words: the score was the draft's
-    return (f"translated back into English, the draft shares {score:.0%} of its words with the source "
-            f"(under {ROUND_TRIP_MIN:.0%}): it may not say what the source says")
+    shared, least = f"{score:.0%}", f"{ROUND_TRIP_MIN:.0%}"
+    return said("translated back into English, the draft shares %(shared)s of its words with the source "
+                "(under %(least)s): it may not say what the source says", shared=shared, least=least)
 
 
 # Languages written without spaces between words: their words cannot be counted like English ones.
@@ -261,12 +261,12 @@ def dropped(pair: Pair, ctx: Context) -> str | None:
     if ctx.base not in NO_SPACES and source_base not in NO_SPACES:
         have, want = loss.words(target), loss.words(source)
         if want >= loss.MIN_WORDS and have < loss.MIN_RATIO * want:
-            return f"{_count(have, 'word')} for the source's {want}: under {loss.MIN_RATIO:.0%} of them"
+            share = f"{loss.MIN_RATIO:.0%}"
+            return said_n("%(num)d word for the source's %(want)d: under %(share)s of them",
+                          "%(num)d words for the source's %(want)d: under %(share)s of them", have,
+                          want=want, share=share)
     have, want = _sentences(target, ctx.base), _sentences(source, source_base)
     if have < want:
-        return f"{_count(have, 'sentence')} for the source's {want}"
+        return said_n("%(num)d sentence for the source's %(want)d", "%(num)d sentences for the source's %(want)d",
+                      have, want=want)
     return None
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

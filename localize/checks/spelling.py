@@ -24,7 +24,7 @@ import logging
 import re
 import threading
 
-from .base import EMAIL, URL, WARNING, Context, Pair, check, plain_text
+from .base import EMAIL, URL, WARNING, Context, Pair, check, plain_text, said
 from .content import _own_words
 
 log = logging.getLogger("localize.checks")
@@ -120,7 +120,7 @@ def spelling(pair: Pair, ctx: Context) -> str | None:
     if found is None:
         return None
     allowed = {w.lower() for w in _own_words(pair.source_plain, ctx)}
-    whole = getattr(ctx, "article", None)     # the words of the whole article (machine.with_article)
+    whole = ctx.article     # the words of the whole article
     if whole is not None:
         allowed.update(whole.words)
     for text in (*ctx.required.values(), *ctx.protected):
@@ -135,6 +135,7 @@ def spelling(pair: Pair, ctx: Context) -> str | None:
         wrong[word] = None
     if not wrong:
         return None
-    named = list(wrong)[:MOST]
-    more = f" and {len(wrong) - MOST} more" if len(wrong) > MOST else ""
-    return "not in the dictionary: " + ", ".join(f'"{w}"' for w in named) + more
+    named = [f'"{w}"' for w in list(wrong)[:MOST]]
+    if len(wrong) > MOST:
+        return said("not in the dictionary: %(words)s and %(more)d more", words=named, more=len(wrong) - MOST)
+    return said("not in the dictionary: %(words)s", words=named)
