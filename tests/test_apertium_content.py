@@ -83,3 +83,15 @@ def test_a_protected_name_in_the_possessive_comes_out_after_de(installed, lang):
     for text, d, of in zip(texts, drafts, expected):
         assert of in d.text, (text, d.text)
         assert "'s" not in d.text and "’s" not in d.text
+
+
+def test_a_large_batch_shared_among_processes_comes_back_whole_and_in_order(installed, monkeypatch):
+    """Cut into one part per core, each its own Apertium process: every text back in its place, as one
+    process gives them."""
+    lines = [f"The {n} cats sat on mat number {n}." if n % 3 else f"Numbness often follows burnout, case {n}."
+             for n in range(2 * apertium.SHARE_FROM + 7)]
+    alone = apertium._SEPARATOR.split(apertium._run("eng-spa", "\n\n".join(lines) + "\n").strip("\n"))
+    monkeypatch.setattr(apertium.os, "cpu_count", lambda: 2)
+    shared = apertium._translate("eng-spa", lines)
+    assert shared == alone and len(shared) == len(lines)
+    assert "406" in shared[-1] and "gatos" in shared[1] and "201" in shared[201]

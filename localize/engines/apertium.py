@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -51,6 +52,7 @@ _MARK = re.compile(r"[*#@]")
 _UNKNOWN = re.compile(r"\*([^\W\d_][\w'’-]*)")
 _SEPARATOR = re.compile(r"\n[ \t]*\n")
 TIMEOUT = 300  # seconds for one batch; ~1,000 units take about a second
+SHARE_FROM = 200   # texts from which a batch is shared among as many Apertium processes as there are cores
 BARE = 1_000_000  # a token goes to Apertium as this number plus its index: seven digits, one word
 _BARE_RUN = re.compile(r"\d+")
 _HYPHENED = re.compile(r"(?<=\d)(?:-[^\W\d_]+)+")   # 12-week, 10-year-old
@@ -125,15 +127,31 @@ def _run(mode: str, stdin: str) -> str:
     return run.stdout
 
 
+def _translate(mode: str, lines: Sequence[str]) -> list[str]:
+    """Apertium's answer for each one-line text, in order. Apertium works on one core: a large batch
+    is cut into as many parts as there are cores, each its own process, all at once."""
+    parts = max(1, min(os.cpu_count() or 1, len(lines) // SHARE_FROM))
+    size = -(-len(lines) // parts)
+    chunks = [lines[start:start + size] for start in range(0, len(lines), size)]
+
+    def one(chunk: Sequence[str]) -> list[str]:
+        answer = _SEPARATOR.split(_run(mode, "\n\n".join(chunk) + "\n").strip("\n"))
+        if len(answer) != len(chunk):
+            raise EngineError(f"apertium: {mode} returned {len(answer)} texts for {len(chunk)}")
+        return answer
+
+    if len(chunks) == 1:
+        return one(chunks[0])
+    with ThreadPoolExecutor(len(chunks)) as pool:
+        return [text for answer in pool.map(one, chunks) for text in answer]
+
+
 def round_trip(sources: Sequence[str], drafts: Sequence[str], mode: str) -> list[float] | None:
     """How far each draft, translated back by ``mode``, agrees with its source (:func:`loss.agreement`);
     None when the batch cannot go back."""
-    stdin = "\n\n".join(_one_line(text) for text in drafts) + "\n"
     try:
-        back = _SEPARATOR.split(_run(mode, stdin).strip("\n"))
+        back = _translate(mode, [_one_line(text) for text in drafts])
     except EngineError:
-        return None
-    if len(back) != len(drafts):
         return None
     return [loss.agreement(source, _MARK.sub("", text)) for source, text in zip(sources, back)]
 
@@ -167,10 +185,7 @@ class Apertium(Engine):
         if source.split("-")[0] == "en":
             ready = possessive.rewrite(ready, _tagging_modes(source, mode))
         encoded = [encode(text) for text in ready]
-        stdin = "\n\n".join(text for text, _ in encoded) + "\n"
-        segments = _SEPARATOR.split(_run(mode, stdin).strip("\n"))
-        if len(segments) != len(sent):
-            raise EngineError(f"apertium: {mode} returned {len(segments)} texts for {len(sent)}")
+        segments = _translate(mode, [text for text, _ in encoded])
         back = reverse_mode(mode)
         scores = round_trip([texts[i] for i in sent], [_MARK.sub("", s) for s in segments], back) if back else None
         found: list[Draft | None] = [None] * len(texts)
