@@ -555,3 +555,323 @@ def test_a_rejection_needs_a_reason_and_the_editor_shows_it(client_as, local, ws
     rejection = page[page.index('id="rejection"'):page.index("</p>", page.index('id="rejection"'))]
     assert "Rejected by <bdi>rita</bdi>" in rejection and "«pruebas» no es el término del glosario" in rejection
     assert_msgfmt_ok(po_path(ws, "es"))
+
+
+# -- overrides, ignored warnings, mark for review -----------------------------------------------------
+
+DROPPED = "El trabajo de James Gross sobre la regulación emocional distingue estrategias."   # citation links lost
+HABIT = "Suppression that once helped"     # its authors, Gross and John, spelt otherwise: a citations error only
+RESPELT = ("La supresión que antes ayudaba puede convertirse en hábito. Reprimir los sentimientos para superar una "
+           "crisis, un trabajo exigente o un entorno inseguro suele ser adaptativo en el momento. Pero la "
+           "investigación de Gros y Jon sugiere que cuando la supresión se vuelve la norma, amortigua la emoción en "
+           "general, no solo la dolorosa, y la planitud practicada puede persistir después de que la presión "
+           "original haya desaparecido.")
+REASON = "Gros y Jon: así los escribe la edición española citada"
+
+
+def mark(client, lang: str, item, action: str, *, check: str, note: str | None = None, off: bool = False,
+         as_json: bool = False):
+    data = {"csrf_token": csrf_token(client, ANY_PAGE), "action": action, "version": item.version, "check": check}
+    if note is not None:
+        data["note"] = note
+    if off:
+        data["off"] = "1"
+    headers = {"Accept": "application/json"} if as_json else {}
+    return client.post(entry_url(lang, item.id), data=data, headers=headers)
+
+
+def qa_section(page: str) -> str:
+    return page[page.index('id="qa"'):page.index("</ul>", page.index('id="qa"'))]
+
+
+def finding(page: str, check: str) -> str:
+    """The item of the QA list for one check (its first finding), with its controls."""
+    return re.search(rf'<li class="problem[^"]*" data-check="{check}">.*?</li>', page, re.S).group()
+
+
+def test_a_reviewer_overrides_an_error_with_a_reason_kept_in_the_catalog(client_as, local, ws):
+    item = prepare(local, HABIT, text=RESPELT, user="tina")
+    assert {p.check for p in item.problems} == {"citations"}
+    rita, tina = client_as("rita"), client_as("tina")
+    qa = finding(rita.get(entry_url("es", item.id)).get_data(as_text=True), "citations")
+    assert "Override…" in qa and 'name="check" value="citations"' in qa and 'name="note"' in qa
+    assert "Ignore for this entry" not in qa                       # an error is not ignored
+    theirs = finding(tina.get(entry_url("es", item.id)).get_data(as_text=True), "citations")
+    assert "Override…" not in theirs and "<form" not in theirs
+
+    before = po_path(ws, "es").read_bytes()
+    for blank in (None, "   "):                                      # a reason is required
+        refused = mark(rita, "es", item, "override", check="citations", note=blank)
+        assert refused.status_code == 400 and "needs a written reason" in refused.get_data(as_text=True)
+        assert 'id="text"' in refused.get_data(as_text=True)         # said in the editor
+    refused = mark(rita, "es", item, "override", check="citations", as_json=True)
+    assert refused.status_code == 400 and "reason" in refused.get_json()["message"]
+    assert po_path(ws, "es").read_bytes() == before
+    assert mark(tina, "es", item, "override", check="citations", note=REASON).status_code == 403
+    assert po_path(ws, "es").read_bytes() == before
+
+    done = mark(rita, "es", item, "override", check="citations", note=REASON)
+    assert done.status_code == 302 and done.headers["Location"] == entry_url("es", item.id) + "#qa-heading"
+    entry = po_entry(ws, "es", HABIT)
+    assert f"qa-override citations: {REASON}" in entry.tcomment.splitlines()
+    assert entry.msgstr == RESPELT and "fuzzy" in entry.flags        # the text and its state as they were
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+    page = rita.get(entry_url("es", item.id)).get_data(as_text=True)
+    assert "overridden for this translation" in page                 # said once, flashed
+    qa = finding(page, "citations")
+    assert "Overridden. Reason:" in qa and REASON in qa and "Take back" in qa and "Override…" not in qa
+    history = page[page.index('id="history"'):]
+    assert "overrode a check" in history and REASON in history and "<code dir=\"ltr\">citations</code>" in history
+
+    overridden = find(local, HABIT)
+    approved = post_action(client_as("rafa"), "es", overridden, "approve")   # the override lets it through
+    assert approved.status_code == 302, approved.get_data(as_text=True)[:3000]
+    entry = po_entry(ws, "es", HABIT)
+    assert "fuzzy" not in entry.flags and f"qa-override citations: {REASON}" in entry.tcomment
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+    back = mark(rita, "es", find(local, HABIT), "override", check="citations", off=True, as_json=True)
+    assert back.status_code == 200
+    data = back.get_json()
+    assert data["item"]["overrides"] == {} and "override taken back" in data["message"]
+    again = finding(data["qa"], "citations")                       # the list as the editor shows it again
+    assert "Override…" in again and "Take back" not in again
+    assert "qa-override" not in po_entry(ws, "es", HABIT).tcomment
+    assert_msgfmt_ok(po_path(ws, "es"))
+    history = rita.get(entry_url("es", item.id)).get_data(as_text=True)
+    assert "took back an override" in history
+
+
+def test_a_translator_ignores_a_warning_for_one_entry_and_takes_it_back(client_as, local, ws):
+    item = prepare(local, "The evidence", text="Las  pruebas", user="tina")   # a double space: a warning
+    assert [p.check for p in item.warnings] == ["double-space"] and not item.errors
+    tina = client_as("tina")
+    qa = qa_section(tina.get(entry_url("es", item.id)).get_data(as_text=True))
+    assert "Ignore for this entry" in qa and 'value="double-space"' in qa and "Override…" not in qa
+    reviewer = qa_section(client_as("rita").get(entry_url("es", item.id)).get_data(as_text=True))
+    assert "Ignore for this entry" in reviewer and "Override…" in reviewer   # a reviewer may do either
+
+    done = mark(tina, "es", item, "ignore", check="double-space", as_json=True)
+    assert done.status_code == 200
+    data = done.get_json()
+    assert data["item"]["ignored"] == ["double-space"] and data["item"]["problems"] == []
+    assert "ignored for this entry" in data["qa"] and "Take back" in data["qa"]
+    assert "ignored a warning" in data["history"]
+    entry = po_entry(ws, "es", "The evidence")
+    assert "ignore-double-space" in entry.flags and "fuzzy" in entry.flags and entry.msgstr == "Las  pruebas"
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+    back = mark(tina, "es", find(local, "The evidence"), "ignore", check="double-space", off=True)
+    assert back.status_code == 302
+    assert "ignore-double-space" not in po_entry(ws, "es", "The evidence").flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+    page = tina.get(entry_url("es", item.id)).get_data(as_text=True)
+    assert "Ignore for this entry" in qa_section(page) and "took back an ignored warning" in page
+
+
+def test_a_translator_does_not_ignore_an_error(client_as, local, ws):
+    item = prepare(local, CITING, text=DROPPED)
+    tina = client_as("tina")
+    before = po_path(ws, "es").read_bytes()
+    refused = mark(tina, "es", item, "ignore", check="citations")
+    assert refused.status_code == 400
+    assert "a reviewer overrides it with a reason" in refused.get_data(as_text=True)
+    refused = mark(tina, "es", item, "ignore", check="no-such-check", as_json=True)
+    assert refused.status_code == 400 and "no check" in refused.get_json()["message"]
+    assert po_path(ws, "es").read_bytes() == before
+
+
+def test_pseudo_and_unsafe_findings_offer_no_control_and_are_never_set_aside(client_as, local, ws):
+    assert main(["--root", str(ws), "draft", "--lang", "es", "--engine", "pseudo", "--limit", "1"]) == 0
+    drafted = next(i for i in items(local) if i.state == "machine draft")
+    hostile = prepare(local, "The evidence", text='Las pruebas<img src="x" onerror="alert(2)">', user="tina")
+    rita = client_as("rita")
+    for item, check in ((drafted, "pseudo"), (hostile, "unsafe")):
+        assert check in {p.check for p in item.errors}
+        shown = finding(rita.get(entry_url("es", item.id)).get_data(as_text=True), check)
+        assert "<form" not in shown and "Override" not in shown and "Ignore" not in shown
+        before = po_path(ws, "es").read_bytes()
+        for action in ("override", "ignore"):
+            refused = mark(rita, "es", item, action, check=check, note="porque sí")
+            assert refused.status_code == 400
+            assert "can never be overridden or ignored" in refused.get_data(as_text=True)
+        assert po_path(ws, "es").read_bytes() == before
+
+
+def test_a_reviewer_marks_an_approved_entry_for_review(client_as, local, ws):
+    saved = prepare(local, "The evidence", text="Las pruebas")
+    rita = client_as("rita")
+    page = rita.get(entry_url("es", saved.id)).get_data(as_text=True)
+    assert re.search(r'value="review" id="mark-review" hidden', page)   # only on approved work
+    assert post_action(rita, "es", saved, "approve").status_code == 302
+    approved = find(local, "The evidence")
+    page = rita.get(entry_url("es", approved.id)).get_data(as_text=True)
+    assert re.search(r'value="review" id="mark-review">Mark for review<', page)
+    assert 'id="mark-review"' not in client_as("tina").get(entry_url("es", approved.id)).get_data(as_text=True)
+    before = po_path(ws, "es").read_bytes()
+    assert post_action(client_as("tina"), "es", approved, "review").status_code == 403
+    assert po_path(ws, "es").read_bytes() == before
+    done = post_action(rita, "es", approved, "review", as_json=True)
+    assert done.status_code == 200 and done.get_json()["item"]["state"] == "needs review"
+    assert "marked for review" in done.get_json()["history"]
+    entry = po_entry(ws, "es", "The evidence")
+    assert entry.msgstr == "Las pruebas" and "fuzzy" in entry.flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+    again = post_action(rita, "es", find(local, "The evidence"), "review")   # no longer approved
+    assert again.status_code == 400 and "only an approved translation" in again.get_data(as_text=True)
+
+
+# -- bulk actions on a filtered queue ------------------------------------------------------------------
+
+_PICK = re.compile(r'<input type="checkbox" form="bulk-form" name="entry" value="([^"]+)" checked')
+
+
+def picks(client, query: str = "") -> list[str]:
+    """The entries a queue (as filtered) offers to a bulk action, as its check boxes name them."""
+    page = client.get(f"/review/es/{SLUG}{query}").get_data(as_text=True)
+    return _PICK.findall(page)
+
+
+def post_bulk(client, action: str, entries: list[str], *, query: str = "", reason: str | None = None,
+              confirm: bool = True, as_json: bool = False):
+    data = {"csrf_token": csrf_token(client, ANY_PAGE), "action": action, "entry": entries}
+    if reason is not None:
+        data["reason"] = reason
+    if confirm:
+        data["confirm"] = "1"
+    headers = {"Accept": "application/json"} if as_json else {}
+    return client.post(f"/review/es/{SLUG}/bulk{query}", data=data, headers=headers)
+
+
+def memory_drafts(local, ws) -> list[str]:
+    """Machine drafts: two clean ones and one with a warning (a double space) from the translation memory (the
+    other article's approved work), and one pseudo draft (an error nobody may override); the sources of the two
+    clean ones."""
+    for start, text in (("The evidence", "Las pruebas"), ("Why this happens", "Por qué pasa"),
+                        ("Men &amp; Women", "Hombres y mujeres:  emociones y sentimientos")):
+        saved = prepare(local, start, text=text, slug=OTHER)
+        local.review.act(local.store.user("rafa"), "es", OTHER, saved.id, "approve", based_on=saved.version)
+    assert main(["--root", str(ws), "draft", "--lang", "es", "--engine", "memory", "--slug", SLUG]) == 0
+    assert main(["--root", str(ws), "draft", "--lang", "es", "--engine", "pseudo", "--slug", SLUG,
+                 "--limit", "1"]) == 0
+    return ["The evidence", "Why this happens"]
+
+
+def test_bulk_approve_of_machine_drafts_takes_the_clean_ones_and_says_why_it_skipped_the_others(client_as, local, ws):
+    clean = memory_drafts(local, ws)
+    machine = [i for i in items(local) if i.state == "machine draft"]
+    assert len(machine) == 4
+    pseudo = next(i for i in machine if i.origin.startswith("pseudo"))
+    spaced = next(i for i in machine if i.msgid.startswith("Men &amp; Women"))
+    rita = client_as("rita")
+    page = rita.get(f"/review/es/{SLUG}?state=machine").get_data(as_text=True)
+    assert "Approve machine drafts with no warnings" in page and "Reject the shown entries…" in page
+    assert 'Checked entries: <strong id="bulk-count">4</strong> / 4' in page
+    chosen = picks(rita, "?state=machine")
+    assert sorted(chosen) == sorted(f"{i.id}:{i.version}" for i in machine)   # the entries shown, as they are
+
+    before = po_path(ws, "es").read_bytes()
+    asked = post_bulk(rita, "approve", chosen, query="?state=machine", confirm=False)   # first, a confirmation
+    assert asked.status_code == 200
+    confirm = asked.get_data(as_text=True)
+    assert "Approve 4 entries?" in confirm and re.search(r">\s*Approve 4 entries\s*</button>", confirm)
+    assert confirm.count('<input type="hidden" name="entry"') == 4 and 'name="confirm" value="1"' in confirm
+    assert po_path(ws, "es").read_bytes() == before
+
+    done = post_bulk(rita, "approve", chosen, query="?state=machine")
+    assert done.status_code == 200
+    result = done.get_data(as_text=True)
+    assert re.search(r'id="bulk-result"[^>]*>2 approved; 2 skipped</p>', result)
+    skipped = {ident: html.unescape(why) for ident, why in re.findall(
+        r'<li data-entry="(\w+)">.*?<p class="why" dir="auto">([^<]*)</p>',
+        result[result.index('id="bulk-skipped"'):result.index('id="bulk-done"')], re.S)}
+    assert skipped == {
+        pseudo.id: "QA errors block approval: [pseudo] a pseudo-translation: for testing layouts only, never to publish",
+        spaced.id: 'QA findings: [double-space] double space: "bres y mujeres:  emociones y sen"'}
+    assert f'href="/review/es/{SLUG}/{pseudo.id}?state=machine"' in result   # each links to its entry
+    for start in clean:
+        entry = po_entry(ws, "es", start)
+        assert "fuzzy" not in entry.flags and entry.msgstr in ("Las pruebas", "Por qué pasa")
+    assert "fuzzy" in po_entry(ws, "es", pseudo.msgid).flags and "fuzzy" in po_entry(ws, "es", "Men &").flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+    assert [c.action for c in local.store.history("es", SLUG) if c.user == "rita"] == ["approve", "approve"]
+
+
+def test_bulk_approve_skips_the_reviewers_own_work(client_as, local, ws):
+    mine = prepare(local, "The evidence", text="Las pruebas", user="rita")
+    theirs = prepare(local, "Why this happens", text="Por qué pasa", user="tina")
+    rita = client_as("rita")
+    chosen = picks(rita, "?state=human")
+    assert sorted(chosen) == sorted(f"{i.id}:{i.version}" for i in (mine, theirs))
+    done = post_bulk(rita, "approve", chosen, query="?state=human", as_json=True)
+    assert done.status_code == 200
+    report = done.get_json()
+    assert report["done"] == [theirs.id] and [s["id"] for s in report["skipped"]] == [mine.id]
+    assert "rita wrote this translation" in report["skipped"][0]["reason"]
+    page = post_bulk(rita, "approve", [f"{mine.id}:{mine.version}"], query="?state=human").get_data(as_text=True)
+    assert "0 approved; 1 skipped" in page and "another reviewer approves it" in page
+    assert "fuzzy" in po_entry(ws, "es", "The evidence").flags
+    assert "fuzzy" not in po_entry(ws, "es", "Why this happens").flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+def test_bulk_reject_needs_a_reason_and_says_it_before_rejecting(client_as, local, ws):
+    prepare(local, "The evidence", text="Las pruebas")
+    prepare(local, "Why this happens", text="Por qué pasa")
+    rita = client_as("rita")
+    chosen = picks(rita, "?state=human")
+    before = po_path(ws, "es").read_bytes()
+    for blank in (None, "  "):
+        refused = post_bulk(rita, "reject", chosen, query="?state=human", reason=blank)
+        assert refused.status_code == 400 and "Say why you reject these entries" in refused.get_data(as_text=True)
+    assert po_path(ws, "es").read_bytes() == before
+    reason = "No siguen el glosario"
+    asked = post_bulk(rita, "reject", chosen, query="?state=human", reason=reason, confirm=False)
+    assert "Reject 2 entries?" in asked.get_data(as_text=True) and reason in asked.get_data(as_text=True)
+    assert po_path(ws, "es").read_bytes() == before
+    done = post_bulk(rita, "reject", chosen, query="?state=human", reason=reason)
+    assert "2 rejected; 0 skipped" in done.get_data(as_text=True)
+    assert {find(local, s).state for s in ("The evidence", "Why this happens")} == {"rejected"}
+    assert po_entry(ws, "es", "The evidence").msgstr == ""
+    assert_msgfmt_ok(po_path(ws, "es"))
+    assert [c.note for c in local.store.history("es", SLUG) if c.action == "reject"] == [reason, reason]
+
+
+def test_bulk_mark_for_review_of_approved_entries(client_as, local, ws):
+    saved = prepare(local, "The evidence", text="Las pruebas")
+    local.review.act(local.store.user("rafa"), "es", SLUG, saved.id, "approve", based_on=saved.version)
+    rita = client_as("rita")
+    page = rita.get(f"/review/es/{SLUG}?state=approved").get_data(as_text=True)
+    assert "Mark the shown entries for review" in page
+    done = post_bulk(rita, "review", picks(rita, "?state=approved"), query="?state=approved")
+    assert "1 marked for review; 0 skipped" in done.get_data(as_text=True)
+    assert find(local, "The evidence").state == "needs review"
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+def test_a_translator_may_not_act_in_bulk(client_as, local, ws):
+    item = prepare(local, "The evidence", text="Las pruebas")
+    tina = client_as("tina")
+    page = tina.get(f"/review/es/{SLUG}").get_data(as_text=True)
+    assert 'id="bulk-form"' not in page and 'name="entry"' not in page
+    before = po_path(ws, "es").read_bytes()
+    for action in ("approve", "reject", "review"):
+        refused = post_bulk(tina, action, [f"{item.id}:{item.version}"], reason="no")
+        assert refused.status_code == 403
+    assert po_path(ws, "es").read_bytes() == before
+    assert not [c for c in local.store.history("es", SLUG) if c.user == "tina"]
+
+
+@pytest.mark.parametrize("entries, said", [
+    ([], "Check at least one entry"),
+    (["not an entry"], "named by its id and version"),
+    (["abc:def<script>"], "named by its id and version"),
+])
+def test_a_bulk_action_on_nothing_or_on_garbage_is_refused(client_as, ws, entries, said):
+    rita = client_as("rita")
+    before = po_path(ws, "es").read_bytes()
+    refused = post_bulk(rita, "approve", entries)
+    assert refused.status_code == 400 and said in refused.get_data(as_text=True)
+    assert post_bulk(rita, "publish", ["a:b"]).status_code == 400
+    assert po_path(ws, "es").read_bytes() == before

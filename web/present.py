@@ -40,7 +40,10 @@ COLUMNS = (("approved", "approved", _l("approved")), ("needs review", "needs-rev
 ROLES = {"translator": _l("translator"), "reviewer": _l("reviewer"), "editor": _l("editor"), "admin": _l("admin")}
 ACTIONS = {"save": _l("saved"), "approve": _l("approved"), "reject": _l("rejected"), "revert": _l("reverted"),
            "suggest": _l("suggested"), "dismiss": _l("dismissed a suggestion"), "upload": _l("uploaded"),
-           "import": _l("imported"), "draft": _l("drafted"), "update": _l("updated from the article")}
+           "import": _l("imported"), "draft": _l("drafted"), "update": _l("updated from the article"),
+           "review": _l("marked for review"), "override": _l("overrode a check"),
+           "override-off": _l("took back an override"), "ignore": _l("ignored a warning"),
+           "ignore-off": _l("took back an ignored warning")}
 # An attribute worth showing on a chip, per tag: where a link goes is what a translator must keep.
 _SHOWN_ATTRIBUTE = {"a": "href", "abbr": "title", "img": "alt", "data": "value", "time": "datetime"}
 

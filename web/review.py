@@ -16,11 +16,11 @@ from markupsafe import Markup
 from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from localize import changes, document, history as histories, jobs as work, languages
+from localize import changes, checks, document, history as histories, jobs as work, languages
 from localize.accounts import Decided, PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
-from localize.review import LOCK_WAIT, Blocked, Conflict, Item, NotFound, Suggested
+from localize.review import BULK, LOCK_WAIT, MAX_BULK, RIGHT, Blocked, Conflict, Item, NotFound, Suggested
 
 from . import present, preview as previews, progress, qa_text, suggest
 from .auth import account, require_login
@@ -99,6 +99,13 @@ bp.add_app_template_global(language_name, "language_name")
 bp.add_app_template_global(present.role_label, "role_label")
 bp.add_app_template_global(present.action_label, "action_label")
 bp.add_app_template_global(article_title, "article_title")
+
+
+@bp.app_template_global()
+def ignorable(check: str) -> bool:
+    """Whether a check's finding may be overridden or ignored (``pseudo`` and ``unsafe`` may never be)."""
+    found = checks.CHECKS.get(check)
+    return bool(found and found.ignorable)
 
 
 @bp.app_template_global()
@@ -184,14 +191,79 @@ def _queue(tag: str, slug: str, *, status: int = 200, error: str | None = None):
     shown = [i for i in items if _matches(i, state, query)]
     suggested = Counter(s.entry for s in local.review.suggestions(tag, slug))
     source = languages.parse(local.workspace.settings.source_language)
+    user = account()
+    bulk = {action: user.may(RIGHT[action], tag) for action in BULK}
     page = render_template("review/queue.html", lang=tag, slug=slug, title=article_title(slug), items=shown,
-                           total=len(items),
+                           total=len(items), bulk=bulk if any(bulk.values()) else None,
                            counts=counts, state=state, query=query, filters=present.FILTERS,
                            direction=languages.parse(tag).direction, authors=_authors(tag, slug, shown),
                            source_lang=source.tag, source_dir=source.direction, suggested=suggested,
                            may_upload=account().may("save", tag), error=error,
                            upload_limit=work.MAX_UPLOAD // (1024 * 1024))
     return page, status
+
+
+# -- bulk actions on the entries a queue shows -----------------------------------------------
+
+# What each bulk action is called on its button and its confirmation page.
+BULK_BUTTONS = {"approve": _l("Approve the shown entries with no problems"),
+                "machine": _l("Approve machine drafts with no warnings"),
+                "reject": _l("Reject the shown entries…"), "review": _l("Mark the shown entries for review")}
+
+
+def _bulk_entries() -> list[tuple[str, str]]:
+    """The (entry id, version) pairs a bulk form sent, each as ``id:version``; BadInput for anything else."""
+    sent = request.form.getlist("entry")
+    if len(sent) > MAX_BULK:
+        raise BadInput(f"a bulk action takes at most {MAX_BULK:,} entries")
+    pairs = []
+    for value in sent:
+        ident, colon, version = value.partition(":")
+        if not (colon and ident.isalnum() and version.isalnum() and ident.isascii() and version.isascii()
+                and len(ident) <= 64 and len(version) <= 64):
+            raise BadInput("each entry of a bulk action is named by its id and version")
+        pairs.append((ident, version))
+    return pairs
+
+
+@bp.post("/review/<lang>/<slug>/bulk")
+def bulk(lang: str, slug: str):
+    """Approve, reject or mark for review the entries checked in a queue: a confirmation page first (with the
+    count and the action), then the library's report: what was done, what was skipped and why."""
+    tag = _open(lang, slug)
+    action = request.form.get("action", "")
+    if action not in BULK:
+        raise BadInput(f"no bulk action {action[:20]!r}; bulk actions: {', '.join(BULK)}")
+    if not account().may(RIGHT[action], tag):
+        abort(403)
+    pairs = _bulk_entries()
+    reason = request.form.get("reason", "").strip()
+    if not pairs:
+        return _queue(tag, slug, status=400, error=_("Check at least one entry to act on."))
+    if action == "reject" and not reason:
+        return _queue(tag, slug, status=400,
+                      error=_("Say why you reject these entries: the translators see the reason."))
+    local = _local()
+    known = {item.id: item for item in local.review.items(tag, slug)}
+    state, query = _filters()
+    button = BULK_BUTTONS["machine" if action == "approve" and state == "machine" else action]
+    back = url_for("review.queue", lang=tag, slug=slug, state=state or None, q=query or None)
+    page = {"lang": tag, "slug": slug, "title": article_title(slug), "action": action, "button": button,
+            "pairs": pairs, "known": known, "reason": reason, "back": back, "state": state, "query": query,
+            "source_lang": local.workspace.settings.source_language}
+    if request.form.get("confirm") != "1" and not wants_json():
+        return render_template("review/bulk.html", report=None, **page)
+    try:
+        report = local.review.bulk(account(), tag, slug, action, pairs, reason=reason or None)
+    except NotFound:
+        raise
+    except PermissionDenied:
+        abort(403)
+    except BadInput as exc:
+        return _queue(tag, slug, status=400, error=message_of(exc))
+    if wants_json():
+        return jsonify(language=tag, article=slug, **report.as_dict())
+    return render_template("review/bulk.html", report=report, **page)
 
 
 class _Changes:
@@ -361,10 +433,9 @@ def _shown_text(text: str, msgid: str) -> str:
 def _editor(tag: str, slug: str, items: list[Item], item: Item, *, status: int = 200, text: str | None = None,
             conflict: dict | None = None, error: str | None = None, problems=None, draft=None, unsaved: bool = False):
     local = _local()
-    user = account()
     before, after = _neighbours(items, item)
     state, query = _filters()
-    rights = {right: user.may(right, tag) for right in ("save", "approve", "reject", "revert", "comment")}
+    rights = _rights(tag)
     diff = None
     if item.state == "stale" and item.previous_msgid:
         diff = present.word_diff(html.unescape(item.previous_msgid), html.unescape(item.msgid))
@@ -419,13 +490,32 @@ def _sent(item: Item) -> str | None:
 
 
 DONE = {"save": _l("Saved: the translation needs review."), "approve": _l("Approved."),
-        "reject": _l("Rejected: the translation was cleared."), "revert": _l("Reverted.")}
+        "reject": _l("Rejected: the translation was cleared."), "revert": _l("Reverted."),
+        "review": _l("Marked for review: the translation needs review again.")}
+# An override or an ignored warning, recorded or taken back: said with the check's name.
+MARKED = {("override", False): _l("%(check)s: overridden for this translation, with your reason."),
+          ("override", True): _l("%(check)s: override taken back; the check counts again."),
+          ("ignore", False): _l("%(check)s: ignored for this translation."),
+          ("ignore", True): _l("%(check)s: the warning is shown again.")}
+ENTRY_ACTIONS = (*DONE, "override", "ignore")
 KEPT = _l("Kept as a suggestion: the approved translation stays until a reviewer accepts yours.")
+
+
+def _off() -> bool:
+    return request.form.get("off", "").strip().lower() in ("1", "true", "on", "yes")
+
+
+def _note(action: str) -> str | None:
+    """The reason a form sent: ``note`` (or ``reason``, the editor's rejection field)."""
+    if action not in ("reject", "override", "ignore"):
+        return None
+    return request.form.get("note") or request.form.get("reason")
 
 
 @bp.post("/review/<lang>/<slug>/<entry>")
 def act(lang: str, slug: str, entry: str):
-    """save, approve, reject or revert one entry (a form, or fetch() asking for JSON); skip goes on."""
+    """save, approve, reject, revert, mark for review, override or ignore a check's finding (a form, or fetch()
+    asking for JSON); skip goes on."""
     tag = _open(lang, slug)
     local = _local()
     action = request.form.get("action", "")
@@ -444,15 +534,17 @@ def act(lang: str, slug: str, entry: str):
         except BadInput as exc:
             return _refused(tag, slug, entry, exc, request.form.get("text"))
         return _suggest(tag, slug, entry, text)
-    if action not in DONE:
-        raise BadInput(f"no action {action[:20]!r}; actions: {', '.join(DONE)}, suggest, skip")
+    if action not in ENTRY_ACTIONS:
+        raise BadInput(f"no action {action[:20]!r}; actions: {', '.join(ENTRY_ACTIONS)}, suggest, skip")
     text = None
+    marking = action in ("override", "ignore")
+    check = request.form.get("check", "")[:64] if marking else None
+    off = marking and _off()
     try:
         if action in ("save", "approve"):
             text = _sent(current)
         item = local.review.act(account(), tag, slug, entry, action, based_on=request.form.get("version", ""),
-                                text=text, change=_change_id(),
-                                note=request.form.get("reason") if action == "reject" else None)
+                                text=text, change=_change_id(), note=_note(action), check=check, off=off)
     except NotFound:
         raise
     except (Conflict, Blocked, PermissionDenied, BadInput) as exc:
@@ -460,12 +552,16 @@ def act(lang: str, slug: str, entry: str):
     if isinstance(item, Suggested):   # a translator's text over approved work waits for a reviewer
         message = str(KEPT)
         if wants_json():
-            return jsonify(ok=True, message=message, suggested=True, item=item.item.as_dict(),
+            return jsonify(ok=True, message=message, suggested=True, item=qa_text.item_dict(item.item),
                            state_label=present.state_label(item.item.state), text=request.form.get("text", ""),
-                           errors=len(item.item.errors), history=_history_html(tag, slug, item.item), next=None)
+                           errors=len(item.item.errors), history=_history_html(tag, slug, item.item),
+                           qa=_qa_html(tag, slug, item.item), next=None)
         flash(message, "success")
         return redirect(url_for("review.editor", lang=tag, slug=slug, entry=entry, _anchor="stored-suggestions"))
-    message = str(DONE[action])
+    if marking:
+        message = str(MARKED[action, off]) % {"check": qa_text.check_label(check)}
+    else:
+        message = str(DONE[action])
     items = local.review.items(tag, slug)
     after = _neighbours(items, item)[1]
     next_url = _entry_url(tag, slug, after)
@@ -475,11 +571,25 @@ def act(lang: str, slug: str, entry: str):
             flash(message, "success")
         return jsonify(ok=True, message=message, item=qa_text.item_dict(item), state_label=present.state_label(item.state),
                        text=present.editable(item.msgstr, item.msgid), errors=len(item.errors),
-                       history=_history_html(tag, slug, item), next=next_url if moving else None)
+                       history=_history_html(tag, slug, item), qa=_qa_html(tag, slug, item),
+                       next=next_url if moving else None)
     flash(message, "success")
     if action == "approve":
         return redirect(next_url or url_for("review.queue", lang=tag, slug=slug))
-    return redirect(_entry_url(tag, slug, item))
+    return redirect(_entry_url(tag, slug, item, _anchor="qa-heading" if marking else None))
+
+
+def _rights(tag: str) -> dict[str, bool]:
+    user = account()
+    return {right: user.may(right, tag) for right in ("save", "approve", "reject", "revert", "comment")}
+
+
+def _qa_html(tag: str, slug: str, item: Item, problems=None) -> str:
+    """The editor's list of QA findings, with the overrides and ignored warnings of the entry and what the
+    account may do about each."""
+    return render_template("review/_qa.html", item=item, rights=_rights(tag),
+                           problems=item.problems if problems is None else problems,
+                           action_url=_entry_url(tag, slug, item))
 
 
 def _history_html(tag: str, slug: str, item: Item) -> str:
@@ -545,7 +655,9 @@ def _refused(tag: str, slug: str, entry: str, exc: LocalizeError, text: str | No
                      "current_text": present.editable(exc.current.msgstr, exc.current.msgid),
                      "changed": _last_change(tag, slug, entry)}
         if isinstance(exc, Blocked):
-            extra = {"problems": [qa_text.as_dict(p) for p in exc.problems]}
+            current = _find(_local().review.items(tag, slug), entry)
+            extra = {"problems": [qa_text.as_dict(p) for p in exc.problems],
+                     "qa": _qa_html(tag, slug, current, exc.problems)}
         return jsonify(error=str(TITLES.get(code, code)), status=code, message=message_of(exc), **extra), code
     items = _local().review.items(tag, slug)
     item = _find(items, entry)

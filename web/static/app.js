@@ -169,6 +169,26 @@
     }
   }
 
+  // The QA list as the server rendered it (escaped there), with what the account may do about each finding.
+  function showProblems(data) {
+    const qa = $("#qa");
+    if (!qa) return;
+    if (typeof data.qa === "string") {
+      const holder = document.createElement("div");
+      holder.innerHTML = data.qa;
+      const fresh = holder.querySelector("#qa");
+      if (fresh) { qa.replaceWith(fresh); return; }
+    }
+    if (data.problems) renderProblems(qa, data.problems);
+    else if (data.item) renderProblems(qa, data.item.problems);
+  }
+
+  // "Mark for review" is offered on an approved entry only.
+  function showMarkForReview(state) {
+    const mark = $("#mark-review");
+    if (mark) mark.hidden = state !== "approved";
+  }
+
   function setVersion(version) {
     for (const input of document.querySelectorAll('input[name="version"]')) input.value = version;
   }
@@ -232,16 +252,16 @@
     } finally {
       buttons.forEach((b) => { b.disabled = false; });
     }
-    const qa = $("#qa");
     if (response.ok) {
       setVersion(data.item.version);
       const text = data.text !== undefined ? data.text : data.item.msgstr;
       const reason = $("#reason", form);
       if (reason) reason.value = "";
-      if (textarea.value !== text) textarea.value = text;
+      if (action !== "review" && textarea.value !== text) textarea.value = text;   // marking keeps what is typed
       editor.saved(text);
       showState(data.item.state, data.state_label);
-      if (qa) renderProblems(qa, data.item.problems);
+      showMarkForReview(data.item.state);
+      showProblems(data);
       const history = $("#history");
       if (history && data.history !== undefined) history.innerHTML = data.history;   // rendered by the server, escaped there
       announce(data.message);
@@ -254,9 +274,44 @@
       showConflict(form, textarea, data, editor);
       return false;
     }
-    if (response.status === 422 && data.problems && qa) renderProblems(qa, data.problems);
+    if (response.status === 422 && data.problems) showProblems(data);
     announce(data.message || String(response.status), "error");
     return false;
+  }
+
+  // Override, ignore, or take back a check's finding: the entry's text is left as it is, typed text included.
+  async function markProblem(form) {
+    const body = new FormData(form);
+    const check = body.get("check");
+    const buttons = form.querySelectorAll("button");
+    buttons.forEach((b) => { b.disabled = true; });
+    let response, data;
+    try {
+      response = await fetch(form.getAttribute("action"), { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+      data = await response.json();
+    } catch (e) {
+      const entry = $("#entry-form");
+      announce((entry && entry.dataset.networkError) || "The server did not answer.", "error");
+      return;
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+    if (!response.ok) {
+      announce(data.message || String(response.status), response.status === 409 ? "warning" : "error");
+      const why = $("textarea", form);
+      if (why) why.focus();
+      return;
+    }
+    setVersion(data.item.version);
+    showState(data.item.state, data.state_label);
+    showMarkForReview(data.item.state);
+    showProblems(data);
+    const history = $("#history");
+    if (history && data.history !== undefined) history.innerHTML = data.history;
+    announce(data.message);
+    const again = $('#qa li[data-check="' + CSS.escape(check || "") + '"] button');
+    if (again) again.focus();
+    else { const heading = $("#qa-heading"); if (heading) { heading.tabIndex = -1; heading.focus(); } }
   }
 
   function reloadPreview() {
@@ -391,7 +446,7 @@
         } else editor.leave();
         return;
       }
-      if (!["save", "approve", "reject"].includes(action)) { editor.leave(); return; }
+      if (!["save", "approve", "reject", "review"].includes(action)) { editor.leave(); return; }
       event.preventDefault();
       const reason = $("#reason", form);
       if (action === "reject" && reason && !reason.value.trim()) {   // a rejection says why
@@ -400,6 +455,12 @@
         return;
       }
       submit(form, action, editor);
+    });
+    document.addEventListener("submit", (event) => {
+      const marking = event.target.closest("form.qa-action");
+      if (!marking) return;
+      event.preventDefault();
+      markProblem(marking);
     });
     let pendingTag = false;
     document.addEventListener("keydown", (event) => {
@@ -435,8 +496,29 @@
     setTimeout(() => { status.append(...said); }, 250);
   }
 
+  // The queue's bulk actions: how many entries are checked, said as boxes are checked and unchecked.
+  function wireBulk() {
+    const form = $("#bulk-form");
+    const count = $("#bulk-count");
+    if (!form || !count) return;
+    const picks = () => document.querySelectorAll('input.pick[form="bulk-form"]');
+    document.addEventListener("change", (event) => {
+      if (!event.target.matches('input.pick[form="bulk-form"]')) return;
+      count.textContent = String(Array.from(picks()).filter((p) => p.checked).length);
+    });
+    form.addEventListener("submit", (event) => {
+      const reason = $("#bulk-reason", form);
+      if (event.submitter && event.submitter.value === "reject" && reason && !reason.value.trim()) {
+        event.preventDefault();   // a rejection says why
+        announce(reason.dataset.required, "error");
+        reason.focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     sayFlashes();
+    wireBulk();
     const editor = wireEditor();
     wirePreview(editor);
   });
