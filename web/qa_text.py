@@ -35,6 +35,7 @@ CHECK_LABELS = {
     "inconsistent": _l("Inconsistent translations"),
     "unknown-words": _l("Unknown words"),
     "dropped": _l("Dropped text"),
+    "round-trip": _l("Round trip"),
     "source-change": _l("Source changed"),
     "spelling": _l("Spelling"),
     "punctuation": _l("Punctuation"),

@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .. import loss
+from .. import languages, loss
 from ..po import Entry
 from .base import _LATIN, WARNING, Context, Pair, check, plain_text, said, said_n
 
@@ -225,8 +225,9 @@ def round_trip_check(pair: Pair, ctx: Context) -> str | None:
     if loss.fingerprint(plain_text(pair.target, " "), source) != mark:
         return None   # a person changed the draft's words: the score was the draft's
     shared, least = f"{score:.0%}", f"{ROUND_TRIP_MIN:.0%}"
-    return said("translated back into English, the draft shares %(shared)s of its words with the source "
-                "(under %(least)s): it may not say what the source says", shared=shared, least=least)
+    return said("translated back into %(language)s, the draft shares %(shared)s of its words with the source "
+                "(under %(least)s): it may not say what the source says",
+                language=languages.parse(ctx.source_language), shared=shared, least=least)
 
 
 # Languages written without spaces between words: their words cannot be counted like English ones.

@@ -24,7 +24,7 @@ import logging
 import re
 import threading
 
-from .base import EMAIL, URL, WARNING, Context, Pair, check, plain_text, said
+from .base import EMAIL, URL, WARNING, Context, Pair, check, plain_text, said, said_n
 from .content import _own_words
 
 log = logging.getLogger("localize.checks")
@@ -137,5 +137,6 @@ def spelling(pair: Pair, ctx: Context) -> str | None:
         return None
     named = [f'"{w}"' for w in list(wrong)[:MOST]]
     if len(wrong) > MOST:
-        return said("not in the dictionary: %(words)s and %(more)d more", words=named, more=len(wrong) - MOST)
+        return said_n("not in the dictionary: %(words)s and %(num)d more",
+                      "not in the dictionary: %(words)s and %(num)d more", len(wrong) - MOST, words=named)
     return said("not in the dictionary: %(words)s", words=named)
