@@ -82,7 +82,7 @@ def engine_for(ws: Workspace, language: str, name: str | None) -> tuple[Engine |
     configured = _configured(ws).get(language)
     chosen = name or configured
     if chosen:
-        engine = create(chosen, workspace=ws) if chosen == "memory" else create(chosen)
+        engine = create(chosen, **_options(ws, chosen))
         if not engine.supports(source, language):
             raise UnknownEngine(f"{chosen} cannot translate {source} → {language}"
                                 + (" (is its Apertium pair installed?)" if chosen == "apertium" else ""))
@@ -91,11 +91,20 @@ def engine_for(ws: Workspace, language: str, name: str | None) -> tuple[Engine |
             return None, f"memory only ({how})"
         shown = f"apertium {apertium.mode_for(source, language)}" if chosen == "apertium" else chosen
         return engine, f"{shown} ({how})"
-    engine = create("apertium")
+    engine = create("apertium", **_options(ws, "apertium"))
     if engine.supports(source, language):
         return engine, f"apertium {apertium.mode_for(source, language)} (offline)"
     return None, (f"no offline engine for {source} → {language}: drafting from translation memory only; "
                   f"name an engine with --engine or in [tool.localize.engines]")
+
+
+def _options(ws: Workspace, name: str) -> dict:
+    """What an engine is made with from the workspace: the memory reads it; Apertium's round trip can be off."""
+    if name == "memory":
+        return {"workspace": ws}
+    if name == "apertium":
+        return {"round_trip": ws.settings.round_trip}
+    return {}
 
 
 def can_draft(ws: Workspace, name: str, lang: str) -> bool:

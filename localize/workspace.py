@@ -36,6 +36,11 @@ class Settings:
         """Whether the reference list is extracted for translation (it is ``translate="no"`` by default)."""
         return self.extra.get("translate-references", False)
 
+    @property
+    def round_trip(self) -> bool:
+        """Whether Apertium translates its drafts back to score them for the ``round-trip`` check (default true)."""
+        return self.extra.get("round-trip", True)
+
     def links(self, language: str) -> dict[str, str]:
         """``[tool.localize.links]`` for one language: {a link of the source: its localized counterpart}."""
         found = {}
@@ -63,9 +68,9 @@ class Settings:
                 raise WorkspaceError(f"{where}: [tool.localize] {key} must be a folder name, not {value!r}")
         if source in targets:
             raise WorkspaceError(f"{where}: the source language {source} is also listed as a target")
-        references = table.get("translate-references", False)
-        if not isinstance(references, bool):
-            raise WorkspaceError(f"{where}: [tool.localize] translate-references must be true or false")
+        for key in ("translate-references", "round-trip"):
+            if not isinstance(table.get(key, False), bool):
+                raise WorkspaceError(f"{where}: [tool.localize] {key} must be true or false")
         links = table.get("links", {})
         if not isinstance(links, dict) or not all(
                 isinstance(targets_, dict) and all(isinstance(v, str) for v in targets_.values())

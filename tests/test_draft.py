@@ -498,3 +498,17 @@ def test_drafts_that_lost_words_or_sentences_are_refused_and_counted(ws, run, fa
     assert [found[units[i]].msgstr for i in (empty, short, sentence)] == ["", "", ""]
     assert all(e.msgstr for k, e in found.items() if k not in {units[empty], units[short], units[sentence]})
     assert_msgfmt_ok(po_path(ws, "es"))
+
+
+def test_the_round_trip_can_be_turned_off_and_a_bad_value_is_refused(pairs, ws, run):
+    config = ws / "pyproject.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[tool.localize]\n", "[tool.localize]\nround-trip = false\n"), encoding="utf-8")
+    assert run("draft", "--lang", "es", cwd=ws).code == 0
+    drafted = [origin(e) for e in entries(po_path(ws, "es"))]
+    assert drafted and all(o.split(";")[0] == "apertium eng-spa" and "round trip" not in o for o in drafted)
+    config.write_text(text.replace("[tool.localize]\n", '[tool.localize]\nround-trip = "no"\n'), encoding="utf-8")
+    before = snapshot(ws)
+    bad = run("draft", "--lang", "ca", cwd=ws)
+    assert bad.code == 2 and "round-trip must be true or false" in bad.err
+    assert snapshot(ws) == before
