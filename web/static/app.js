@@ -215,7 +215,12 @@
       line.textContent = "";
       for (const part of parts) {
         if (part === "{user}") { const bdi = document.createElement("bdi"); bdi.textContent = data.changed.user; line.append(bdi); }
-        else if (part === "{when}") { const time = document.createElement("time"); time.textContent = data.changed.when; line.append(time); }
+        else if (part === "{when}") {
+          const time = document.createElement("time");
+          time.textContent = data.changed.when;
+          if (typeof data.changed.at === "number") time.dateTime = new Date(data.changed.at * 1000).toISOString();
+          line.append(time);
+        }
         else line.append(part);
       }
       line.id = "changed-by";
