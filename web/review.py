@@ -108,10 +108,13 @@ bp.add_app_template_global(article_title, "article_title")
 
 
 @bp.app_template_global()
-def ignorable(check: str) -> bool:
-    """Whether a check's finding may be overridden or ignored (``pseudo`` and ``unsafe`` may never be)."""
+def ignorable(check: str, action: str = "override") -> bool:
+    """Whether a check's finding may be overridden, or (``action="ignore"``) ignored: ``pseudo`` and ``unsafe``
+    never are, and only a warning is ignored."""
     found = checks.CHECKS.get(check)
-    return bool(found and found.ignorable)
+    if found is None or not found.ignorable:
+        return False
+    return action != "ignore" or found.severity == checks.WARNING
 
 
 @bp.app_template_global()
