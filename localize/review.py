@@ -46,6 +46,7 @@ from . import article, catalog, changes, checks, glossary, history, languages, p
 from .accounts import ACCEPTED, DISMISSED, OPEN, Decided, PermissionDenied, Store, Suggestion, User
 from .errors import BadInput, ConflictError, LocalizeError
 from .history import MACHINE, REJECTED, entry_id, settle, snapshot, state_of
+from .said import Said, said
 from .workspace import Workspace, slug as check_slug
 
 __all__ = ["ACTIONS", "BULK", "Blocked", "BulkReport", "Conflict", "Decided", "Item", "MACHINE", "NotFound",
@@ -297,11 +298,11 @@ class Review:
         reason = _reason(note, required=action == "reject" or (action == "override" and not off), action=action)
         recorded, note = action, reason
         if action in ("override", "ignore"):
-            _marking(action, check)
+            _marking(action, check, off)
             recorded = action + ("-off" if off else "")
             note = check + (f": {reason}" if reason else "")   # the history says which check, and why
         elif check is not None:
-            raise BadInput(f"{action} takes no check")
+            raise BadInput(said("%(action)s takes no check", action=action))
 
         def apply(target: po.Entry, context: checks.Context) -> str | None:
             edged = _edges(text, target.msgid) if text is not None else None
@@ -419,15 +420,15 @@ class Review:
                 target = live.get(ident)
                 why = None
                 if target is None:
-                    why = "no such entry"
+                    why = said("no such entry")
                 elif version(target) != based_on:
-                    why = f"changed since it was loaded (now: {state_of(target)})"
+                    why = said("changed since it was loaded (now: %(state)s)", state=state_of(target))
                 if why is None:
                     trial = copy.deepcopy(target)
                     try:
                         why = self._bulk_one(user, tag, name, ident, trial, action, note, context)
                     except (PermissionDenied, Blocked, BadInput) as exc:
-                        why = str(exc)
+                        why = exc.args[0] if exc.args and isinstance(exc.args[0], Said) else str(exc)
                 if why is not None:
                     report.skipped.append((ident, why))
                     continue
@@ -454,11 +455,11 @@ class Review:
         state = state_of(trial)
         if action == "approve":
             if state == po.APPROVED:
-                return "already approved"
+                return said("already approved")
             self._apply(user, tag, slug, ident, trial, "approve", None, None, context)
             left = [p for p in checks.run([trial], context, article=slug) if not p.overridden]
             if left:
-                return "QA findings: " + "; ".join(f"[{p.check}] {p.message}" for p in left)
+                return said("QA findings: %(checks)s", checks=list(dict.fromkeys(p.check for p in left)))
         else:
             self._apply(user, tag, slug, ident, trial, action, None, None, context, note=note)
         return None
@@ -523,7 +524,7 @@ class Review:
                note: str | None = None, check: str | None = None, off: bool = False) -> None:
         if action == "save":
             if text is None:
-                raise BadInput("save needs the translation text")
+                raise BadInput(said("save needs the translation text"))
             _human(target, text, fuzzy=bool(text))
         elif action == "approve":
             changes.forget_change(target)   # approving is looking: the change no longer blocks
@@ -533,10 +534,10 @@ class Review:
             else:
                 author = self.author(tag, slug, entry, target.msgstr)
             if not target.msgstr:
-                raise BadInput("there is no translation to approve")
+                raise BadInput(said("there is no translation to approve"))
             if author == user.name and not self.self_approval:
-                raise PermissionDenied(f"{user.name} wrote this translation: another reviewer approves it "
-                                       "(or set [tool.localize] self-approval = true)")
+                raise PermissionDenied(said("%(user)s wrote this translation: another reviewer approves it "
+                                            "(or set [tool.localize] self-approval = true)", user=user.name))
             blocking = [p for p in checks.run([_approved(target)], context, article=slug)
                         if p.severity == checks.ERROR and not p.overridden]
             if blocking:
@@ -546,7 +547,7 @@ class Review:
             target.previous_msgid = target.previous_msgctxt = target.previous_msgid_plural = None
         elif action == "reject":
             if not target.msgstr:
-                raise BadInput("there is nothing to reject")
+                raise BadInput(said("there is nothing to reject"))
             lapse(target)
             target.comments = [c for c in target.comments if not c.startswith(po.DRAFT_COMMENT)]
             changes.forget_change(target)
@@ -558,7 +559,7 @@ class Review:
             _human(target, found.old_msgstr, fuzzy=bool(found.old_msgstr))
         elif action == "review":
             if state_of(target) != po.APPROVED:
-                raise BadInput("only an approved translation is marked for review")
+                raise BadInput(said("only an approved translation is marked for review"))
             target.set_flag("fuzzy", True)
         elif action in ("override", "ignore"):
             _mark(target, action, check, note, off, context, slug)
@@ -600,24 +601,25 @@ def _human(entry: po.Entry, text: str, *, fuzzy: bool) -> None:
         entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
 
 
-def _marking(action: str, check: str | None) -> None:
+def _marking(action: str, check: str | None, off: bool = False) -> None:
     """Refuse a check that cannot be overridden or ignored (BadInput), before the catalog is read."""
     if not check or not isinstance(check, str):
-        raise BadInput(f"{action} needs the id of a check")
+        raise BadInput(said("%(action)s needs the id of a check", action=action))
     found = checks.CHECKS.get(check)
     if found is None:
         raise BadInput(f"no check {check[:40]!r}")
     if not found.ignorable:
-        raise BadInput(f"[{check}] can never be overridden or ignored")
-    if action == "ignore" and found.severity != checks.WARNING:
-        raise BadInput(f"[{check}] finds errors: a reviewer overrides it with a reason, it is not ignored")
+        raise BadInput(said("[%(check)s] can never be overridden or ignored", check=check))
+    if action == "ignore" and found.severity != checks.WARNING and not off:   # a flag put there by hand may go
+        raise BadInput(said("[%(check)s] finds errors: a reviewer overrides it with a reason, it is not ignored",
+                            check=check))
 
 
 def _mark(target: po.Entry, action: str, check: str, note: str | None, off: bool, context: checks.Context,
           slug: str) -> None:
     """Record or take back an override or an ignore flag on the entry's current text."""
     if not target.translated:
-        raise BadInput("the entry has no translation to check")
+        raise BadInput(said("the entry has no translation to check"))
     if action == "ignore":
         target.set_flag(_IGNORE_MARK + check, not off)
         return
@@ -628,7 +630,8 @@ def _mark(target: po.Entry, action: str, check: str, note: str | None, off: bool
     if found.scope == checks.ENTRY:
         seen = {p.check for p in checks.run([target, _approved(target)], context, article=slug)}
         if check not in seen:
-            raise BadInput(f"[{check}] finds nothing in this translation: there is nothing to override")
+            raise BadInput(said("[%(check)s] finds nothing in this translation: there is nothing to override",
+                                check=check))
     checks.add_override(target, check, note or "")
 
 
@@ -644,7 +647,7 @@ def _reason(note: str | None, *, required: bool, action: str) -> str | None:
     note = (note or "").replace("\r\n", "\n").strip()
     if not note:
         if required:
-            raise ReasonRequired(f"{action} needs a written reason")
+            raise ReasonRequired(said("%(action)s needs a written reason", action=action))
         return None
     if len(note) > MAX_REASON:
         raise BadInput(f"a reason is at most {MAX_REASON:,} characters")

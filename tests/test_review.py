@@ -370,6 +370,22 @@ def test_a_translator_switches_a_warning_off_and_on_but_not_an_error(ws, store):
     assert changed.ignored == () and [p.check for p in changed.problems] == ["double-space"]
 
 
+def test_an_ignore_flag_a_po_editor_put_on_an_error_can_be_taken_back(ws, store):
+    """An error is not ignored through the review, but a flag put there by hand must not be stuck."""
+    r = Review(ws, store)
+    item = find(r.items("es", SLUG), "The evidence")
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Las pruebas de 2004")
+    cat = polib.pofile(str(po(ws)))
+    cat.find("The evidence").flags.append("ignore-numbers")
+    cat.save(str(po(ws)))
+    hidden = find(r.items("es", SLUG), "The evidence")
+    assert "numbers" not in [p.check for p in hidden.problems]
+    shown = r.ignore(store.user("tina"), "es", SLUG, item.id, "numbers", based_on=hidden.version, off=True)
+    assert [p.check for p in shown.problems] == ["numbers"] and saved.problems == shown.problems
+    assert "ignore-numbers" not in polib.pofile(str(po(ws))).find("The evidence").flags
+    assert_msgfmt_ok(po(ws))
+
+
 def test_a_mark_whose_writer_died_before_the_catalog_write_is_taken_back(ws, store):
     """A pending override or ignore row is settled against the catalog: kept if the file holds the mark."""
     from localize.history import settle

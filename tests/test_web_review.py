@@ -557,6 +557,19 @@ def test_a_rejection_needs_a_reason_and_the_editor_shows_it(client_as, local, ws
     assert_msgfmt_ok(po_path(ws, "es"))
 
 
+@pytest.mark.parametrize("ui, says", [("es", "reject necesita un motivo por escrito"),
+                                      ("ar", "الإجراء reject يحتاج إلى سبب مكتوب")])
+def test_a_refusal_is_said_in_the_ui_language(client_as, local, ws, ui, says):
+    item = prepare(local, "The evidence", text="Las pruebas")
+    client = client_as("rita")
+    data = {"csrf_token": csrf_token(client, ANY_PAGE), "action": "reject", "version": item.version}
+    refused = client.post(entry_url("es", item.id), data=data, headers={"Accept-Language": ui})
+    assert refused.status_code == 400 and says in refused.get_data(as_text=True)
+    answer = client.post(entry_url("es", item.id), data=data,
+                         headers={"Accept-Language": ui, "Accept": "application/json"})
+    assert answer.status_code == 400 and answer.get_json()["message"] == says
+
+
 # -- overrides, ignored warnings, mark for review -----------------------------------------------------
 
 DROPPED = "El trabajo de James Gross sobre la regulación emocional distingue estrategias."   # citation links lost
@@ -788,7 +801,7 @@ def test_bulk_approve_of_machine_drafts_takes_the_clean_ones_and_says_why_it_ski
         result[result.index('id="bulk-skipped"'):result.index('id="bulk-done"')], re.S)}
     assert skipped == {
         pseudo.id: "QA errors block approval: [pseudo] a pseudo-translation: for testing layouts only, never to publish",
-        spaced.id: 'QA findings: [double-space] double space: "bres y mujeres:  emociones y sen"'}
+        spaced.id: 'QA findings: double-space'}
     assert f'href="/review/es/{SLUG}/{pseudo.id}?state=machine"' in result   # each links to its entry
     for start in clean:
         entry = po_entry(ws, "es", start)

@@ -15,6 +15,7 @@ from localize.catalog import WriteError
 from localize.engines import EngineError
 from localize.errors import BadInput, Busy, ConflictError, LocalizeError
 from localize.review import Blocked, Conflict, NotFound
+from localize.said import Said
 
 TITLES = {
     400: _l("Bad request"),
@@ -148,6 +149,11 @@ def message_of(exc: LocalizeError) -> str:
                      "try again later or tell the administrator.")
         return _("Your change was not saved: the server could not write the catalog. The catalog is as it "
                  "was; try again later or tell the administrator.")
+    said = exc.args[0] if exc.args and isinstance(exc.args[0], Said) else None
+    if said is not None:   # a message the library made translatable: said in the UI's language
+        from .qa_text import describe
+
+        return describe(said)
     return workspace_relative(str(exc))
 
 
