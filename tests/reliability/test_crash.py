@@ -137,6 +137,7 @@ def drafted(path: Path, mark: str) -> str:
 
 def write_forever(root: Path, batch_versions, ready) -> None:
     writer = Writer(root, batch_versions)
+    writer.review.context("es", SLUG)   # built once per process, as a web worker does: the kills aim at writes
     ready.set()
     while True:
         writer.cycle()
