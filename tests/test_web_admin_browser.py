@@ -7,20 +7,16 @@ API, finds it listed without its secret, and revokes it; the token is refused af
 
 from __future__ import annotations
 
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
+from browsers import CHROMIUM, browser, served  # noqa: F401  (browser: a fixture)
 from test_web_support import SLUG, make_app, password, web_template, ws  # noqa: F401
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's Chromium")
 WAIT = 10_000
 
@@ -28,21 +24,9 @@ WAIT = 10_000
 @pytest.fixture
 def server(ws):
     app = make_app(ws)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app.extensions["localize"]
-    httpd.shutdown()
-    thread.join(5)
+    with served(app) as base:
+        yield base, app.extensions["localize"]
 
-
-@pytest.fixture
-def browser():
-    assert shutil.which("chromium") or Path(CHROMIUM).exists()
-    with sync_api.sync_playwright() as p:
-        found = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield found
-        found.close()
 
 
 def login(browser, base: str, name: str, secret: str):

@@ -6,38 +6,21 @@ here also works without script, which the other web tests check through the form
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import playwright.sync_api as playwright
 import pytest
-from werkzeug.serving import make_server
 
+from browsers import browser, served  # noqa: F401  (browser: a fixture)
 from test_web_support import SLUG, find, make_app, password, prepare, web_template, ws  # noqa: F401
 
 expect = playwright.expect
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
 def server(ws):
     app = make_app(ws)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app.extensions["localize"]
-    httpd.shutdown()
-    thread.join(5)
+    with served(app) as base:
+        yield base, app.extensions["localize"]
 
-
-@pytest.fixture
-def browser():
-    assert CHROMIUM, "Chromium is missing: run scripts/setup test"
-    with playwright.sync_playwright() as p:
-        found = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        yield found
-        found.close()
 
 
 def login(browser, base: str, name: str):

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import polib
 import pytest
 from lxml import html as lxml_html
-from werkzeug.serving import make_server
 
+from browsers import CHROMIUM, browser, served  # noqa: F401  (browser: a fixture)
 from conftest import SEED, assert_msgfmt_ok
 from localize.accounts import Store
 from localize.cli import main
@@ -31,8 +30,6 @@ from localize.workspace import Workspace
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("msgfmt") is None,
                                 reason="needs Debian's Chromium and GNU gettext")
 
@@ -78,25 +75,9 @@ def site(tmp_path_factory):
 
     from web import create_app   # CSRF on, not TESTING: the app as it is served
     app = create_app({"SECRET_KEY": "editor-test-secret-" + "x" * 40, "LOCALIZE_ROOT": str(root)})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"root": root, "base": f"http://127.0.0.1:{server.server_port}"}
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with served(app) as base:
+        yield {"root": root, "base": base}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        found = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
-        try:
-            yield found
-        finally:
-            found.close()
 
 
 def po_path(root: Path) -> Path:
