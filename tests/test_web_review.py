@@ -544,7 +544,7 @@ def test_a_rejection_needs_a_reason_and_the_editor_shows_it(client_as, local, ws
     before = po_path(ws, "es").read_bytes()
     data = {"csrf_token": csrf_token(client, ANY_PAGE), "action": "reject", "version": item.version}
     refused = client.post(entry_url("es", item.id), data=data)
-    assert refused.status_code == 400 and "reason" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "reason" in refused.get_data(as_text=True)
     assert po_path(ws, "es").read_bytes() == before
     page = client.get(entry_url("es", item.id)).get_data(as_text=True)
     assert 'id="reason" name="reason"' in page and 'value="reject"' in page
@@ -564,10 +564,10 @@ def test_a_refusal_is_said_in_the_ui_language(client_as, local, ws, ui, says):
     client = client_as("rita")
     data = {"csrf_token": csrf_token(client, ANY_PAGE), "action": "reject", "version": item.version}
     refused = client.post(entry_url("es", item.id), data=data, headers={"Accept-Language": ui})
-    assert refused.status_code == 400 and says in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and says in refused.get_data(as_text=True)
     answer = client.post(entry_url("es", item.id), data=data,
                          headers={"Accept-Language": ui, "Accept": "application/json"})
-    assert answer.status_code == 400 and answer.get_json()["message"] == says
+    assert answer.status_code == 422 and answer.get_json()["message"] == says
 
 
 # -- overrides, ignored warnings, mark for review -----------------------------------------------------
@@ -615,10 +615,10 @@ def test_a_reviewer_overrides_an_error_with_a_reason_kept_in_the_catalog(client_
     before = po_path(ws, "es").read_bytes()
     for blank in (None, "   "):                                      # a reason is required
         refused = mark(rita, "es", item, "override", check="citations", note=blank)
-        assert refused.status_code == 400 and "needs a written reason" in refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "needs a written reason" in refused.get_data(as_text=True)
         assert 'id="text"' in refused.get_data(as_text=True)         # said in the editor
     refused = mark(rita, "es", item, "override", check="citations", as_json=True)
-    assert refused.status_code == 400 and "reason" in refused.get_json()["message"]
+    assert refused.status_code == 422 and "reason" in refused.get_json()["message"]
     assert po_path(ws, "es").read_bytes() == before
     assert mark(tina, "es", item, "override", check="citations", note=REASON).status_code == 403
     assert po_path(ws, "es").read_bytes() == before
@@ -837,7 +837,7 @@ def test_bulk_reject_needs_a_reason_and_says_it_before_rejecting(client_as, loca
     before = po_path(ws, "es").read_bytes()
     for blank in (None, "  "):
         refused = post_bulk(rita, "reject", chosen, query="?state=human", reason=blank)
-        assert refused.status_code == 400 and "Say why you reject these entries" in refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "Say why you reject these entries" in refused.get_data(as_text=True)
     assert po_path(ws, "es").read_bytes() == before
     reason = "No siguen el glosario"
     asked = post_bulk(rita, "reject", chosen, query="?state=human", reason=reason, confirm=False)

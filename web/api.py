@@ -22,7 +22,7 @@ from localize.accounts import PermissionDenied, User
 from localize.errors import BadInput, Busy, LocalizeError
 from localize.memory import Memory
 from localize.review import (ACTIONS, BULK, LOCK_WAIT, MACHINE, MAX_BULK, MAX_REASON, REJECTED, RIGHT, Blocked,
-                             Conflict, NotFound, ReasonRequired, Suggested)
+                             Conflict, NotFound, Suggested)
 
 from .auth import account
 from .errors import message_of, status_of
@@ -109,8 +109,6 @@ def _library_error(exc: LocalizeError):
     elif isinstance(exc, Blocked):
         extra["problems"] = [qa_text.as_dict(p) for p in exc.problems]
     status = status_of(exc)   # the UI's mapping: 400, 403, 404, 409, 422, 502 engine, 503 busy, else 500
-    if isinstance(exc, ReasonRequired):
-        status = 422
     if status >= 500 and status != 503:
         current_app.logger.error("api: %s", exc)
     response = _error(status, message_of(exc), **extra)

@@ -14,7 +14,7 @@ from localize.accounts import PermissionDenied
 from localize.catalog import WriteError
 from localize.engines import EngineError
 from localize.errors import BadInput, Busy, ConflictError, LocalizeError
-from localize.review import Blocked, Conflict, NotFound
+from localize.review import Blocked, Conflict, NotFound, ReasonRequired
 from localize.said import Said
 
 TITLES = {
@@ -50,7 +50,7 @@ def status_of(exc: LocalizeError) -> int:
         return 404
     if isinstance(exc, (Conflict, ConflictError)):
         return 409
-    if isinstance(exc, Blocked):
+    if isinstance(exc, (Blocked, ReasonRequired)):   # understood, but a reason is missing
         return 422
     if isinstance(exc, EngineError):
         return 502

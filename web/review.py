@@ -250,7 +250,7 @@ def bulk(lang: str, slug: str):
     if not pairs:
         return _queue(tag, slug, status=400, error=_("Check at least one entry to act on."))
     if action == "reject" and not reason:
-        return _queue(tag, slug, status=400,
+        return _queue(tag, slug, status=422,
                       error=_("Say why you reject these entries: the translators see the reason."))
     local = _local()
     known = {item.id: item for item in local.review.items(tag, slug)}
