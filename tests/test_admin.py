@@ -285,6 +285,15 @@ def test_tokens_are_listed_made_once_and_revoked(app, client_as, local, ws):
     assert local.store.tokens("tina")[0].state() == "active"
 
 
+def test_never_is_said_as_each_column_means_it_in_arabic(client_as, local):
+    rita = client_as("rita")
+    local.store.add_token("rita", "forever")
+    page = text(rita.get("/account/tokens", headers={"Accept-Language": "ar"}))
+    row = page[page.index("forever"):page.index("</tr>", page.index("forever"))]
+    assert "لا تنتهي" in row and "لم يُستخدم قط" in row       # does not expire; never used
+    assert "nunca" in text(rita.get("/account/tokens", headers={"Accept-Language": "es"}))
+
+
 def test_token_expiry_choices_and_bad_input(client_as, local, ws):
     rita = client_as("rita")
     never = post(rita, "/account/tokens", label="forever", expires="never")

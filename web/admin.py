@@ -13,7 +13,7 @@ import secrets
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_babel import gettext as _
+from flask_babel import gettext as _, pgettext
 
 from localize.accounts import (EVERY_LANGUAGE, MIN_PASSWORD, PER_LANGUAGE, TOKEN_DAYS, AccountError, LastAdmin,
                                NoToken, User, token_expiry)
@@ -225,7 +225,7 @@ def reset_password(name: str):
 # -- API tokens -------------------------------------------------------------------------------
 
 def _tokens_page(status: int = 200, **values):
-    expiry = {"30": _("30 days"), "90": _("90 days"), "365": _("a year"), "never": _("never"),
+    expiry = {"30": _("30 days"), "90": _("90 days"), "365": _("a year"), "never": pgettext("token expires", "never"),
               "date": _("on a date")}
     values.setdefault("errors", {})
     values.setdefault("form", {})
