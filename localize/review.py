@@ -43,9 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import article, catalog, changes, checks, glossary, history, languages, po, qa
-from .accounts import ACCEPTED, DISMISSED, OPEN, Decided, PermissionDenied, Store, Suggestion, User
+from .accounts import PermissionDenied, Store, User
 from .errors import BadInput, ConflictError, LocalizeError
 from .history import MACHINE, REJECTED, entry_id, settle, snapshot, state_of
+from .records import ACCEPTED, DISMISSED, OPEN, Decided, Suggestion
 from .said import Said, said
 from .workspace import Workspace, slug as check_slug
 

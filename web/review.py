@@ -17,9 +17,10 @@ from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext 
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from localize import changes, checks, document, history as histories, jobs as work, languages
-from localize.accounts import Decided, PermissionDenied
+from localize.accounts import PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
+from localize.records import Decided
 from localize.review import BULK, LOCK_WAIT, MAX_BULK, RIGHT, Blocked, Conflict, Item, NotFound, Suggested
 
 from . import present, preview as previews, progress, qa_text, suggest
