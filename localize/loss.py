@@ -68,6 +68,11 @@ GENITIVE = {
 _JOINERS = {"y", "e", "i", "et", "kaj", "and", "&", ",", "und", "ou", "o"}
 
 
+# Sources shorter than this are not translated back: a short heading comes back as a synonym
+# ("Site of documentation") as often as not, so its round-trip score says nothing.
+ROUND_TRIP_WORDS = 5
+
+
 def words(text: str) -> int:
     """The words of a protected text or an engine's answer, tokens left out."""
     return len(_WORD.findall(TOKEN.sub(" ", text)))

@@ -45,7 +45,7 @@ ROUND_TRIP = "round trip:"
 # Measured on bench/data/labelled-drafts.json (bench/round_trip.py): under 0.8, for sources of five
 # words or more, most of Apertium's garbage and few of its acceptable drafts.
 ROUND_TRIP_MIN = 0.8
-ROUND_TRIP_WORDS = 5
+ROUND_TRIP_WORDS = loss.ROUND_TRIP_WORDS
 
 
 def unknown_words(entry: Entry | None) -> list[str]:

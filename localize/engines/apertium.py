@@ -190,14 +190,17 @@ class Apertium(Engine):
         encoded = [encode(text) for text in ready]
         segments = _translate(mode, [text for text, _ in encoded])
         back = reverse_mode(mode) if self.round_trip else None
-        scores = round_trip([texts[i] for i in sent], [_MARK.sub("", s) for s in segments], back) if back else None
+        judged = [k for k, i in enumerate(sent) if loss.words(texts[i]) >= loss.ROUND_TRIP_WORDS] if back else []
+        scores = round_trip([texts[sent[k]] for k in judged], [_MARK.sub("", segments[k]) for k in judged],
+                            back) if judged else None
+        score_of = dict(zip(judged, scores)) if scores is not None else {}
         found: list[Draft | None] = [None] * len(texts)
         for k, (i, segment, (_, bare)) in enumerate(zip(sent, segments, encoded)):
             unknown = tuple(dict.fromkeys(_UNKNOWN.findall(segment)))
             text = decode(_one_line(_MARK.sub("", segment)), bare)
             origin = f"apertium {mode}"
-            if scores is not None:
-                origin += f"; {ROUND_TRIP} {scores[k]:.2f} {loss.fingerprint(text, texts[i])}"
+            if k in score_of:
+                origin += f"; {ROUND_TRIP} {score_of[k]:.2f} {loss.fingerprint(text, texts[i])}"
             found[i] = Draft(text, origin, unknown)
         return found
 
