@@ -105,7 +105,7 @@ def render(
         root.set(_XML_LANG, target_language)
     elif root.get("xml:lang") is not None:
         root.set("xml:lang", target_language)
-    if mark and (direction == "rtl" or root.get("dir") is not None):
+    if mark:   # a left-to-right edition says so too, as every other page of the site does
         root.set("dir", direction)
     if mark:
         _mark_kept(root, source_language, turn, direction == "rtl", not references)

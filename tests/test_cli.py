@@ -67,7 +67,7 @@ def test_extract_update_status_render(run, workspace: Path):
     result = run("render", "--lang", "es", cwd=workspace)
     assert result.code == 0, result
     page = (workspace / "out" / "render" / "es" / f"{SLUG}.html").read_text(encoding="utf-8")
-    assert '<html lang="es">' in page
+    assert '<html lang="es" dir="ltr">' in page
 
 
 def test_rerunning_changes_nothing(run, workspace: Path):

@@ -180,10 +180,19 @@ def test_pdf_and_html_come_from_one_snapshot(published):
     assert first_paragraph[:60] in pdf_text(edition(published, "es", "pdf"))
 
 
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_the_article_is_the_pages_one_main_landmark(published, lang):
+    """A screen reader skips the edition's bar to the article: one <main>, holding the article, not the bar."""
+    tree = lxml_html.fromstring(edition(published, lang).read_bytes())
+    mains = tree.xpath("//main | //*[@role='main']")
+    assert len(mains) == 1 and mains[0].xpath(".//article") and mains[0].getparent().tag == "body"
+    assert not mains[0].xpath(".//*[contains(@class, 'edition-bar')]")
+
+
 def test_rtl_edition_is_rtl_in_html_and_in_the_pdf(published, tmp_path):
     tree = lxml_html.fromstring(edition(published, "ar").read_bytes())
     assert tree.get("dir") == "rtl" and tree.get("lang") == "ar"
-    assert lxml_html.fromstring(edition(published, "es").read_bytes()).get("dir") is None
+    assert lxml_html.fromstring(edition(published, "es").read_bytes()).get("dir") == "ltr"   # every edition says it
 
     def hugging(lang: str) -> tuple[int, int]:
         """Short text lines of page 1 (headings, last lines of paragraphs): how many start at the

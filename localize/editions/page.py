@@ -158,6 +158,7 @@ def build(tree: etree._ElementTree, page: Page) -> str:
         links(head, page.language.tag, page.slug, page.published, page.site_url)
     for data in structured_data(page):
         head.append(_el("script", {"type": "application/ld+json"}, text=json_text(data)))
+    _main(body)
     bar = _bar(body, page, labels)
     body.insert(0, bar)
     if page.preview:
@@ -165,6 +166,18 @@ def build(tree: etree._ElementTree, page: Page) -> str:
         body.insert(1, notice)
     body.append(_footer(page, labels))
     return _serialize(tree)
+
+
+def _main(body) -> None:
+    """The article is the page's main landmark: a body without ``<main>`` (or ``role="main"``) has its
+    content put in one, so a screen reader can skip the edition's bar to it."""
+    if any(isinstance(el.tag, str) and (el.tag == "main" or el.get("role") == "main") for el in body.iter()):
+        return
+    main = etree.Element("main")
+    main.text, body.text = body.text, None
+    for child in list(body):
+        main.append(child)
+    body.append(main)
 
 
 def _serialize(tree) -> str:
