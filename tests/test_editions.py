@@ -157,6 +157,15 @@ def test_every_pdf_font_is_embedded(published, lang):
         assert any("Naskh-Arabic" in row or "Sans-Arabic" in row for row in rows)
 
 
+def test_the_arabic_pdfs_running_header_and_page_numbers_are_in_its_own_fonts(published):
+    """Margin boxes inherit from the page, not from the body: without the page's font they fell back to
+    DejaVu Sans, a family the edition's text never uses."""
+    rows = tool("pdffonts", edition(published, "ar", "pdf")).splitlines()[2:]
+    assert not [row.split()[0] for row in rows if "+DejaVu-Sans" in row.split()[0]], rows
+    numbered = tool("pdftotext", "-f", "1", "-l", "1", edition(published, "ar", "pdf"), "-")
+    assert re.search(r"^\s*(1 ?/ ?\d+|\d+ ?/ ?1)\s*$", numbered, re.M), numbered   # "1 / 4", read right to left
+
+
 def test_pdf_metadata_bookmarks_and_paper(published):
     es = edition(published, "es", "pdf")
     info = tool("pdfinfo", es)

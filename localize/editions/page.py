@@ -104,7 +104,8 @@ def stylesheets(tag: str) -> tuple[str, str]:
         if language.direction == "rtl":
             latin = '"DejaVu Serif", ' + latin
         screen += f"[lang]:not(:lang({language.tag})) {{ font-family: {latin}; }}\n"
-    paper = _asset("print.css") + f"\n@page {{ size: {page_size(language)}; }}\n"
+    # the page's margin boxes (running header, page numbers) inherit from the page, not from body
+    paper = _asset("print.css") + f"\n@page {{ size: {page_size(language)}; font-family: {headings}; }}\n"
     return screen, paper
 
 
