@@ -619,6 +619,28 @@ def test_reader_serves_published_editions_and_their_pdf(reader, published):
     assert "Español" in index.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("prefix", ["/read", ""])
+def test_a_language_not_published_says_so_in_that_language_and_lists_the_others(published, tmp_path, prefix):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "LOCALIZE_ROOT": str(published),
+                      "LOCALIZE_DATABASE": str(tmp_path / "accounts.sqlite3")})
+    client = app.test_client()
+    response = client.get(f"{prefix}/fr/{SLUG}/")
+    assert response.status_code == 404 and response.headers["Content-Language"] == "fr"
+    doc = lxml_html.fromstring(response.data)
+    assert doc.get("lang") == "fr" and doc.get("dir") == "ltr"
+    assert doc.findtext(".//h1") == "Cet article n’est pas publié dans cette langue."
+    links = doc.xpath("//nav[@class='edition-languages']//a")
+    assert {a.get("hreflang") for a in links} == {"en", "es", "ar"}
+    for a in links:   # each leads to its edition, where the reader came in
+        assert client.get(a.get("href")).status_code == 200, a.get("href")
+        assert a.get("href").startswith(f"{prefix}/{a.get('hreflang')}/")
+    german = lxml_html.fromstring(client.get(f"{prefix}/de/{SLUG}/").data)
+    assert german.findtext(".//h1") == "Dieser Artikel ist in dieser Sprache nicht veröffentlicht."
+    assert client.get(f"{prefix}/fr/nothing/").status_code == 404   # no such article: the plain 404
+
+
 def test_readers_addresses_are_laid_out_as_the_static_site_at_the_sites_root(published, tmp_path):
     from web import create_app
 

@@ -25,7 +25,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, send_from_directory
 from werkzeug.routing import BaseConverter
 
-from localize import editions
+from localize import editions, languages
+from localize.errors import LocalizeError
 
 bp = Blueprint("reader", __name__)
 # The first part of every other page's address: never taken for a language or an article.
@@ -125,12 +126,29 @@ def article(name: str):
 
 @_get("/<tag:lang>/<slug:slug>/")
 def edition(lang: str, slug: str):
-    path = editions.find(_folder(), lang, slug, "html")
+    folder = _folder()
+    path = editions.find(folder, lang, slug, "html")
     if path is None:
-        abort(404)
+        return _not_published(folder, lang, slug)
     if not request.path.endswith("/"):   # the page's links are relative to its address, slash included
         return redirect(f"{request.script_root}{request.path}/", code=308)
     return _page(path.read_text(encoding="utf-8"), lang)
+
+
+def _not_published(folder: Path, lang: str, slug: str) -> Response:
+    """404: an article published in other languages says so in the one asked for, and lists them."""
+    langs = editions.published(folder).get(slug) if folder.is_dir() else None
+    if not langs:
+        abort(404)
+    try:
+        tag = languages.validate(lang)
+    except LocalizeError:
+        tag = editions.source_language(folder) or "en"
+    prefix = request.script_root + ("/read/" if request.path.startswith("/read/") else "/")   # readers stay there
+    response = _page(editions.not_published(slug, tag, langs, prefix), tag)
+    response.status_code = 404
+    response.cache_control.max_age = 60
+    return response
 
 
 @_get("/<tag:lang>/<slug:slug>/<name>.pdf")

@@ -12,9 +12,9 @@ static site.
 from .config import Config, config, page_size
 from .export import PREVIEW, PUBLISHED, REFUSED, NotPublished, Outcome, Report, export, formats_of
 from .readers import negotiate, preferences
-from .site import listing, picker, write_site
+from .site import listing, not_published, picker, write_site
 from .store import FORMATS, find, published, source_language
 
 __all__ = ["FORMATS", "PREVIEW", "PUBLISHED", "REFUSED", "Config", "NotPublished", "Outcome", "Report",
-           "config", "export", "find", "formats_of", "listing", "negotiate", "page_size", "picker",
+           "config", "export", "find", "formats_of", "listing", "negotiate", "not_published", "page_size", "picker",
            "preferences", "published", "source_language", "write_site"]

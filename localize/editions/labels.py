@@ -21,7 +21,8 @@ PDF = "Download PDF"
 DRAFT_NOTICE = "Machine-translated, not yet reviewed: this preview is not a published edition."
 PUBLISHED = "Published editions"
 CHOOSE = "Choose a language"
-MESSAGES = (LANGUAGES, LAST_REVIEWED, SOURCES, PDF, DRAFT_NOTICE, PUBLISHED, CHOOSE)
+NOT_PUBLISHED = "This article is not published in this language."
+MESSAGES = (LANGUAGES, LAST_REVIEWED, SOURCES, PDF, DRAFT_NOTICE, PUBLISHED, CHOOSE, NOT_PUBLISHED)
 
 
 @lru_cache(maxsize=64)

@@ -69,6 +69,18 @@ def picker(slug: str, langs: dict[str, dict], source: str, site_url: str | None 
     return _text(root)
 
 
+def not_published(slug: str, lang: str, langs: dict[str, dict], prefix: str) -> str:
+    """What a reader who asked for an article in a language it is not published in gets: a page in that
+    language (its labels, else English) saying so, with the languages it is in; ``prefix`` leads from
+    the page's address to the site's root."""
+    labels = L.Labels(lang)
+    root, _, main = _document(lang, labels(L.NOT_PUBLISHED), "edition-index")
+    nav = etree.SubElement(main, "nav", {"class": "edition-languages", "aria-label": labels(L.CHOOSE)})
+    etree.SubElement(nav, "h2").text = labels(L.CHOOSE)
+    _choices(nav, slug, langs, prefix)
+    return _text(root)
+
+
 def _from_picker(lang: str, slug: str, site_url: str | None) -> str:
     return f"{site_url}/{lang}/{slug}/" if site_url else f"../{lang}/{slug}/"
 
