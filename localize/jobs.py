@@ -502,24 +502,21 @@ def _take_marks(mine: po.Entry, entry: po.Entry, may_override: bool, report: Imp
             report.overrides.append(f"[{check}] {shown}")
             marked.append((mine, "override", f"{check}: {reason}"))
     for comment in entry.comments:
-        words = comment.strip().split(None, 1)
-        if words and words[0] == "qa-override":
-            check = words[1].partition(":")[0].strip() if len(words) > 1 else ""
+        check = checks.overridden_check(comment)
+        if check is not None:
             if check not in checks.overrides(entry):
                 why = ("no such check" if check not in checks.CHECKS
                        else "it can never be overridden" if not checks.CHECKS[check].ignorable
                        else "an override needs a reason")
                 report.overrides_refused.append(f"[{check}] {shown}: {why}")
-    for flag in entry.flags:
-        if not flag.startswith("ignore-"):
-            continue
-        check = checks.CHECKS.get(flag[len("ignore-"):])
+    for name in checks.ignored(entry):
+        check = checks.CHECKS.get(name)
         if check is None or not check.ignorable or check.severity != checks.WARNING:
             why = ("no such check" if check is None else "it can never be ignored" if not check.ignorable
                    else "an error is not ignored: a reviewer overrides it with a reason")
-            report.overrides_refused.append(f"[{flag[len('ignore-'):]}] {shown}: {why}")
-        elif flag not in mine.flags:
-            mine.set_flag(flag)
+            report.overrides_refused.append(f"[{name}] {shown}: {why}")
+        elif checks.IGNORE + name not in mine.flags:
+            mine.set_flag(checks.IGNORE + name)
             report.overrides.append(f"[{check.id}] {shown}")
             marked.append((mine, "ignore", check.id))
 

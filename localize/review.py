@@ -99,18 +99,15 @@ def version(entry: po.Entry) -> str:
 def _marks(entry: po.Entry) -> tuple[str, ...]:
     """What a reviewer or translator recorded on an entry besides its text: overrides, ignore flags, a rejection."""
     found = [c.strip() for c in entry.comments
-             if c.startswith(history.REJECTED_COMMENT) or c.strip().startswith(_OVERRIDE_MARK)]
-    found += [f for f in entry.flags if f.startswith(_IGNORE_MARK)]
+             if c.startswith(history.REJECTED_COMMENT) or checks.overridden_check(c) is not None]
+    found += [f for f in entry.flags if f.startswith(checks.IGNORE)]
     return tuple(sorted(found))
-
-
-_OVERRIDE_MARK, _IGNORE_MARK = "qa-override", "ignore-"
 
 
 def lapse(entry: po.Entry) -> None:
     """The translation's text changes: the overrides and ignore flags recorded for the old one lapse."""
-    entry.comments = [c for c in entry.comments if not c.strip().startswith(_OVERRIDE_MARK)]
-    entry.flags = [f for f in entry.flags if not f.startswith(_IGNORE_MARK)]
+    checks.remove_overrides(entry)
+    entry.flags = [f for f in entry.flags if not f.startswith(checks.IGNORE)]
 
 
 @dataclass(frozen=True)
@@ -579,11 +576,11 @@ def _item(entry: po.Entry, position: int, problems, context: checks.Context, rej
         previous_msgid=entry.previous_msgid,
         notes=tuple(c for c in entry.comments
                     if not c.startswith((po.DRAFT_COMMENT, changes.SOURCE_CHANGE, history.REJECTED_COMMENT))
-                    and not c.strip().startswith(_OVERRIDE_MARK)),
+                    and checks.overridden_check(c) is None),
         change=changes.unseen_change(entry, names=context.protected, citations=context.citations or None),
         problems=tuple(problems),
         overrides=tuple(sorted(checks.overrides(entry).items())) if entry.comments else (),
-        ignored=tuple(f[len(_IGNORE_MARK):] for f in entry.flags if f.startswith(_IGNORE_MARK)),
+        ignored=checks.ignored(entry),
         rejected=rejected)
 
 
@@ -622,10 +619,10 @@ def _mark(target: po.Entry, action: str, check: str, note: str | None, off: bool
     if not target.translated:
         raise BadInput(said("the entry has no translation to check"))
     if action == "ignore":
-        target.set_flag(_IGNORE_MARK + check, not off)
+        target.set_flag(checks.IGNORE + check, not off)
         return
     if off:
-        target.comments = [c for c in target.comments if not _overrides(c, check)]
+        checks.remove_overrides(target, check)
         return
     found = checks.CHECKS[check]
     if found.scope == checks.ENTRY:
@@ -634,11 +631,6 @@ def _mark(target: po.Entry, action: str, check: str, note: str | None, off: bool
             raise BadInput(said("[%(check)s] finds nothing in this translation: there is nothing to override",
                                 check=check))
     checks.add_override(target, check, note or "")
-
-
-def _overrides(comment: str, check: str) -> bool:
-    text = comment.strip()
-    return text.startswith(_OVERRIDE_MARK) and text[len(_OVERRIDE_MARK):].lstrip().partition(":")[0].strip() == check
 
 
 def _reason(note: str | None, *, required: bool, action: str) -> str | None:

@@ -33,10 +33,31 @@ from . import content, machine, source_change, spelling, typography  # noqa: F40
 from .base import (CHECKS, ENTRY, ERROR, LANGUAGE, WARNING, Check, Context, Pair, Problem, Said, check, messages,
                    said, said_n)
 
-__all__ = ["CHECKS", "ERROR", "WARNING", "Check", "Context", "Pair", "Problem", "Said", "add_override",
-           "blocking", "check", "messages", "overrides", "run", "run_across", "said", "said_n"]
+__all__ = ["CHECKS", "ERROR", "IGNORE", "OVERRIDE", "WARNING", "Check", "Context", "Pair", "Problem", "Said",
+           "add_override", "blocking", "check", "ignored", "messages", "overridden_check", "overrides",
+           "remove_overrides", "run", "run_across", "said", "said_n"]
 
-_OVERRIDE = re.compile(r"qa-override\s+([a-z0-9-]+)\s*:\s*(\S.*?)\s*\Z")
+OVERRIDE, IGNORE = "qa-override", "ignore-"   # comment ``qa-override <id>: <reason>``, flag ``ignore-<id>``
+_OVERRIDE = re.compile(OVERRIDE + r"\s+([a-z0-9-]+)\s*:\s*(\S.*?)\s*\Z")
+
+
+def overridden_check(comment: str) -> str | None:
+    """The check a ``qa-override`` comment names, with a reason or without ("" if none); None for another comment."""
+    text = comment.strip()
+    if not text.startswith(OVERRIDE):
+        return None
+    return text[len(OVERRIDE):].lstrip().partition(":")[0].strip()
+
+
+def remove_overrides(entry: Entry, check_id: str | None = None) -> None:
+    """Take the entry's ``qa-override`` comments away: those of one check, or all of them."""
+    entry.comments = [c for c in entry.comments
+                      if (found := overridden_check(c)) is None or check_id is not None and found != check_id]
+
+
+def ignored(entry: Entry) -> tuple[str, ...]:
+    """The checks an entry's ``ignore-<id>`` flags name."""
+    return tuple(f[len(IGNORE):] for f in entry.flags if f.startswith(IGNORE))
 
 
 def overrides(entry: Entry) -> dict[str, str]:
@@ -58,12 +79,8 @@ def add_override(entry: Entry, check_id: str, reason: str) -> None:
     reason = " ".join(reason.split())
     if not reason:
         raise ValueError("an override needs a written reason")
-    kept = []
-    for comment in entry.comments:
-        m = _OVERRIDE.match(comment.strip())
-        if m is None or m.group(1) != check_id:
-            kept.append(comment)
-    entry.comments = [*kept, f"qa-override {check_id}: {reason}"]
+    remove_overrides(entry, check_id)
+    entry.comments.append(f"{OVERRIDE} {check_id}: {reason}")
 
 
 def blocking(problems: Iterable[Problem]) -> list[Problem]:
@@ -91,10 +108,10 @@ def run(entries: Iterable[Entry], context: Context, *, article: str = "",
         if entry.obsolete or not entry.translated:
             continue
         on_text, on_blank = usual
-        if entry.flags and any(flag.startswith("ignore-") for flag in entry.flags):
-            ignored = {flag[7:] for flag in entry.flags if flag.startswith("ignore-")}
-            on_text = [(c, f) for c, f in on_text if not (c.ignorable and c.id in ignored)]
-            on_blank = [(c, f) for c, f in on_blank if not (c.ignorable and c.id in ignored)]
+        if entry.flags and any(flag.startswith(IGNORE) for flag in entry.flags):
+            off = set(ignored(entry))
+            on_text = [(c, f) for c, f in on_text if not (c.ignorable and c.id in off)]
+            on_blank = [(c, f) for c, f in on_blank if not (c.ignorable and c.id in off)]
         found: list[tuple[Check, str]] = []
         for source, target in ((entry.msgid, entry.msgstr),) if entry.msgid_plural is None else _texts(entry):
             if target and not target.isspace():
@@ -126,7 +143,7 @@ def run_across(catalogs: Mapping[str, Iterable[Entry]], language: str) -> list[P
         if c.scope != LANGUAGE:
             continue
         for article, entry, message in c.function(catalogs):
-            if c.ignorable and f"ignore-{c.id}" in entry.flags:
+            if c.ignorable and IGNORE + c.id in entry.flags:
                 continue
             reasons = overrides(entry) if entry.comments else {}
             problems.append(Problem(article, language, entry.msgctxt, entry.msgid, c.id, c.severity,
