@@ -101,21 +101,44 @@ def page_size(language: Language) -> str:
     return "letter" if territory(language) in LETTER_TERRITORIES else "A4"
 
 
-# Font families per script, the script's own first; everything after is the fallback
-# for text in other scripts (names, quotations). Families that are not installed are
-# skipped by fontconfig; DejaVu comes with WeasyPrint's Debian packages.
+# Font families per script (body, headings), the script's own first; everything after is
+# the fallback for text in other scripts (names, quotations). Families that are not
+# installed are skipped by fontconfig. Debian packages them: fonts-noto-core (Latin,
+# Cyrillic, Greek, Arabic, Hebrew, the Indic scripts, Thai, Ethiopic, Georgian,
+# Armenian), fonts-noto-cjk (Chinese, Japanese, Korean), fonts-wqy-microhei (Han and
+# Hangul when Noto CJK is missing), fonts-dejavu-core (WeasyPrint's last resort).
 _SERIF = ["Noto Serif", "DejaVu Serif"]
 _SANS = ["Noto Sans", "DejaVu Sans"]
+
+
+def _noto(name: str) -> tuple[list[str], list[str]]:
+    return [f"Noto Serif {name}"], [f"Noto Sans {name}"]
+
+
+def _cjk(region: str) -> tuple[list[str], list[str]]:
+    return ([f"Noto Serif CJK {region}", f"Noto Sans CJK {region}", "WenQuanYi Micro Hei"],
+            [f"Noto Sans CJK {region}", "WenQuanYi Micro Hei"])
+
+
 _BY_SCRIPT = {
     "Arab": (["Noto Naskh Arabic"], ["Noto Sans Arabic", "Noto Naskh Arabic"]),
-    "Hebr": (["Noto Serif Hebrew"], ["Noto Sans Hebrew"]),
-    "Deva": (["Noto Serif Devanagari"], ["Noto Sans Devanagari"]),
-    "Hans": (["WenQuanYi Micro Hei", "Noto Sans CJK SC"], ["WenQuanYi Micro Hei", "Noto Sans CJK SC"]),
-    "Hant": (["WenQuanYi Micro Hei", "Noto Sans CJK TC"], ["WenQuanYi Micro Hei", "Noto Sans CJK TC"]),
-    "Jpan": (["WenQuanYi Micro Hei", "Noto Sans CJK JP"], ["WenQuanYi Micro Hei", "Noto Sans CJK JP"]),
-    "Kore": (["WenQuanYi Micro Hei", "Noto Sans CJK KR"], ["WenQuanYi Micro Hei", "Noto Sans CJK KR"]),
+    "Hebr": _noto("Hebrew"),
+    "Deva": _noto("Devanagari"),
+    "Beng": _noto("Bengali"),
+    "Taml": _noto("Tamil"),
+    "Telu": _noto("Telugu"),
+    "Thai": _noto("Thai"),
+    "Ethi": _noto("Ethiopic"),
+    "Geor": _noto("Georgian"),
+    "Armn": _noto("Armenian"),
+    "Hans": _cjk("SC"),
+    "Hant": _cjk("TC"),
+    "Jpan": _cjk("JP"),
+    "Kore": _cjk("KR"),
 }
-_FALLBACK = ["Noto Naskh Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "WenQuanYi Micro Hei"]
+_FALLBACK = ["Noto Naskh Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali",
+             "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Thai", "Noto Sans Ethiopic",
+             "Noto Sans Georgian", "Noto Sans Armenian", "Noto Sans CJK SC", "WenQuanYi Micro Hei"]
 
 
 def fonts(language: Language) -> tuple[str, str]:

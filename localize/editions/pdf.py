@@ -4,6 +4,13 @@ The PDF is made from the very HTML of the edition, with its print stylesheet.
 WeasyPrint is imported, and its fonts and caches warmed, once per process; a
 batch of editions then costs a layout each, not a start-up each.
 
+Every PDF is tagged (PDF/UA-1 as WeasyPrint writes it): a structure tree in the
+page's logical order, the document's language and that of every element whose
+``lang`` differs from its parent's, images' alt text, bookmarks from the
+headings, the title shown as the window's. Its text layer reads back as the
+page's text, right-to-left ligatures included. A character that no installed
+font has is not drawn as an empty box: the PDF is refused (:class:`MissingGlyphs`).
+
 Rendering fetches nothing from the network and no file outside the edition's
 assets folder: the URL fetcher allows ``data:`` URLs and ``file:`` URLs that
 resolve inside that folder, and refuses everything else.
@@ -12,8 +19,29 @@ resolve inside that folder, and refuses everything else.
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from ..errors import LocalizeError
+
+VARIANT = "pdf/ua-1"
+
+
+class MissingGlyphs(LocalizeError):
+    """Characters that no installed font has: the PDF would show them as empty boxes, so none is made."""
+
+    def __init__(self, language: str | None, title: str | None, characters: list[str]):
+        self.language, self.title, self.characters = language, title, characters
+        named = ", ".join(f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "")
+                          for c in characters)
+        where = f"the {language} PDF" if language else "the PDF"
+        if title:
+            where += f" of \u201c{title}\u201d"
+        super().__init__(f"{where} cannot be made: no installed font has {named}; install a font that "
+                         f"covers {'it' if len(characters) == 1 else 'them'} (scripts/setup installs the "
+                         f"Noto fonts) or change the text")
 
 
 def _fetcher_class():
@@ -43,14 +71,136 @@ def _fetcher_class():
 
 
 class _Collect(logging.Handler):
-    """WeasyPrint's complaints during one document (a missing glyph is only logged)."""
+    """WeasyPrint's complaints during one document, and the characters it drew as ``.notdef``."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.missing: set[int] = set()
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        if str(record.msg).startswith(".notdef") and record.args and isinstance(record.args[-1], int):
+            self.missing.add(record.args[-1])
+        else:
+            self.messages.append(record.getMessage())
+
+
+# -- what WeasyPrint's tagged PDF leaves out ---------------------------------------------------
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CHANGES: dict = {}   # the page being tagged: element → its language, where it differs from its parent's
+
+
+def _language_changes(root) -> dict:
+    """The elements of a page whose ``lang`` differs from the language they are in."""
+    changes = {}
+
+    def walk(element, inherited: str | None) -> None:
+        own = (element.get("lang") or element.get(_XML_LANG) or "").strip() or None
+        if own and inherited and own.lower() != inherited.lower():
+            changes[element] = own
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, own or inherited)
+
+    walk(root, None)
+    return changes
+
+
+def _own_language(box) -> str | None:
+    """The language a box's structure element names: its element's, where that differs from its parent's."""
+    tag = getattr(box, "element_tag", None)
+    if not isinstance(tag, str) or tag.split(":")[0] in ("html", "body") \
+            or type(box).__name__ in ("PageBox", "MarginBox"):
+        return None
+    return _CHANGES.get(getattr(box, "element", None))
+
+
+def _tag_languages() -> None:
+    """Structure elements carry ``/Lang`` where the page's element changes language (a quotation or a
+    reference list kept in the source language), so a screen reader switches voice there."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "adds_languages", False):
+        return
+
+    def with_languages(box, parent, *args):
+        lang = _own_language(getattr(box, "_box", box))
+        for element in build(box, parent, *args):
+            if lang and "Lang" not in element:
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    with_languages.adds_languages = True
+    tags._build_box_tree = with_languages   # the tree builder calls itself through the module: children too
+
+
+def _complex(text: str) -> bool:
+    """Whether a left-to-right text has characters drawn other than one glyph each, in order: marks
+    (Thai tone marks, Indic vowel signs and viramas) and vowel signs drawn before their consonant."""
+    return any(unicodedata.category(c) in ("Mn", "Mc") for c in text) and not _right_to_left(text)
+
+
+def _actual_text() -> None:
+    """Each line of a left-to-right complex script carries its text (``/ActualText``), so that copying,
+    searching and screen readers get the characters as written, not the glyphs as drawn."""
+    from contextlib import contextmanager
+
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf.stream import Stream
+
+    marked = Stream.marked
+    if getattr(marked, "adds_actual_text", False):
+        return
+
+    @contextmanager
+    def with_actual_text(self, box, tag):
+        with marked(self, box, tag):
+            if isinstance(box, boxes.TextBox) and self.stream[-1:] == [b"BDC"] \
+                    and isinstance(self.stream[-2], pydyf.Dictionary) and _complex(box.text):
+                self.stream[-2]["ActualText"] = pydyf.String(box.text)
+            yield
+
+    with_actual_text.adds_actual_text = True
+    Stream.marked = with_actual_text
+
+
+_CMAP_ENTRY = re.compile(rb"<([0-9a-fA-F]+)> <((?:[0-9a-fA-F]{4})+)>")
+
+
+def _right_to_left(text: str) -> bool:
+    kinds = {unicodedata.bidirectional(c) for c in text}
+    return bool(kinds & {"R", "AL"}) and not kinds & {"L"}
+
+
+def _visual_ligatures(line: bytes) -> bytes:
+    """A ToUnicode entry of a right-to-left glyph that stands for several characters (lam-alef, a letter
+    with its mark) with the characters in visual order, as the glyphs around it are drawn: text
+    extraction reverses a right-to-left run character by character, so it reads them back logically."""
+    found = _CMAP_ENTRY.fullmatch(line.strip())
+    if found is None or len(found.group(2)) <= 4:
+        return line
+    text = bytes.fromhex(found.group(2).decode()).decode("utf-16-be", "surrogatepass")
+    if len(text) < 2 or not _right_to_left(text):
+        return line
+    return b"<%s> <%s>" % (found.group(1), text[::-1].encode("utf-16-be", "surrogatepass").hex().encode())
+
+
+def _finish(missing: set[int]):
+    """WeasyPrint's finisher: note the characters drawn as ``.notdef``; put RTL ligatures in visual order."""
+
+    def finisher(document, pdf) -> None:
+        for font in document.fonts.values():
+            missing.update(getattr(font, "missing", {}))
+        for obj in pdf.objects:
+            lines = getattr(obj, "stream", None)
+            if isinstance(lines, list) and lines and lines[0] == b"/CIDInit /ProcSet findresource begin":
+                obj.stream = [_visual_ligatures(line) if isinstance(line, bytes) else line for line in lines]
+
+    return finisher
 
 
 class Renderer:
@@ -60,6 +210,8 @@ class Renderer:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
+        _tag_languages()
+        _actual_text()
         self._weasyprint = weasyprint
         self.assets = Path(assets).resolve()
         self._fetcher = _fetcher_class()(self.assets)
@@ -80,10 +232,12 @@ class Renderer:
         return found
 
     def render(self, html: str, language: str | None = None) -> tuple[bytes, list[str]]:
-        """The PDF of an edition's HTML, and what WeasyPrint warned about (missing glyphs, refused URLs).
+        """The tagged PDF of an edition's HTML, and what WeasyPrint warned about (refused URLs, an image
+        without alt text).
 
         With ``language``, the page comes without the shared stylesheets of that
         language (:func:`.page.for_print`) and they are added here, parsed once.
+        Raises :class:`MissingGlyphs` if any character of the page has no font.
         """
         handler = _Collect()
         logger = logging.getLogger("weasyprint")
@@ -91,12 +245,33 @@ class Renderer:
         try:
             document = self._weasyprint.HTML(string=html, base_url=self.assets.as_uri() + "/",
                                              url_fetcher=self._fetcher)
+            _CHANGES.clear()
+            _CHANGES.update(_language_changes(document.etree_element))
             data = document.write_pdf(stylesheets=self._stylesheets(language) if language else None,
                                       font_config=self._fonts, cache=self._cache, pdf_identifier=b"localize",
-                                      uncompressed_pdf=False)
+                                      uncompressed_pdf=False, pdf_variant=VARIANT,
+                                      finisher=_finish(handler.missing))
         finally:
             logger.removeHandler(handler)
+            _CHANGES.clear()
+        if handler.missing:
+            raise MissingGlyphs(language or _root_language(html), _title(html),
+                                [chr(c) for c in sorted(handler.missing)])
         return data, handler.messages
+
+
+def _title(html: str) -> str | None:
+    found = re.search(r"<title[^>]*>(.*?)</title>", html, re.S | re.I)
+    if found is None:
+        return None
+    import html as entities
+
+    return " ".join(entities.unescape(re.sub(r"<[^>]*>", "", found.group(1))).split()) or None
+
+
+def _root_language(html: str) -> str | None:
+    found = re.search(r"<html\b[^>]*\slang=[\"']?([A-Za-z0-9-]+)", html, re.I)
+    return found.group(1) if found else None
 
 
 _RENDERERS: dict[Path, Renderer] = {}
