@@ -44,8 +44,8 @@ ROLES = ("translator", "reviewer", "editor", "admin")
 RIGHTS = {
     "translator": {"view", "save", "comment"},
     "reviewer": {"view", "save", "comment", "approve", "reject", "revert"},
-    "editor": {"view", "save", "comment", "approve", "reject", "revert", "draft"},
-    "admin": {"view", "save", "comment", "approve", "reject", "revert", "draft", "users"},
+    "editor": {"view", "save", "comment", "approve", "reject", "revert", "draft", "publish"},
+    "admin": {"view", "save", "comment", "approve", "reject", "revert", "draft", "publish", "users"},
 }
 EVERY_LANGUAGE = frozenset({"editor", "admin"})
 PER_LANGUAGE = ("translator", "reviewer")   # the roles an account holds language by language

@@ -1,4 +1,5 @@
-"""Background jobs: the workspace's huey queue, the drafting task, and its progress in SQLite.
+"""Background jobs: the workspace's huey queue, its tasks (drafting a language, publishing an edition),
+and their progress in SQLite.
 
 The queue is a ``SqliteHuey`` in ``<workspace>/instance/tasks.sqlite3`` (one
 machine, no server), or a ``RedisHuey`` when ``LOCALIZE_REDIS_URL`` is set
@@ -8,7 +9,8 @@ consumer takes it, so it outlives a restart of the web processes.
 
 Progress lives in a ``jobs`` table of the accounts database
 (``<workspace>/instance/localize.sqlite3``, WAL mode), written by the worker
-as each batch lands and read by any web worker.
+as each batch lands (a draft) or each step ends (an export: gate, editions,
+index) and read by any web worker.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ QUEUE_NAME = "localize"
 QUEUE_FILE = "tasks.sqlite3"
 JOBS_FILE = "localize.sqlite3"          # the accounts database: one file to back up
 STATES = ("queued", "running", "done", "failed")
+KINDS = ("draft", "export")
+EXPORT_STEPS = ("gate", "editions", "record")   # an export job's steps, in order; done counts those finished
+PUBLISHED, REFUSED = "published", "refused"   # an export job's outcomes
 STALE_AFTER = 30 * 60                   # an active job silent this long no longer blocks a new one
 PROGRESS_EVERY = 0.25                   # seconds between progress writes (the last one always lands)
 MAX_ERROR = 300
@@ -65,13 +70,19 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created);
 """
+# Columns added since the table was first made: (name, declaration), added where missing.
+_ADDED = (("step", "TEXT NOT NULL DEFAULT ''"), ("outcome", "TEXT NOT NULL DEFAULT ''"),
+          ("formats", "TEXT NOT NULL DEFAULT ''"))
 
 
 class JobRunning(ConflictError):
-    """A draft of that language is already queued or running (HTTP 409); ``job`` is that one."""
+    """A draft of that language, or an export of that edition, is already queued or running (HTTP 409);
+    ``job`` is that one."""
 
     def __init__(self, job: "Job"):
-        super().__init__(f"a draft of {job.language} is already {job.state} (job {job.id})")
+        what = f"an export of {job.language}/{' '.join(job.names)}" if job.kind == "export" \
+            else f"a draft of {job.language}"
+        super().__init__(f"{what} is already {job.state} (job {job.id})")
         self.job = job
 
 
@@ -97,6 +108,14 @@ class Job:
     started: float | None
     updated: float
     finished: float | None
+    step: str = ""                  # an export: the step running (EXPORT_STEPS)
+    outcome: str = ""               # an export: published or refused
+    formats: tuple[str, ...] = ()   # an export: html, pdf
+
+    @property
+    def slug(self) -> str | None:
+        """The article an export job publishes."""
+        return self.names[0] if self.kind == "export" and self.names else None
 
     @property
     def percent(self) -> int:
@@ -105,7 +124,7 @@ class Job:
         return int(100 * self.done / self.total) if self.total else 0
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "names": list(self.names), "percent": self.percent}
+        return {**asdict(self), "names": list(self.names), "formats": list(self.formats), "percent": self.percent}
 
 
 def jobs_path(root: Path) -> Path:
@@ -129,6 +148,14 @@ class Jobs:
         db = self._connect()
         try:
             db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+            for name, declaration in _ADDED:
+                if name not in have:
+                    try:
+                        db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
+                    except sqlite3.OperationalError as exc:   # another process added it meanwhile
+                        if "duplicate column" not in str(exc):
+                            raise
         finally:
             db.close()
         Jobs._ready.add(self.path)
@@ -139,6 +166,7 @@ class Jobs:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
         return db
@@ -156,19 +184,24 @@ class Jobs:
         finally:
             db.close()
 
-    def create(self, language: str, engine: str | None, names: list[str], user: str) -> Job:
-        """A new queued draft job; :class:`JobRunning` if one of the language is still active."""
+    def create(self, language: str, engine: str | None, names: list[str], user: str, *, kind: str = "draft",
+               formats: tuple[str, ...] = ()) -> Job:
+        """A new queued job; :class:`JobRunning` if one like it is still active: a draft of the language,
+        or an export of the same article in the language."""
+        if kind not in KINDS:
+            raise ValueError(f"no job kind {kind!r}")
         now = time.time()
         job_id = uuid.uuid4().hex
+        same = "kind = 'draft'" if kind == "draft" else "kind = 'export' AND names = :names"
         with self._write() as db:
-            row = db.execute("SELECT * FROM jobs WHERE language = ? AND state IN ('queued', 'running') "
-                             "AND updated > ? ORDER BY created DESC LIMIT 1",
-                             (language, now - STALE_AFTER)).fetchone()
+            row = db.execute(f"SELECT * FROM jobs WHERE language = :language AND {same} "
+                             "AND state IN ('queued', 'running') AND updated > :since ORDER BY created DESC LIMIT 1",
+                             {"language": language, "names": " ".join(names), "since": now - STALE_AFTER}).fetchone()
             if row is not None:
                 raise JobRunning(_job(row))
-            db.execute("INSERT INTO jobs (id, kind, language, engine, names, user, state, created, updated) "
-                       "VALUES (?, 'draft', ?, ?, ?, ?, 'queued', ?, ?)",
-                       (job_id, language, engine, " ".join(names), user, now, now))
+            db.execute("INSERT INTO jobs (id, kind, language, engine, names, user, state, created, updated, formats) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+                       (job_id, kind, language, engine, " ".join(names), user, now, now, " ".join(formats)))
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job | None:
@@ -179,10 +212,18 @@ class Jobs:
             db.close()
         return _job(row) if row else None
 
-    def recent(self, limit: int = 20) -> list[Job]:
+    def recent(self, limit: int = 20, *, kind: str | None = None, language: str | None = None,
+               slug: str | None = None) -> list[Job]:
+        """The newest jobs first; only those of a kind, a language, an article if asked."""
+        where, args = [], []
+        for column, value in (("kind", kind), ("language", language), ("names", slug)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
         db = self._connect()
         try:
-            rows = db.execute("SELECT * FROM jobs ORDER BY created DESC LIMIT ?", (limit,)).fetchall()
+            rows = db.execute(f"SELECT * FROM jobs {clause}ORDER BY created DESC LIMIT ?", (*args, limit)).fetchall()
         finally:
             db.close()
         return [_job(row) for row in rows]
@@ -198,6 +239,22 @@ class Jobs:
         with self._write() as db:
             db.execute("UPDATE jobs SET done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
                        (done, total, time.time(), job_id))
+
+    def step(self, job_id: str, step: str) -> None:
+        """An export job begins one of its steps: done counts the steps before it."""
+        with self._write() as db:
+            db.execute("UPDATE jobs SET step = ?, done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
+                       (step, EXPORT_STEPS.index(step), len(EXPORT_STEPS), time.time(), job_id))
+
+    def settle(self, job_id: str, outcome: str, message: str) -> None:
+        """An export job ends: published (done, ``message`` its notice) or refused (failed, ``message`` why)."""
+        now = time.time()
+        state, column = ("done", "notice") if outcome == PUBLISHED else ("failed", "error")
+        with self._write() as db:
+            db.execute(f"UPDATE jobs SET state = ?, outcome = ?, {column} = ?, step = '', updated = ?, finished = ? "
+                       "WHERE id = ? AND state = 'running'", (state, outcome, one_line(message), now, now, job_id))
+            if state == "done":
+                db.execute("UPDATE jobs SET done = total WHERE id = ?", (job_id,))
 
     def finish(self, job_id: str, report: draft.Report) -> None:
         now = time.time()
@@ -217,11 +274,11 @@ class Jobs:
                        (one_line(error), *counts, now, now, job_id))
 
 
-def _job(row) -> Job:
-    (job_id, kind, language, engine, names, user, state, done, total, drafted, from_memory, skipped,
-     notice, error, created, started, updated, finished) = row
-    return Job(job_id, kind, language, engine, tuple(names.split()), user, state, done, total, drafted,
-               from_memory, skipped, notice, error, created, started, updated, finished)
+def _job(row: sqlite3.Row) -> Job:
+    return Job(row["id"], row["kind"], row["language"], row["engine"], tuple(row["names"].split()), row["user"],
+               row["state"], row["done"], row["total"], row["drafted"], row["from_memory"], row["skipped"],
+               row["notice"], row["error"], row["created"], row["started"], row["updated"], row["finished"],
+               row["step"], row["outcome"], tuple(row["formats"].split()))
 
 
 def one_line(text: str) -> str:
@@ -264,6 +321,46 @@ def draft_language(root: str, lang: str, engine: str | None, names: list[str], j
     jobs.finish(job_id, report)
 
 
+def export_edition(root: str, lang: str, slug: str, formats: list[str], job_id: str) -> None:
+    """Publish one article in one language as a job: the gate, the editions (HTML, PDF, the index), the record.
+
+    Refused by the gate, nothing is written and the job fails naming what blocks; published, the act is
+    recorded with the manifest's hash and the job is done.
+    """
+    from . import editions
+    from .editions import record
+
+    jobs = Jobs.of(Path(root))
+    if not jobs.start(job_id):
+        return
+    try:
+        ws = Workspace.open(Path(root))
+        job = jobs.get(job_id)
+        user = job.user if job is not None else history.SYSTEM
+        jobs.step(job_id, "gate")
+        verdict = record.verdict(ws, lang, slug)
+        blocks = verdict.blocks
+        if not blocks:
+            jobs.step(job_id, "editions")
+            report = editions.export(ws, [lang], [slug], formats=tuple(formats))
+            mine = next(o for o in report.editions if (o.language, o.slug) == (lang, slug))
+            blocks = mine.blocks if mine.status == editions.REFUSED else []
+        if blocks:
+            jobs.settle(job_id, REFUSED, f"{lang}/{slug} not published: {'; '.join(blocks)}")
+            return
+        jobs.step(job_id, "record")
+        record.published(ws, report.editions, user, job_id)
+    except LocalizeError as exc:
+        jobs.fail(job_id, str(exc))
+        return
+    except BaseException as exc:
+        jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc}" if isinstance(exc, Exception)
+                  else "interrupted: the worker stopped; publish again")
+        raise
+    warnings = sum(len(o.warnings) for o in report.editions)
+    jobs.settle(job_id, PUBLISHED, f"published {lang}/{slug}" + (f" ({warnings} warnings)" if warnings else ""))
+
+
 # -- the queue ----------------------------------------------------------------------------
 
 @functools.cache
@@ -278,18 +375,19 @@ def _queue(root: str, redis_url: str | None) -> tuple[Huey, TaskWrapper]:
         path = queue_path(Path(root))
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
-    task = huey.task(name="draft_language")(draft_language)
+    tasks = {"draft": huey.task(name="draft_language")(draft_language),
+             "export": huey.task(name="export_edition")(export_edition)}
 
     @huey.signal(SIGNAL_INTERRUPTED)
     def interrupted(signal, task, *args, **kwargs):  # the consumer stopped while the job ran
-        if task.args and len(task.args) == 5:
-            Jobs.of(Path(task.args[0])).fail(task.args[4], "interrupted: the worker stopped; "
-                                                           "start the draft again to go on")
+        if task.args and len(task.args) == 5:   # both tasks: (root, …, job_id)
+            again = "publish again" if task.name == "export_edition" else "start the draft again to go on"
+            Jobs.of(Path(task.args[0])).fail(task.args[4], f"interrupted: the worker stopped; {again}")
 
-    return huey, task
+    return huey, tasks
 
 
-def _current(root: Path) -> tuple[Huey, TaskWrapper]:
+def _current(root: Path) -> tuple[Huey, dict[str, TaskWrapper]]:
     return _queue(str(Path(root).resolve()), os.environ.get("LOCALIZE_REDIS_URL") or None)
 
 
@@ -310,20 +408,39 @@ def start_draft(ws: Workspace, lang: str, engine: str | None, names: list[str], 
             able = ", ".join(name for name in REGISTRY if can_draft(ws, name, tag))
             raise UnknownEngine(f"the engine {engine} cannot draft {tag} on this server; engines that can: {able}")
     names = [slug(n) for n in names]
-    root = str(ws.root)
-    _, task = _current(ws.root)
     jobs = Jobs.of(ws.root)
     job = jobs.create(tag, engine, names, user)
-    try:
-        task(root, tag, engine, names, job.id)
-    except Exception as exc:
-        jobs.fail(job.id, f"could not queue the job: {exc}")
-        raise LocalizeError(f"could not queue the job: {one_line(str(exc))}") from None
+    _enqueue(ws, jobs, job, "draft", (str(ws.root), tag, engine, names, job.id))
     return job
 
 
+def start_export(ws: Workspace, lang: str, name: str, formats: tuple[str, ...], user: str) -> Job:
+    """Queue the publishing of one article in one language; the job as recorded (queued).
+    :class:`JobRunning` if an export of that edition is still queued or running."""
+    from .editions import formats_of
+
+    tag = ws.language(lang)
+    name = slug(name)
+    if not ws.source_path(name).is_file():
+        raise LocalizeError(f"no article {name} in {ws.settings.source_dir}")
+    formats = formats_of(formats)
+    jobs = Jobs.of(ws.root)
+    job = jobs.create(tag, None, [name], user, kind="export", formats=formats)
+    _enqueue(ws, jobs, job, "export", (str(ws.root), tag, name, list(formats), job.id))
+    return job
+
+
+def _enqueue(ws: Workspace, jobs: Jobs, job: Job, kind: str, args: tuple) -> None:
+    _, tasks = _current(ws.root)
+    try:
+        tasks[kind](*args)
+    except Exception as exc:
+        jobs.fail(job.id, f"could not queue the job: {exc}")
+        raise LocalizeError(f"could not queue the job: {one_line(str(exc))}") from None
+
+
 def consumer(root: Path, *, workers: int = 1, **options) -> Consumer:
-    """A huey consumer for the workspace's queue (threads; the drafting is I/O and subprocess bound)."""
+    """A huey consumer for the workspace's queue (threads; drafting is I/O and subprocess bound)."""
     options = {"worker_type": "thread", "periodic": False, "max_delay": 2.0, **options}
     return queue(root).create_consumer(workers=workers, **options)
 

@@ -93,6 +93,28 @@ def read_index(folder: Path) -> dict:
     return data
 
 
+def withdraw(folder: Path, lang: str, slug: str, relink=None) -> bool:
+    """Take an edition out of the index, atomically, under the editions lock; False if it was not listed.
+
+    ``relink(remaining)`` is called under the same lock with the article's languages still published,
+    before the index is written: it may refuse by raising, and nothing changes.
+    """
+    if not (folder / INDEX).is_file():
+        return False
+    with locked(folder):
+        index = read_index(folder)
+        langs = index["articles"].get(slug, {})
+        if lang not in langs:
+            return False
+        del langs[lang]
+        if not langs:
+            del index["articles"][slug]
+        if relink is not None:
+            relink(order(langs, index.get("source_language")))
+        write_json(folder / INDEX, index)
+    return True
+
+
 def index_entry(manifest: dict) -> dict:
     return {"title": manifest["title"], "direction": manifest["direction"],
             "pdf": "pdf" in manifest["files"], "reviewed": manifest["last_reviewed"]}

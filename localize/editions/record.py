@@ -1,0 +1,295 @@
+"""The record of publications, and where each edition stands.
+
+Every publish and withdraw is a row of a ``publications`` table in the
+accounts database (``<workspace>/instance/localize.sqlite3``, WAL mode): who,
+when, what (language, article, formats), and the SHA-256 of the manifest the
+export wrote, so an edition on disk can be matched with the act that put it
+there. :func:`states` tells, per article and language, whether an edition is
+published, since when and by whom, and whether the article or the catalog
+changed since (outdated); :func:`withdraw` takes an edition off the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import catalog, glossary, languages
+from ..errors import LocalizeError
+from ..workspace import Workspace
+from . import gate, store
+from .config import Config, config
+
+DATABASE = "localize.sqlite3"   # the accounts database: one file to back up
+PUBLISH, WITHDRAW = "publish", "withdraw"
+COMMAND_LINE = ""               # who published an edition the record does not know of (``localize export``)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS publications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    language TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL DEFAULT '',
+    formats TEXT NOT NULL DEFAULT '',
+    job TEXT
+);
+CREATE INDEX IF NOT EXISTS publications_edition ON publications (language, slug, id);
+"""
+
+
+class NotListed(LocalizeError):
+    """There is no such published edition to withdraw (HTTP 404)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One act on the published site: an edition published or withdrawn."""
+
+    id: int
+    at: float
+    user: str
+    action: str
+    language: str
+    slug: str
+    manifest_sha256: str
+    formats: tuple[str, ...]
+    job: str | None
+
+
+class Publications:
+    """The publications table of a workspace's accounts database."""
+
+    _ready: set[Path] = set()
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if self.path in Publications._ready:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._connect()
+        try:
+            db.executescript(_SCHEMA)
+        finally:
+            db.close()
+        Publications._ready.add(self.path)
+
+    @classmethod
+    def of(cls, root: Path) -> "Publications":
+        return cls(Path(root) / "instance" / DATABASE)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def add(self, user: str, action: str, language: str, slug: str, manifest_sha256: str = "",
+            formats: Iterable[str] = (), job: str | None = None, at: float | None = None) -> Publication:
+        """Record one act; the row as stored."""
+        if action not in (PUBLISH, WITHDRAW):
+            raise ValueError(f"no publication action {action!r}")
+        row = (time.time() if at is None else at, user, action, language, slug, manifest_sha256,
+               " ".join(formats), job)
+        with self._read() as db:
+            cursor = db.execute("INSERT INTO publications (at, user, action, language, slug, manifest_sha256, "
+                                "formats, job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            return Publication(cursor.lastrowid, row[0], user, action, language, slug, manifest_sha256,
+                               tuple(row[6].split()), job)
+
+    def history(self, language: str | None = None, slug: str | None = None, limit: int = 50) -> list[Publication]:
+        """The newest acts first, of one edition or all."""
+        where, args = [], []
+        for column, value in (("language", language), ("slug", slug)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
+        with self._read() as db:
+            rows = db.execute(f"SELECT * FROM publications {clause}ORDER BY id DESC LIMIT ?",
+                              (*args, limit)).fetchall()
+        return [_publication(row) for row in rows]
+
+    def latest(self) -> dict[tuple[str, str], Publication]:
+        """{(language, slug): the last act} of every edition ever published or withdrawn."""
+        with self._read() as db:
+            rows = db.execute("SELECT p.* FROM publications p JOIN (SELECT MAX(id) AS id FROM publications "
+                              "GROUP BY language, slug) last ON p.id = last.id").fetchall()
+        return {(row[4], row[5]): _publication(row) for row in rows}
+
+
+def _publication(row) -> Publication:
+    pub_id, at, user, action, language, slug, digest, formats, job = row
+    return Publication(pub_id, at, user, action, language, slug, digest, tuple(formats.split()), job)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- acts ------------------------------------------------------------------------------------
+
+def published(ws: Workspace, outcomes, user: str, job: str | None = None,
+              out: Path | None = None) -> list[Publication]:
+    """Record the editions an export published (``outcomes`` of its report), each with its manifest's hash."""
+    cfg = config(ws, out)
+    book = Publications.of(ws.root)
+    done = []
+    for outcome in outcomes:
+        if outcome.status != "published":
+            continue
+        manifest = store.files(cfg.folder, outcome.language, outcome.slug).manifest
+        formats = [f for f in store.FORMATS if any(p.suffix == f".{f}" for p in outcome.files)]
+        done.append(book.add(user, PUBLISH, outcome.language, outcome.slug, file_sha256(manifest), formats, job))
+    return done
+
+
+def withdraw(ws: Workspace, lang: str, slug: str, user: str = "localize", *, out: Path | None = None,
+             job: str | None = None) -> Publication:
+    """Take an edition off the published site: out of the index (readers get the not-published page), the
+    language switchers of the article's other editions brought up to date, the act recorded. Its files
+    stay where they were, unlisted. The source-language edition goes last, once no translation is left."""
+    from .export import _relink
+
+    cfg = config(ws, out)
+    source = ws.settings.source_language
+    tag = languages.validate(lang)
+    manifest = store.files(cfg.folder, tag, slug).manifest
+
+    def relink(remaining: list[str]) -> None:
+        if tag == source and remaining:
+            raise LocalizeError(f"{tag}/{slug} is the original the other editions fall back on: "
+                                f"withdraw {', '.join(remaining)} first")
+        _relink(cfg, slug, remaining, remaining)
+
+    if not store.withdraw(cfg.folder, tag, slug, relink):
+        raise NotListed(f"{tag}/{slug} is not published")
+    digest = file_sha256(manifest) if manifest.is_file() else ""
+    return Publications.of(ws.root).add(user, WITHDRAW, tag, slug, digest, (), job)
+
+
+# -- where an edition stands -------------------------------------------------------------------
+
+@dataclass
+class State:
+    """An edition as the dashboard and the publish page show it."""
+
+    language: str
+    slug: str
+    published: bool = False
+    at: float | None = None          # when the edition on the site was made
+    by: str | None = None            # who published it (COMMAND_LINE: not from the UI)
+    manifest_sha256: str = ""
+    formats: tuple[str, ...] = ()
+    outdated: list[str] = field(default_factory=list)   # "source", "catalog": changed since
+    withdrawn: Publication | None = None                 # the last withdrawal, if that is the last act
+
+    @property
+    def pdf(self) -> bool:
+        return "pdf" in self.formats
+
+
+def states(ws: Workspace, pairs: Iterable[tuple[str, str]], cfg: Config | None = None) -> dict[tuple[str, str], State]:
+    """{(language, slug): State} of the given editions."""
+    cfg = cfg or config(ws)
+    listed = store.read_index(cfg.folder)["articles"] if cfg.folder.is_dir() else {}
+    acts = Publications.of(ws.root).latest()
+    found = {}
+    for lang, slug in pairs:
+        state = State(lang, slug)
+        last = acts.get((lang, slug))
+        if slug in listed and lang in listed[slug]:
+            _published(ws, cfg, state, last)
+        elif last is not None and last.action == WITHDRAW:
+            state.withdrawn = last
+        found[lang, slug] = state
+    return found
+
+
+def _published(ws: Workspace, cfg: Config, state: State, last: Publication | None) -> None:
+    path = store.files(cfg.folder, state.language, state.slug).manifest
+    try:
+        data = path.read_bytes()
+        manifest = json.loads(data)
+    except (OSError, ValueError):
+        return   # listed, but its manifest is gone: not served (store.find checks the files too)
+    state.published = True
+    state.manifest_sha256 = hashlib.sha256(data).hexdigest()
+    state.formats = tuple(f for f in store.FORMATS if f in manifest.get("files", {}))
+    state.at = _timestamp(manifest.get("created"))
+    if last is not None and last.action == PUBLISH and (state.at is None or state.at <= last.at + 1):
+        state.by, state.at = last.user, last.at
+    else:
+        state.by = COMMAND_LINE   # made since by `localize export`, which has no account
+    state.outdated = outdated(ws, state.language, state.slug, manifest)
+
+
+def _timestamp(text) -> float | None:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
+def outdated(ws: Workspace, lang: str, slug: str, manifest: dict) -> list[str]:
+    """What changed since the edition was made: ``source`` (the article), ``catalog`` (its translations)."""
+    changed = []
+    made_from = (manifest.get("source") or {}).get("sha256")
+    if made_from != _sha256(ws.source_path(slug), text=False):
+        changed.append("source")
+    if lang != ws.settings.source_language:
+        made_from = (manifest.get("catalog") or {}).get("sha256")
+        if made_from != _sha256(ws.catalog_path(lang, slug), text=True):
+            changed.append("catalog")
+    return changed
+
+
+_HASHES: dict[tuple[Path, bool], tuple[tuple[int, int, int], str | None]] = {}
+
+
+def _sha256(path: Path, *, text: bool) -> str | None:
+    """A file's SHA-256 as the manifest records it (a catalog: of its text as UTF-8), read again only when
+    the file changed."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    seen = _HASHES.get((path, text))
+    if seen is None or seen[0] != stamp:
+        try:
+            data = catalog.read_text(path).encode("utf-8") if text else path.read_bytes()
+        except (OSError, LocalizeError):
+            digest = None
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+        seen = _HASHES[(path, text)] = (stamp, digest)
+    return seen[1]
+
+
+def verdict(ws: Workspace, lang: str, slug: str, cfg: Config | None = None) -> gate.Verdict:
+    """The publish gate's verdict on an edition as it would be made now, as ``localize export`` judges it."""
+    from .export import _judge
+
+    cfg = cfg or config(ws)
+    return _judge(ws, cfg, languages.parse(lang), slug, False, glossary.for_workspace(ws))[-1]
