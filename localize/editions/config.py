@@ -121,7 +121,9 @@ def _cjk(region: str) -> tuple[list[str], list[str]]:
 
 
 _BY_SCRIPT = {
-    "Arab": (["Noto Naskh Arabic"], ["Noto Sans Arabic", "Noto Naskh Arabic"]),
+    # Naskh for headings too: it joins lam-alef from two glyphs, one per letter, where Noto Sans Arabic
+    # draws one ligature glyph for both, which text extraction (copy, search, pdftotext) reads reversed
+    "Arab": (["Noto Naskh Arabic"], ["Noto Naskh Arabic", "Noto Sans Arabic"]),
     "Hebr": _noto("Hebrew"),
     "Deva": _noto("Devanagari"),
     "Beng": _noto("Bengali"),

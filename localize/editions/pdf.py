@@ -7,9 +7,11 @@ batch of editions then costs a layout each, not a start-up each.
 Every PDF is tagged (PDF/UA-1 as WeasyPrint writes it): a structure tree in the
 page's logical order, the document's language and that of every element whose
 ``lang`` differs from its parent's, images' alt text, bookmarks from the
-headings, the title shown as the window's. Its text layer reads back as the
-page's text, right-to-left ligatures included. A character that no installed
-font has is not drawn as an empty box: the PDF is refused (:class:`MissingGlyphs`).
+headings, the title shown as the window's. A line of a left-to-right script whose
+glyphs are not one per character in order (Indic vowel signs drawn before their
+consonant, Thai tone marks) carries its text as ``/ActualText``, so copying and
+searching give the characters as written. A character that no installed font has
+is not drawn as an empty box: the PDF is refused (:class:`MissingGlyphs`).
 
 Rendering fetches nothing from the network and no file outside the edition's
 assets folder: the URL fetcher allows ``data:`` URLs and ``file:`` URLs that
@@ -36,12 +38,22 @@ class MissingGlyphs(LocalizeError):
         self.language, self.title, self.characters = language, title, characters
         named = ", ".join(f"U+{ord(c):04X}" + (f" {unicodedata.name(c)}" if unicodedata.name(c, "") else "")
                           for c in characters)
-        where = f"the {language} PDF" if language else "the PDF"
+        where = f"the {_named(language)} PDF" if language else "the PDF"
         if title:
             where += f" of \u201c{title}\u201d"
         super().__init__(f"{where} cannot be made: no installed font has {named}; install a font that "
                          f"covers {'it' if len(characters) == 1 else 'them'} (scripts/setup installs the "
                          f"Noto fonts) or change the text")
+
+
+def _named(tag: str) -> str:
+    """"Spanish (es)"; the tag alone if it names no language Babel knows."""
+    from .. import languages
+
+    try:
+        return f"{languages.parse(tag).english_name} ({tag})"
+    except LocalizeError:
+        return tag
 
 
 def _fetcher_class():
@@ -138,9 +150,12 @@ def _tag_languages() -> None:
 
 
 def _complex(text: str) -> bool:
-    """Whether a left-to-right text has characters drawn other than one glyph each, in order: marks
-    (Thai tone marks, Indic vowel signs and viramas) and vowel signs drawn before their consonant."""
-    return any(unicodedata.category(c) in ("Mn", "Mc") for c in text) and not _right_to_left(text)
+    """Whether a text in left-to-right scripts only has characters drawn other than one glyph each, in
+    order: marks (Thai tone marks, Indic vowel signs and viramas), vowel signs drawn before their
+    consonant. Right-to-left text is left to the glyphs' own mapping: text extraction lays an
+    ``/ActualText`` out left to right, and would read it back reversed."""
+    kinds = {unicodedata.bidirectional(c) for c in text}
+    return not kinds & {"R", "AL"} and any(unicodedata.category(c) in ("Mn", "Mc") for c in text)
 
 
 def _actual_text() -> None:
@@ -168,37 +183,12 @@ def _actual_text() -> None:
     Stream.marked = with_actual_text
 
 
-_CMAP_ENTRY = re.compile(rb"<([0-9a-fA-F]+)> <((?:[0-9a-fA-F]{4})+)>")
-
-
-def _right_to_left(text: str) -> bool:
-    kinds = {unicodedata.bidirectional(c) for c in text}
-    return bool(kinds & {"R", "AL"}) and not kinds & {"L"}
-
-
-def _visual_ligatures(line: bytes) -> bytes:
-    """A ToUnicode entry of a right-to-left glyph that stands for several characters (lam-alef, a letter
-    with its mark) with the characters in visual order, as the glyphs around it are drawn: text
-    extraction reverses a right-to-left run character by character, so it reads them back logically."""
-    found = _CMAP_ENTRY.fullmatch(line.strip())
-    if found is None or len(found.group(2)) <= 4:
-        return line
-    text = bytes.fromhex(found.group(2).decode()).decode("utf-16-be", "surrogatepass")
-    if len(text) < 2 or not _right_to_left(text):
-        return line
-    return b"<%s> <%s>" % (found.group(1), text[::-1].encode("utf-16-be", "surrogatepass").hex().encode())
-
-
 def _finish(missing: set[int]):
-    """WeasyPrint's finisher: note the characters drawn as ``.notdef``; put RTL ligatures in visual order."""
+    """WeasyPrint's finisher: note the characters drawn as ``.notdef`` (no font had them)."""
 
     def finisher(document, pdf) -> None:
         for font in document.fonts.values():
             missing.update(getattr(font, "missing", {}))
-        for obj in pdf.objects:
-            lines = getattr(obj, "stream", None)
-            if isinstance(lines, list) and lines and lines[0] == b"/CIDInit /ProcSet findresource begin":
-                obj.stream = [_visual_ligatures(line) if isinstance(line, bytes) else line for line in lines]
 
     return finisher
 
