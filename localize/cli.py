@@ -526,6 +526,26 @@ def worker(ctx, workers):
     consumer.run()
 
 
+@cli.command()
+@click.option("--lang", required=True, help="The language of the edition.")
+@click.option("--slug", "name", required=True, help="The article.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="The editions folder (default: [tool.localize] editions-dir, else out/editions).")
+@click.pass_context
+def withdraw(ctx, lang, name, out):
+    """Take a published edition off the site: readers get the not-published page; the act is recorded.
+
+    Its files stay in the editions folder, unlisted; 'localize export' publishes it again.
+    The source-language edition goes last, once the article has no other edition.
+    """
+    from .editions import record
+
+    ws = _workspace(ctx)
+    tag = ws.language(lang, source=True)
+    record.withdraw(ws, tag, name, out=Path(out) if out else None)
+    click.echo(f"withdrew {tag}/{name}: readers get the not-published page")
+
+
 from .cli_export import export  # noqa: E402  (the export command lives in its own module)
 
 cli.add_command(export)

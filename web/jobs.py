@@ -1,7 +1,8 @@
-"""Background jobs started from the UI (drafting a language), with their progress.
+"""Background jobs started from the UI (drafting a language, publishing an edition), with their progress.
 
-An editor queues a draft here; ``localize worker`` (or the one ``localize
-serve`` starts) runs it; the job's page polls ``/api/jobs/<id>`` for progress.
+An editor queues a draft here, or an export from an edition's publish page
+(:mod:`web.publish`); ``localize worker`` (or the one ``localize serve``
+starts) runs it; the job's page polls ``/api/jobs/<id>`` for progress.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, r
 from flask_babel import gettext as _
 
 from localize import languages, tasks
+from localize.editions import record
 from localize.draft import can_draft
 from localize.engines import REGISTRY, engine_class
 from localize.errors import BadInput
@@ -18,7 +20,7 @@ from localize.review import NotFound
 
 from .auth import account, require_login
 from .errors import wants_json
-from .review import language_name
+from .review import article_title, language_name
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 bp.before_request(require_login)
@@ -75,7 +77,22 @@ def show(job_id: str):
     account().require("view", job.language)
     if wants_json():
         return jsonify(job=job.as_dict())
+    if job.kind == "export":
+        return _page("jobs/export.html", job=job, poll=POLL_SECONDS, **_exported(job))
     return _page("jobs/show.html", job=job, poll=POLL_SECONDS)
+
+
+def _exported(job: tasks.Job) -> dict:
+    """What an export job's page shows besides progress: the article, and the edition as it stands now."""
+    ws = _workspace()
+    state = None
+    if job.outcome == tasks.PUBLISHED:
+        state = record.states(ws, [(job.language, job.slug)])[job.language, job.slug]
+    base = f"{request.script_root}/{job.language}/{job.slug}/"
+    steps = {"gate": _("Checking the publish gate"), "editions": _("Making the HTML and PDF editions"),
+             "record": _("Recording the publication")}
+    return {"title": article_title(job.slug), "edition": state, "reader": {"html": base, "pdf": f"{base}{job.slug}.pdf"},
+            "steps": steps, "may_publish": account().may("publish", job.language)}
 
 
 @bp.get("/form.js")
@@ -144,7 +161,9 @@ SCRIPT = """\
     else if (job.state === "done") { bar.max = 100; bar.value = 100; }
     set("[data-state]", box.getAttribute("data-label-" + job.state) || job.state);
     set("[data-drafted]", job.drafted); set("[data-from-memory]", job.from_memory); set("[data-skipped]", job.skipped);
-    box.querySelector("[data-summary]").hidden = job.state !== "done";
+    if (job.step) { set("[data-step]", box.getAttribute("data-step-" + job.step) || job.step); }
+    var summary = box.querySelector("[data-summary]");
+    if (summary) { summary.hidden = job.state !== "done"; }
     var error = box.querySelector("[data-error]");
     error.textContent = job.error; error.hidden = !job.error;
   }
@@ -152,7 +171,14 @@ SCRIPT = """\
     fetch(box.getAttribute("data-job-url"), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (answer) { return answer.ok ? answer.json() : null; })
       .then(function (data) {
-        if (data && data.job) { show(data.job); if (data.job.state === "done" || data.job.state === "failed") { return; } }
+        if (data && data.job) {
+          show(data.job);
+          if (data.job.state === "done" || data.job.state === "failed") {
+            // a page that shows the outcome (links to what was made) is drawn again by the server
+            if (box.hasAttribute("data-reload") && box.getAttribute("data-state-now") !== data.job.state) { location.reload(); }
+            return;
+          }
+        }
         setTimeout(poll, data ? wait : 5 * wait);
       })
       .catch(function () { setTimeout(poll, 5 * wait); });

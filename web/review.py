@@ -16,7 +16,8 @@ from markupsafe import Markup
 from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from localize import changes, checks, document, history as histories, jobs as work, languages
+from localize import changes, checks, document, editions, history as histories, jobs as work, languages
+from localize.editions import record, store
 from localize.accounts import PermissionDenied
 from localize.engines import EngineError
 from localize.errors import BadInput, LocalizeError
@@ -147,16 +148,23 @@ def dashboard():
     user = account()
     langs = [tag for tag in ws.settings.languages if user.may("view", tag)]
     rows, errors = progress.figures(ws, langs)
+    cfg = editions.config(ws)
+    states = record.states(ws, [(row["language"], row["article"]) for row in rows], cfg)
     articles: dict[str, list[dict]] = {}
     for row in rows:
-        articles.setdefault(row["article"], []).append(_cell(row, errors[row["article"], row["language"]]))
+        key = row["language"], row["article"]
+        edition = {"state": states[key], "may_publish": user.may("publish", row["language"]),
+                   "preview": store.files(cfg.folder, *key, preview=True).html.is_file()}
+        articles.setdefault(row["article"], []).append(_cell(row, errors[row["article"], row["language"]], edition))
     return render_template("review/dashboard.html", articles=articles, langs=langs, columns=present.COLUMNS,
                            source_lang=ws.settings.source_language)
 
 
-def _cell(row: dict, errors: int) -> dict:
+def _cell(row: dict, errors: int, edition: dict | None = None) -> dict:
+    """A dashboard cell: progress by state, QA errors, and (``edition``) the edition on the site: its
+    record.State, whether the account may publish it, whether a drafts preview exists."""
     if "unreadable" in row:   # one broken file is shown where it is; the other catalogs still count
-        return {"lang": row["language"], "unreadable": workspace_relative(row["unreadable"])}
+        return {"lang": row["language"], "unreadable": workspace_relative(row["unreadable"]), "edition": edition}
     total = row["units"] or 1
     start, bars = 0.0, []
     for key, css, label in present.COLUMNS:
@@ -166,7 +174,7 @@ def _cell(row: dict, errors: int) -> dict:
     to_review = row["needs review"] + row["machine drafts"]
     return {"lang": row["language"], "units": row["units"], "words": row["words"], "bars": bars,
             "errors": errors, "to_review": to_review, "machine": row["machine drafts"],
-            "done": 100 * row["approved"] // total}
+            "done": 100 * row["approved"] // total, "edition": edition}
 
 
 # -- queue ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import catalog, glossary, languages
+from .. import catalog, glossary, languages, workspace
 from ..errors import LocalizeError
 from ..workspace import Workspace
 from . import gate, store
@@ -171,7 +171,7 @@ def withdraw(ws: Workspace, lang: str, slug: str, user: str = "localize", *, out
 
     cfg = config(ws, out)
     source = ws.settings.source_language
-    tag = languages.validate(lang)
+    tag, slug = languages.validate(lang), workspace.slug(slug)
     manifest = store.files(cfg.folder, tag, slug).manifest
 
     def relink(remaining: list[str]) -> None:
