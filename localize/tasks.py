@@ -46,6 +46,7 @@ PUBLISHED, REFUSED = "published", "refused"   # an export job's outcomes
 STALE_AFTER = 30 * 60                   # an active job silent this long no longer blocks a new one
 PROGRESS_EVERY = 0.25                   # seconds between progress writes (the last one always lands)
 MAX_ERROR = 300
+POLL_MAX = 0.25                         # seconds an idle worker waits at most before looking at the queue again
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -440,8 +441,12 @@ def _enqueue(ws: Workspace, jobs: Jobs, job: Job, kind: str, args: tuple) -> Non
 
 
 def consumer(root: Path, *, workers: int = 1, **options) -> Consumer:
-    """A huey consumer for the workspace's queue (threads; drafting is I/O and subprocess bound)."""
-    options = {"worker_type": "thread", "periodic": False, "max_delay": 2.0, **options}
+    """A huey consumer for the workspace's queue (threads; drafting is I/O and subprocess bound).
+
+    An idle worker looks at the queue at most ``POLL_MAX`` seconds apart (SQLite has no blocking
+    read): a job queued from the UI starts within that, one cheap query a poll.
+    """
+    options = {"worker_type": "thread", "periodic": False, "initial_delay": 0.05, "max_delay": POLL_MAX, **options}
     return queue(root).create_consumer(workers=workers, **options)
 
 
