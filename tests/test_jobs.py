@@ -282,6 +282,60 @@ def test_a_job_in_a_language_the_user_cannot_view_is_403(site):
     assert site.login("tom").get(f"/jobs/{job['id']}").status_code == 403
 
 
+def test_a_draft_and_an_export_of_the_same_language_are_separate_jobs(site):
+    draft_job = start_from_form(site, lang="es", engine="pseudo")
+    client = site.login("eve")
+    export_job = client.post(f"/publish/es/{SLUG}", data={"csrf_token": client.csrf})
+    assert export_job.status_code == 303 and export_job.headers["Location"] != draft_job.headers["Location"]
+    kinds = sorted((job.kind, job.names) for job in tasks.Jobs.of(site.root).recent())
+    assert kinds == [("draft", ()), ("export", (SLUG,))]
+
+
+def test_localize_worker_runs_an_export_queued_from_the_ui(site):
+    """The publish button queues; a `localize worker` started afterwards publishes."""
+    cat = polib.pofile(str(site.po("es")), wrapwidth=0)
+    for entry in cat:
+        entry.msgstr = "ES " + entry.msgid
+    cat.save(str(site.po("es")))
+    client = site.login("eve")
+    answer = client.post(f"/publish/es/{SLUG}", data={"csrf_token": client.csrf, "pdf": "0"})
+    job_id = answer.headers["Location"].rsplit("/", 1)[1]
+    assert tasks.Jobs.of(site.root).get(job_id).state == "queued"
+    worker = subprocess.Popen([sys.executable, "-m", "localize.cli", "--root", str(site.root), "worker"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        done = wait_for(site, job_id, timeout=60)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        out, err = worker.communicate(timeout=20)
+    assert (done["state"], done["kind"], done["outcome"], done["formats"]) == ("done", "export", "published",
+                                                                               ["html"]), (done, err)
+    assert (done["done"], done["total"], done["percent"]) == (3, 3, 100)
+    page = site.app.test_client().get(f"/es/{SLUG}/")
+    assert page.status_code == 200 and "ES Why this happens" in page.get_data(as_text=True)
+
+
+def test_a_jobs_table_made_before_exports_gains_their_columns_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "instance" / "localize.sqlite3"
+    path.parent.mkdir()
+    old = tasks._SCHEMA   # the table as it was: none of the columns added since
+    db = sqlite3.connect(path)
+    db.executescript(old)
+    db.execute("INSERT INTO jobs (id, kind, language, engine, names, user, state, created, updated) "
+               "VALUES ('a1', 'draft', 'es', 'pseudo', '', 'eve', 'done', 1.0, 2.0)")
+    db.commit()
+    assert "outcome" not in {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+    db.close()
+    jobs = tasks.Jobs(path)
+    kept = jobs.get("a1")
+    assert (kept.kind, kept.language, kept.engine, kept.state, kept.outcome, kept.formats) == \
+        ("draft", "es", "pseudo", "done", "", ())
+    made = jobs.create("es", None, [SLUG], "eve", kind="export", formats=("html", "pdf"))
+    assert (made.kind, made.slug, made.formats, made.state) == ("export", SLUG, ("html", "pdf"), "queued")
+
+
 # -- the queue's storage ------------------------------------------------------------------------
 
 def test_the_queue_is_sqlite_in_instance_unless_redis_is_named(site, monkeypatch):
