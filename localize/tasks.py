@@ -358,8 +358,8 @@ def export_edition(root: str, lang: str, slug: str, formats: list[str], job_id: 
         jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc}" if isinstance(exc, Exception)
                   else "interrupted: the worker stopped; publish again")
         raise
-    warnings = sum(len(o.warnings) for o in report.editions)
-    jobs.settle(job_id, PUBLISHED, f"published {lang}/{slug}" + (f" ({warnings} warnings)" if warnings else ""))
+    warnings = [f"{o.describe()}: {w}" for o in report.editions for w in o.warnings]
+    jobs.settle(job_id, PUBLISHED, f"{len(warnings)} warnings, the first: {warnings[0]}" if warnings else "")
 
 
 # -- the queue ----------------------------------------------------------------------------
