@@ -510,7 +510,7 @@ def check(ctx, langs, names, fmt, po_file, glossary_file, source_lang, page, job
               help="Jobs run at the same time (threads).")
 @click.pass_context
 def worker(ctx, workers):
-    """Run the background jobs (drafts started from the UI) of this workspace until stopped.
+    """Run the background jobs (drafts and publishing started from the UI) of this workspace until stopped.
 
     The queue is instance/tasks.sqlite3, or Redis when LOCALIZE_REDIS_URL is set.
     Ctrl-C waits for running jobs; SIGTERM stops at once.

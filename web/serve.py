@@ -23,7 +23,7 @@ from localize.errors import WorkspaceError
               help="Web worker processes (gunicorn).")
 @click.pass_context
 def serve(ctx, host, port, workers):
-    """Run the review UI on this machine: gunicorn, plus a worker for background jobs (drafts).
+    """Run the review UI on this machine: gunicorn, plus a worker for background jobs (drafts, publishing).
 
     Needs LOCALIZE_SECRET_KEY in the environment. Ctrl-C stops both.
     """
