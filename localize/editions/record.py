@@ -210,7 +210,10 @@ class State:
 def states(ws: Workspace, pairs: Iterable[tuple[str, str]], cfg: Config | None = None) -> dict[tuple[str, str], State]:
     """{(language, slug): State} of the given editions."""
     cfg = cfg or config(ws)
-    listed = store.read_index(cfg.folder)["articles"] if cfg.folder.is_dir() else {}
+    try:
+        listed = store.read_index(cfg.folder)["articles"] if cfg.folder.is_dir() else {}
+    except LocalizeError:   # a torn index: readers are served nothing from it either
+        listed = {}
     acts = Publications.of(ws.root).latest()
     found = {}
     for lang, slug in pairs:
