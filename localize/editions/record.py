@@ -212,7 +212,7 @@ def states(ws: Workspace, pairs: Iterable[tuple[str, str]], cfg: Config | None =
     cfg = cfg or config(ws)
     try:
         listed = store.read_index(cfg.folder)["articles"] if cfg.folder.is_dir() else {}
-    except LocalizeError:   # a torn index: readers are served nothing from it either
+    except LocalizeError:   # a torn index: the dashboard still shows the rest
         listed = {}
     acts = Publications.of(ws.root).latest()
     found = {}
