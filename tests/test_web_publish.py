@@ -332,3 +332,27 @@ def test_the_publishing_pages_pass_the_nu_checker(site, tmp_path):
     result = subprocess.run([str(validator), "--root", str(folder), "--format", "text"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_previews_images_resolve_under_the_preview_for_logged_in_users_only(site):
+    from urllib.parse import urljoin
+
+    from PIL import Image
+
+    source = site.root / "source" / f"{SLUG}.html"
+    (site.root / "source" / "figures").mkdir()
+    Image.new("RGB", (4, 4), "red").save(site.root / "source" / "figures" / "chart.png")
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "</h1>", '</h1><p><img src="figures/chart.png" alt="A chart"></p>', 1), encoding="utf-8")
+    assert main(["--root", str(site.root), "extract"]) == 0 and main(["--root", str(site.root), "update"]) == 0
+    assert main(["--root", str(site.root), "export", "--lang", "es", "--slug", SLUG, "--format", "html",
+                 "--allow-drafts"]) == 0
+    client = site.login("tom")
+    address = f"/publish/preview/es/{SLUG}/"
+    src = re.search(r'<img src="([^"]+)" alt="A chart"', text(client.get(address))).group(1)
+    image = urljoin(address, src)
+    assert image == f"/publish/preview/assets/media/{SLUG}/figures/chart.png"
+    answer = client.get(image)
+    assert answer.status_code == 200 and answer.mimetype == "image/png"
+    assert site.app.test_client().get(image).status_code in (302, 303)   # not for readers
+    assert client.get(f"/publish/preview/assets/media/{SLUG}/../../../pyproject.toml").status_code == 404
