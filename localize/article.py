@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from .document import MAX_PAGE_BYTES, doctype, parse, serialize  # noqa: F401 (the article's own API)
+from . import document
+from .document import MAX_PAGE_BYTES, doctype, serialize  # noqa: F401 (the article's own API)
 from .errors import ArticleError, LocalizeError
 from .walk import (AttributeUnit, TextUnit, _translates, is_reference_list,  # noqa: F401
                    walk)
@@ -27,6 +28,21 @@ class Unit(NamedTuple):
     text: str
     kind: str
     line: int
+
+
+def parse(data: bytes | str, name: str = "<page>") -> etree._ElementTree:
+    """Parse an article (:func:`localize.document.parse`); a ``.md`` file is Markdown, made HTML first
+    (:mod:`localize.markdown`)."""
+    if name.endswith(".md"):
+        from . import markdown
+
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogatepass")
+        if len(data) > MAX_PAGE_BYTES:
+            raise ArticleError(f"{name}: {len(data) / 1048576:.1f} MB is too big for an article "
+                               f"(at most {MAX_PAGE_BYTES // 1048576} MB)")
+        data = markdown.to_html(data, name)
+    return document.parse(data, name)
 
 
 # -- the two directions ----------------------------------------------------------

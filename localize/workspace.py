@@ -143,7 +143,14 @@ class Workspace:
         return self.root / self.settings.output_dir
 
     def source_path(self, name: str) -> Path:
-        return self._inside(self.source_dir / f"{slug(name)}.html")
+        """The article's file: ``<slug>.md`` when that is what exists, else ``<slug>.html``; both is an error."""
+        html = self.source_dir / f"{slug(name)}.html"
+        md = html.with_suffix(".md")
+        if md.is_file():
+            if html.is_file():
+                raise WorkspaceError(f"two sources for {name!r}: {html} and {md}: keep one")
+            return self._inside(md)
+        return self._inside(html)
 
     def template_path(self, name: str) -> Path:
         return self._inside(self.locales_dir / f"{slug(name)}.pot")
@@ -154,19 +161,21 @@ class Workspace:
 
     def reference(self, name: str) -> str:
         """How a ``#:`` comment names the article's file: relative to the workspace."""
-        return f"{self.settings.source_dir}/{slug(name)}.html"
+        return f"{self.settings.source_dir}/{self.source_path(name).name}"
 
     def slugs(self) -> list[str]:
         """Every article in source/, by name."""
         if not self.source_dir.is_dir():
             return []
-        return sorted(p.stem for p in self.source_dir.glob("*.html") if _SLUG.fullmatch(p.stem))
+        return sorted({p.stem for pattern in ("*.html", "*.md") for p in self.source_dir.glob(pattern)
+                       if _SLUG.fullmatch(p.stem)})
 
     def misnamed(self) -> list[str]:
         """Pages in source/ that are not articles because of their names (``My Article.html``)."""
         if not self.source_dir.is_dir():
             return []
-        return sorted(p.name for p in self.source_dir.glob("*.html") if not _SLUG.fullmatch(p.stem))
+        return sorted(p.name for pattern in ("*.html", "*.md") for p in self.source_dir.glob(pattern)
+                      if not _SLUG.fullmatch(p.stem))
 
     def languages(self, requested: tuple[str, ...] | list[str] = (), *, source: bool = False) -> list[str]:
         """The languages asked for, each one the workspace lists (:meth:`language`), or all its target languages."""
