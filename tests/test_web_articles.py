@@ -1,0 +1,98 @@
+"""Articles in the browser: an editor uploads HTML or Markdown and reads what changed per language."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import polib
+
+from conftest import SEED, assert_msgfmt_ok, snapshot
+from test_web_support import (  # noqa: F401  (fixtures)
+    OTHER, SLUG, app, client_as, csrf_token, po_path, web_template, ws)
+
+TWIN = Path(__file__).parent / "data" / "markdown" / "emotional-numbness.md"
+HABIT = "Suppression that once helped can harden into a habit."
+
+
+def upload(client, data: bytes, filename: str, slug: str = ""):
+    token = csrf_token(client, "/articles/")
+    return client.post("/articles/", data={"csrf_token": token, "slug": slug,
+                                           "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def counts(page: str, lang: str) -> dict[str, int]:
+    row = re.search(rf'<tr data-lang="{lang}">(.*?)</tr>', page, re.S).group(1)
+    return {k: int(re.search(rf'class="{k}">(\d+)<', row).group(1)) for k in ("new", "changed", "removed")}
+
+
+def test_an_editor_adds_an_html_and_a_markdown_article(ws, client_as):
+    ed = client_as("ed")
+    answer = upload(ed, SEED.read_bytes(), "fresh.html")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    page = answer.get_data(as_text=True)
+    template = polib.pofile(str(ws / "locales" / "fresh.pot"))
+    for lang in ("es", "fr", "ar"):
+        assert counts(page, lang) == {"new": len(template), "changed": 0, "removed": 0}
+        assert_msgfmt_ok(po_path(ws, lang, "fresh"))
+    answer = upload(ed, TWIN.read_bytes(), "twin.md")
+    assert answer.status_code == 200
+    assert (ws / "source" / "twin.md").is_file()
+    assert [e.msgid for e in polib.pofile(str(ws / "locales" / "twin.pot"))] == [e.msgid for e in template]
+    assert counts(answer.get_data(as_text=True), "es")["new"] == len(template)
+    listing = ed.get("/articles/").get_data(as_text=True)
+    assert "twin.md" in listing and "fresh.html" in listing
+
+
+def test_replacing_an_article_with_one_paragraph_changed_shows_one_changed(ws, client_as):
+    po = polib.pofile(str(po_path(ws, "es")))
+    entry = po.find(next(e.msgid for e in po if e.msgid.startswith(HABIT)))
+    entry.msgstr = "La supresión que antes ayudaba puede volverse un hábito."
+    po.save()
+    changed = SEED.read_bytes().replace(HABIT.encode(), b"Suppression that once helped can become a habit.")
+    answer = upload(client_as("ed"), changed, "whatever.html", slug=SLUG)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert counts(answer.get_data(as_text=True), "es") == {"new": 0, "changed": 1, "removed": 0}
+    after = polib.pofile(str(po_path(ws, "es")))
+    stale = next(e for e in after if e.msgid.startswith("Suppression that once helped can become"))
+    assert stale.previous_msgid.startswith(HABIT) and "fuzzy" in stale.flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+
+
+BAD = [
+    (b"\xff\xfe not text at all \x81", "broken.md", "", 400),
+    (b"plain text", "notes.txt", "", 400),
+    (b"---\ntitle: [unclosed\n---\n\nText.\n", "bad-front.md", "", 400),
+    (b"<p>" + b"<div>" * 300 + b"deep" + b"</div>" * 300, "deep.html", "", 400),
+    (b"<p>fine</p>", "fine.html", "Not A Slug!", 400),
+    (b"# Again\n\nText.\n", "x.md", OTHER, 400),          # numbness-again.html exists
+    (b"<p>" + b"a" * (11 * 1024 * 1024), "huge.html", "", 413),
+]
+
+
+def test_bad_uploads_are_refused_and_change_nothing(ws, client_as):
+    ed = client_as("ed")
+    before = snapshot(ws / "source"), snapshot(ws / "locales")
+    for data, filename, slug, status in BAD:
+        answer = upload(ed, data, filename, slug)
+        assert answer.status_code == status, (filename, answer.status_code)
+        assert "Traceback" not in answer.get_data(as_text=True)
+        assert (snapshot(ws / "source"), snapshot(ws / "locales")) == before, filename
+    clash = upload(ed, b"# Again\n", "x.md", OTHER).get_data(as_text=True)
+    assert f"{OTHER}.html" in clash and f"{OTHER}.md" in clash
+
+
+def test_translators_and_reviewers_may_not_and_csrf_is_required(ws, client_as):
+    for name in ("tina", "rita"):
+        client = client_as(name)
+        assert client.get("/articles/").status_code == 403
+        assert client.post("/articles/", data={"file": (io.BytesIO(b"<p>x</p>"), "x.html")},
+                           content_type="multipart/form-data").status_code in (400, 403)
+    ed = client_as("ed")
+    before = snapshot(ws / "source")
+    answer = ed.post("/articles/", data={"file": (io.BytesIO(b"<p>x</p>"), "x.html")},
+                     content_type="multipart/form-data")
+    assert answer.status_code == 400
+    assert snapshot(ws / "source") == before
