@@ -94,3 +94,25 @@ def test_both_md_and_html_is_a_clear_error(workspace: Path):
     done = localize(workspace, "extract")
     assert done.returncode == 2
     assert "emotional-numbness.html" in done.stderr and "emotional-numbness.md" in done.stderr
+
+
+def test_a_real_page_in_markdown_gives_the_texts_of_its_article():
+    """A Debian Handbook page's article (its title and paragraphs; not its navigation) written in Markdown."""
+    page = ROOT / "tests" / "pages" / "real" / "handbook-selected-approach" / "en.html"
+    twin = Path(__file__).parent / "data" / "markdown" / "handbook-selected-approach.md"
+    html = [text for text, kind in units(page) if kind == "title" or kind == "div" and "<" not in text]
+    md = [text for text, kind in units(twin) if kind in ("title", "p")]
+    assert md == html
+    headings = [(text, kind) for text, kind in units(twin) if kind == "h2"]
+    assert headings == [("3.\u00a0General Approach", "h2")]
+
+
+def test_the_edition_of_a_markdown_article_carries_its_front_matter(workspace: Path):
+    assert localize(workspace, "extract").returncode == 0
+    done = localize(workspace, "export", "--lang", "en", "--format", "html")
+    assert done.returncode == 0, done.stderr
+    edition = (workspace / "out" / "editions" / "en" / "emotional-numbness.html").read_text(encoding="utf-8")
+    assert '<meta name="author" content="Men Women Psychology editorial team">' in edition
+    assert '<meta property="article:published_time" content="2026-11-20">' in edition
+    assert '"headline":"Understanding Emotional Numbness — Causes and Recovery"' in edition
+    assert '"@type":"FAQPage"' in edition and "What does emotional numbness actually mean?" in edition
