@@ -44,6 +44,8 @@ def test_an_editor_adds_an_html_and_a_markdown_article(ws, client_as):
     assert counts(answer.get_data(as_text=True), "es")["new"] == len(template)
     listing = ed.get("/articles/").get_data(as_text=True)
     assert "twin.md" in listing and "fresh.html" in listing
+    assert upload(ed, b"---\ntitle: Sleep and mood\n---\n\nSleep matters.\n", "sleep.md").status_code == 200
+    assert "Sleep and mood" in ed.get("/").get_data(as_text=True)   # the dashboard names it by its title
 
 
 def test_replacing_an_article_with_one_paragraph_changed_shows_one_changed(ws, client_as):
@@ -66,6 +68,7 @@ BAD = [
     (b"plain text", "notes.txt", "", 400),
     (b"---\ntitle: [unclosed\n---\n\nText.\n", "bad-front.md", "", 400),
     (b"<p>" + b"<div>" * 300 + b"deep" + b"</div>" * 300, "deep.html", "", 400),
+    (b"> " * 300 + b"deep", "deep.md", "", 400),
     (b"<p>fine</p>", "fine.html", "Not A Slug!", 400),
     (b"# Again\n\nText.\n", "x.md", OTHER, 400),          # numbness-again.html exists
     (b"<p>" + b"a" * (11 * 1024 * 1024), "huge.html", "", 413),

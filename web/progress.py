@@ -43,6 +43,7 @@ def figures(ws: Workspace, langs: list[str]) -> tuple[list[dict], Counter]:
 
 def _signature(ws: Workspace) -> tuple:
     files = [*ws.locales_dir.rglob("*.po"), *ws.locales_dir.glob("*.pot"), *ws.source_dir.glob("*.html"),
+             *ws.source_dir.glob("*.md"),
              glossary.path_for(ws)]
     return tuple((str(p), *_stamp(p)) for p in sorted(files))
 

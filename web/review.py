@@ -16,7 +16,7 @@ from markupsafe import Markup
 from flask_babel import format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from localize import changes, checks, document, editions, history as histories, jobs as work, languages
+from localize import article, changes, checks, editions, history as histories, jobs as work, languages
 from localize.editions import record, store
 from localize.accounts import PermissionDenied
 from localize.engines import EngineError
@@ -70,7 +70,7 @@ def language_name(tag: str) -> str:
 @lru_cache(maxsize=512)
 def _title_in(path: str, mtime: int) -> str | None:
     try:
-        root = document.parse(Path(path).read_bytes(), path).getroot()
+        root = article.parse(Path(path).read_bytes(), path).getroot()
     except (OSError, LocalizeError):
         return None
     for heading in (root.find(".//title"), root.find(".//h1")):
