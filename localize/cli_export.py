@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import editions
+from .errors import LocalizeError
 from .workspace import Workspace
 
 
@@ -38,7 +39,8 @@ def _shown(ws: Workspace, path: Path) -> str:
 @click.option("--site", "site", type=click.Path(file_okay=False),
               help="Then write every published edition as a static site in this folder.")
 @click.option("--strict", is_flag=True,
-              help="An edition with a unit shown untranslated because its markup was refused is not published.")
+              help="An edition with a unit shown untranslated because its markup was refused is not published; "
+                   "with --site, a static site without [tool.localize] site-url is an error.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes for many articles (default: LOCALIZE_JOBS, else one per core).")
 @click.pass_context
@@ -58,6 +60,9 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
     ws = _workspace(ctx)
     formats = editions.formats_of(fmt)
     cfg = editions.config(ws, Path(out) if out else None)
+    if site and strict and not cfg.site_url:
+        raise LocalizeError("no [tool.localize] site-url: a static site with relative hreflang links and no "
+                            "sitemap does not count for search engines (--strict); nothing written")
     refused = []
     if langs:
         report = editions.export(ws, list(langs), list(names), formats=formats, out=cfg.folder,
@@ -77,8 +82,11 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
         if allow_drafts and report.editions:
             click.echo("previews show machine-translated text that nobody reviewed: they are never published")
     if site:
-        written = editions.write_site(cfg.folder, Path(site), site_url=cfg.site_url)
+        warnings: list[str] = []
+        written = editions.write_site(cfg.folder, Path(site), site_url=cfg.site_url, warnings=warnings)
         click.echo(f"wrote the static site in {site}: {len(written)} files")
+        for warning in warnings:
+            click.echo(f"localize: warning: {warning}", err=True)
     if len(refused) == 1:
         only = refused[0]
         raise editions.NotPublished(f"{only.describe()} not published: {'; '.join(only.blocks)}")

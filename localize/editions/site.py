@@ -9,13 +9,19 @@ opening the files directly can serve it::
     <lang>/<slug>/index.html    an edition
     <lang>/<slug>/<slug>.pdf    its PDF
     assets/media/<slug>/…       the article's images
+    sitemap.xml, robots.txt     with ``site-url`` only: every edition with its
+                                hreflang alternates, for search engines
+
+A root-relative link in an article (``/about/…``) leads nowhere in a static
+site that may be served from any folder: under ``site-url`` it is made
+absolute; without one it is kept and reported.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -100,14 +106,21 @@ def listing(articles: dict[str, dict[str, dict]], source: str) -> str:
     return _text(root)
 
 
-def for_files(text: str) -> str:
-    """A page whose links to folders (``../../es/slug/``) name their ``index.html``, as file:// needs."""
+def for_files(text: str, site_url: str | None = None, rooted: list[str] | None = None) -> str:
+    """A page whose links to folders (``../../es/slug/``) name their ``index.html``, as file:// needs;
+    a root-relative link (``/about/…``) made absolute under ``site_url``, else kept and added to ``rooted``."""
     tree = article.parse(text.encode("utf-8"), "<edition>")
     for a in tree.getroot().iter("a"):
         value = a.get("href")
         if not value:
             continue
         parts = urlsplit(value)
+        if value.startswith("/") and not value.startswith("//"):
+            if site_url:
+                a.set("href", urljoin(site_url + "/", value))
+            elif rooted is not None:
+                rooted.append(value)
+            continue
         if parts.scheme or parts.netloc or value.startswith(("/", "#")):
             continue
         if parts.path.endswith("/") or parts.path in ("", "."):
@@ -117,14 +130,46 @@ def for_files(text: str) -> str:
     return out if tree.docinfo.doctype else "<!DOCTYPE html>\n" + out
 
 
-def write_site(folder: Path, dest: Path, *, site_url: str | None = None) -> list[Path]:
-    """Every published edition of an editions folder as a static site in ``dest``."""
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def sitemap(articles: dict[str, dict[str, dict]], source: str, site_url: str) -> str:
+    """Every published edition's address, each with the hreflang alternates of its article (and
+    ``x-default``, the article's language picker), as search engines read them."""
+    root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
+    for slug, langs in articles.items():
+        for lang, entry in langs.items():
+            url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = page.href(lang, slug, site_url)
+            modified = str(entry.get("reviewed") or "")[:10]
+            if len(modified) == 10:
+                etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = modified
+            for other in langs:
+                etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=other,
+                                 href=page.href(other, slug, site_url))
+            etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang="x-default",
+                             href=page.picker_href(slug, site_url))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+
+
+def robots(site_url: str) -> str:
+    """Every page may be crawled; the sitemap says where they are."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n"
+
+
+def write_site(folder: Path, dest: Path, *, site_url: str | None = None,
+               warnings: list[str] | None = None) -> list[Path]:
+    """Every published edition of an editions folder as a static site in ``dest``; what a reader or a
+    search engine would miss (a root-relative link without ``site-url``, no sitemap) is added to
+    ``warnings``."""
     articles = store.published(folder)
     source = store.source_language(folder)
     if not articles or source is None:
         raise WorkspaceError(f"no published editions in {folder}: run 'localize export --lang L' first")
     dest = Path(dest)
     written: list[Path] = []
+    warnings = warnings if warnings is not None else []
 
     def put(path: Path, data: str | bytes) -> None:
         store.write(path, data)
@@ -135,7 +180,12 @@ def write_site(folder: Path, dest: Path, *, site_url: str | None = None) -> list
             files = store.files(folder, lang, slug)
             if not files.html.is_file():
                 continue
-            put(dest / lang / slug / "index.html", for_files(files.html.read_text(encoding="utf-8")))
+            rooted: list[str] = []
+            put(dest / lang / slug / "index.html",
+                for_files(files.html.read_text(encoding="utf-8"), site_url, rooted))
+            for link in dict.fromkeys(rooted):
+                warnings.append(f"{lang}/{slug}/index.html: the root-relative link {link} leads nowhere in "
+                                "the static site (set [tool.localize] site-url to make it absolute)")
             if entry.get("pdf") and files.pdf.is_file():
                 target = dest / lang / slug / page.pdf_name(slug)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -147,4 +197,10 @@ def write_site(folder: Path, dest: Path, *, site_url: str | None = None) -> list
             shutil.copytree(images, dest / "assets" / media.MEDIA / slug, dirs_exist_ok=True)
             written.extend(p for p in (dest / "assets" / media.MEDIA / slug).rglob("*") if p.is_file())
     put(dest / "index.html", for_files(listing(articles, source)))
+    if site_url:
+        put(dest / "sitemap.xml", sitemap(articles, source, site_url))
+        put(dest / "robots.txt", robots(site_url))
+    else:
+        warnings.append("no [tool.localize] site-url: the hreflang links are relative, which search engines "
+                        "ignore, and no sitemap.xml is written")
     return written
