@@ -22,7 +22,12 @@ DRAFT_NOTICE = "Machine-translated, not yet reviewed: this preview is not a publ
 PUBLISHED = "Published editions"
 CHOOSE = "Choose a language"
 NOT_PUBLISHED = "This article is not published in this language."
-MESSAGES = (LANGUAGES, LAST_REVIEWED, SOURCES, PDF, DRAFT_NOTICE, PUBLISHED, CHOOSE, NOT_PUBLISHED)
+FALLBACK = "This article is not available in %(asked)s; showing %(shown)s."
+MACHINE_ASSISTED = "Translated with machine assistance from the original in %(source)s, then reviewed by people."
+HUMAN = "Translated by people from the original in %(source)s."
+REVIEWERS = "Reviewers: %(count)s. Last approval: %(date)s."
+MESSAGES = (LANGUAGES, LAST_REVIEWED, SOURCES, PDF, DRAFT_NOTICE, PUBLISHED, CHOOSE, NOT_PUBLISHED, FALLBACK,
+            MACHINE_ASSISTED, HUMAN, REVIEWERS)
 
 
 @lru_cache(maxsize=64)
@@ -42,6 +47,17 @@ class Labels:
         parts = tag.split("-")
         chain = ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
         self._catalogs = [c for c in map(_catalog, chain) if c]
+
+    def language(self, tag: str) -> str:
+        """A language's name in the words of these labels, as a sentence holds it ("árabe" in Spanish;
+        in English where the labels are the English msgids)."""
+        from babel import Locale, UnknownLocaleError
+
+        words = self.tag if self._catalogs else "en"
+        try:
+            return Locale.parse(tag, sep="-").get_display_name(Locale.parse(words, sep="-")) or tag
+        except (ValueError, UnknownLocaleError):
+            return tag
 
     def __call__(self, msgid: str, **values: str) -> str:
         text = next((c[msgid] for c in self._catalogs if c.get(msgid)), msgid)
