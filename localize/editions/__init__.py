@@ -12,9 +12,11 @@ static site.
 from .config import Config, config, page_size
 from .export import PREVIEW, PUBLISHED, REFUSED, NotPublished, Outcome, Report, export, formats_of
 from .readers import negotiate, preferences
-from .site import listing, not_published, picker, write_site
+from .site import (feed, language_index, languages_of, listing, not_published, picker, robots, sitemap,
+                   with_fallback_note, write_site)
 from .store import FORMATS, find, published, source_language
 
 __all__ = ["FORMATS", "PREVIEW", "PUBLISHED", "REFUSED", "Config", "NotPublished", "Outcome", "Report",
-           "config", "export", "find", "formats_of", "listing", "negotiate", "not_published", "page_size", "picker",
-           "preferences", "published", "source_language", "write_site"]
+           "config", "export", "feed", "find", "formats_of", "language_index", "languages_of", "listing", "negotiate",
+           "not_published", "page_size", "picker", "preferences", "published", "robots", "sitemap",
+           "source_language", "with_fallback_note", "write_site"]

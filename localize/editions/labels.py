@@ -46,14 +46,22 @@ class Labels:
         self.tag = tag
         parts = tag.split("-")
         chain = ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
-        self._catalogs = [c for c in map(_catalog, chain) if c]
+        found = [name for name in chain if _catalog(name)]
+        self._catalogs = [_catalog(name) for name in found]
+        self._words = found[0].replace("_", "-") if found else "en"
+
+    @property
+    def words(self) -> str:
+        """The language these labels are in: the tag's own catalog, its parent's (``ar`` for ``ar-EG``),
+        else English."""
+        return self._words
 
     def language(self, tag: str) -> str:
         """A language's name in the words of these labels, as a sentence holds it ("árabe" in Spanish;
         in English where the labels are the English msgids)."""
         from babel import Locale, UnknownLocaleError
 
-        words = self.tag if self._catalogs else "en"
+        words = self.words
         try:
             return Locale.parse(tag, sep="-").get_display_name(Locale.parse(words, sep="-")) or tag
         except (ValueError, UnknownLocaleError):

@@ -8,6 +8,8 @@ opening the files directly can serve it::
     <slug>/index.html           the article's language picker (x-default)
     <lang>/<slug>/index.html    an edition
     <lang>/<slug>/<slug>.pdf    its PDF
+    <lang>/index.html           the titles published in that language
+    <lang>/feed.xml             their Atom feed
     assets/media/<slug>/…       the article's images
     sitemap.xml, robots.txt     with ``site-url`` only: every edition with its
                                 hreflang alternates, for search engines
@@ -19,7 +21,11 @@ absolute; without one it is kept and reported.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
+import uuid
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -158,8 +164,104 @@ def robots(site_url: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n"
 
 
+def language_index(lang: str, articles: dict[str, dict[str, dict]]) -> str | None:
+    """The titles published in one language, at ``<lang>/``, each linking to its edition, with the
+    language's Atom feed beside it; None if nothing is published in that language."""
+    titles = {slug: langs[lang] for slug, langs in articles.items() if lang in langs}
+    if not titles:
+        return None
+    labels = L.Labels(lang)
+    root, head, main = _document(lang, labels(L.PUBLISHED), "edition-index")
+    etree.SubElement(head, "link", rel="alternate", type="application/atom+xml", href="feed.xml",
+                     title=labels(L.PUBLISHED))
+    items = etree.SubElement(main, "ul")
+    for slug, entry in titles.items():
+        item = etree.SubElement(items, "li")
+        etree.SubElement(item, "a", href=f"{slug}/").text = entry.get("title", slug)
+    return _text(root)
+
+
+def languages_of(articles: dict[str, dict[str, dict]]) -> list[str]:
+    """Every language something is published in, as switchers order them."""
+    return list(dict.fromkeys(lang for langs in articles.values() for lang in langs))
+
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def created(folder: Path, lang: str, slug: str) -> str | None:
+    """When an edition was made, from its manifest (RFC 3339), or None."""
+    try:
+        value = json.loads(store.files(folder, lang, slug).manifest.read_text(encoding="utf-8"))["created"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _atom_id(site_url: str | None, path: str) -> str:
+    """An address under ``site-url``, else a name that stays the same for the same path (a feed's
+    ids must be absolute)."""
+    return f"{site_url}/{path}" if site_url else uuid.uuid5(uuid.NAMESPACE_URL, "localize:" + path).urn
+
+
+def feed(lang: str, articles: dict[str, dict[str, dict]], folder: Path, site_url: str | None = None,
+         author: str | None = None) -> str | None:
+    """The Atom 1.0 feed of the titles published in one language, at ``<lang>/feed.xml``: one entry per
+    edition, updated when it was made; None if nothing is published in that language."""
+    titles = {slug: langs[lang] for slug, langs in articles.items() if lang in langs}
+    if not titles:
+        return None
+    labels = L.Labels(lang)
+    language = languages.parse(lang)
+    made = {slug: created(folder, lang, slug) or "1970-01-01T00:00:00+00:00" for slug in titles}
+    order = sorted(titles, key=lambda slug: made[slug], reverse=True)
+
+    def add(parent, name: str, text: str | None = None, **attrs):
+        el = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", **attrs)
+        el.text = text
+        return el
+
+    root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language.tag)
+    add(root, "title", labels(L.PUBLISHED) + f" ({page.native_name(lang)})")
+    add(root, "id", _atom_id(site_url, f"{lang}/"))
+    add(root, "updated", made[order[0]])
+    name = author or (urlsplit(site_url).hostname if site_url else None) or labels(L.PUBLISHED)
+    add(add(root, "author"), "name", name)
+    if site_url:
+        add(root, "link", rel="self", type="application/atom+xml", href=f"{site_url}/{lang}/feed.xml")
+    add(root, "link", rel="alternate", type="text/html", href=f"{site_url}/{lang}/" if site_url else "./")
+    for slug in order:
+        entry = add(root, "entry")
+        add(entry, "title", titles[slug].get("title", slug))
+        add(entry, "link", rel="alternate", type="text/html", hreflang=lang,
+            href=page.href(lang, slug, site_url) if site_url else f"{slug}/")
+        add(entry, "id", _atom_id(site_url, f"{lang}/{slug}/"))
+        add(entry, "updated", made[slug])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
+
+
+_MAIN = re.compile(r"<main\b|<[a-z]+\b[^<>]*\brole=\"main\"")
+
+
+def with_fallback_note(text: str, asked: str, shown: str) -> str:
+    """An edition page with a note, in the reader's language (``asked``, else English), saying that the
+    article is not available in that language and which one is shown; put before the article."""
+    labels = L.Labels(asked)
+    words = languages.parse(labels.words)
+    note = (f'<p class="edition-notice edition-fallback" role="note" lang="{html.escape(words.tag)}" '
+            f'dir="{words.direction}">'
+            + html.escape(labels(L.FALLBACK, asked=labels.language(asked.split("-")[0]), shown=labels.language(shown)))
+            + "</p>\n")
+    m = _MAIN.search(text)
+    if m is None:
+        m = re.search(r"<body\b[^<>]*>\n?", text)
+        return text[:m.end()] + note + text[m.end():] if m else text
+    return text[:m.start()] + note + text[m.start():]
+
+
 def write_site(folder: Path, dest: Path, *, site_url: str | None = None,
-               warnings: list[str] | None = None) -> list[Path]:
+               warnings: list[str] | None = None, author: str | None = None) -> list[Path]:
     """Every published edition of an editions folder as a static site in ``dest``; what a reader or a
     search engine would miss (a root-relative link without ``site-url``, no sitemap) is added to
     ``warnings``."""
@@ -197,6 +299,13 @@ def write_site(folder: Path, dest: Path, *, site_url: str | None = None,
             shutil.copytree(images, dest / "assets" / media.MEDIA / slug, dirs_exist_ok=True)
             written.extend(p for p in (dest / "assets" / media.MEDIA / slug).rglob("*") if p.is_file())
     put(dest / "index.html", for_files(listing(articles, source)))
+    for lang in languages_of(articles):
+        if lang in articles:
+            warnings.append(f"{lang}/index.html: an article is named {lang}, like a language; "
+                            "its language picker stands there, not the titles in that language")
+            continue
+        put(dest / lang / "index.html", for_files(language_index(lang, articles)))
+        put(dest / lang / "feed.xml", feed(lang, articles, folder, site_url, author))
     if site_url:
         put(dest / "sitemap.xml", sitemap(articles, source, site_url))
         put(dest / "robots.txt", robots(site_url))
