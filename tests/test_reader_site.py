@@ -288,3 +288,38 @@ def test_read_speaks_the_readers_language_and_links_each_languages_titles(with_u
     assert english.get("lang") == "en"   # nothing in Arabic: the source language
     site = lxml_html.fromstring((with_url / "site" / "index.html").read_bytes())
     assert {"en/index.html", "es/index.html"} <= set(site.xpath("//a/@href"))
+
+
+# -- "Last reviewed" ---------------------------------------------------------------------------
+
+def _last_reviewed(root: Path) -> str:
+    doc = lxml_html.fromstring((root / "out" / "editions" / "es" / f"{SLUG}.html").read_bytes())
+    return doc.xpath("//footer[@class='edition-footer']//time/@datetime")[0]
+
+
+def test_last_reviewed_is_when_the_approved_text_was_written_not_the_old_revision_date(without_url):
+    """No review history: approvals came in through a tool that leaves PO-Revision-Date as it was."""
+    import os
+    from datetime import datetime, timezone
+
+    path = without_url / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    cat = polib.pofile(str(path), wrapwidth=0)
+    cat.metadata["PO-Revision-Date"] = "2025-11-25 10:00+0000"
+    cat.save(str(path))
+
+    def stamp(day: str) -> None:
+        moment = datetime.fromisoformat(day + "T12:00:00+00:00").timestamp()
+        os.utime(path, (moment, moment))
+
+    stamp("2026-12-01")
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
+    assert _last_reviewed(without_url) == "2026-12-01"
+    stamp("2026-12-04")   # written again (a draft of nothing, a merge), the approved text the same
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
+    assert _last_reviewed(without_url) == "2026-12-01"
+    cat = polib.pofile(str(path), wrapwidth=0)
+    cat[1].msgstr = "ES otra versión revisada"
+    cat.save(str(path))
+    stamp("2026-12-05")
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
+    assert _last_reviewed(without_url) == "2026-12-05"

@@ -215,14 +215,15 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
           published: list[str]) -> Outcome:
     """Write one edition from its rendered tree: its HTML, its PDF from that HTML, and its manifest last."""
     language, slug = snapshot.language, snapshot.slug
-    reviewed = _reviewed(snapshot, reviewed_by, now)
+    paths = store.files(cfg.folder, language.tag, slug, preview=preview)
+    approved_sha256 = _approved_hash(approved)
+    reviewed = _reviewed(snapshot, reviewed_by, now, _previous(paths.manifest), approved_sha256)
     images = media.gather(tree, snapshot.source_path.parent, cfg.folder / "assets", slug)
     info = page.Page(language, snapshot.source_language, slug, published, reviewed, approved,
                      units, cfg.site_url, preview, "pdf" in formats)
     html = page.build(tree, info)
     title_el = tree.getroot().find("head/title")
     title = " ".join((title_el.text or "").split()) if title_el is not None else slug
-    paths = store.files(cfg.folder, language.tag, slug, preview=preview)
     outcome = Outcome(language.tag, slug, PREVIEW if preview else PUBLISHED, counts=verdict.counts)
     written = {"html": _file_record(paths.html, html.encode("utf-8"))}
     if "pdf" in formats:
@@ -251,6 +252,7 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
         "qa": {"errors": len(verdict.errors), "overridden": verdict.overridden},
         "shown untranslated": verdict.refused,
         "reviewers": reviewed_by[0] if reviewed_by else [],
+        "approved_sha256": approved_sha256,
         "engines": dict(sorted(verdict.engines.items())),
         "files": {fmt: {"name": record[0].name, "sha256": record[1], "bytes": record[2]}
                   for fmt, record in written.items()},
@@ -277,22 +279,64 @@ def _relative(path: Path, cfg: Config) -> str:
     return str(path)
 
 
-def _reviewed(snapshot: gate.Snapshot, reviewed_by, now: datetime) -> date:
-    """When the edition's text was last reviewed: the last approval in the history, else the catalog's revision date."""
+def _approved_hash(approved: dict[str, str]) -> str:
+    """What the approved text is, as one hash: whether it changed since the last edition."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(sorted(approved.items()), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _previous(path: Path) -> dict:
+    """The manifest an edition had before this export, or {}."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _reviewed(snapshot: gate.Snapshot, reviewed_by, now: datetime, previous: dict | None = None,
+              approved_sha256: str | None = None) -> date:
+    """When the edition's text was last approved.
+
+    The last approval in the review history, when there is one. Otherwise the
+    catalog says it only in part: its ``PO-Revision-Date`` is what a PO editor
+    stamps, but ``import`` and ``draft`` leave it as it was. So the date is the
+    later of that and the day the approved text as it is now was last written,
+    at the latest: the previous edition's date if its approved text was the
+    same (its manifest's hash), else the day the catalog file last changed.
+    """
     if reviewed_by and reviewed_by[1]:
         return datetime.fromtimestamp(reviewed_by[1], timezone.utc).date()
-    if snapshot.catalog is not None:
-        stamp = snapshot.catalog.header.get("PO-Revision-Date", "")
-        try:
-            return datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M%z").astimezone(timezone.utc).date()
-        except ValueError:
-            pass
-    else:
+    if snapshot.catalog is None:
         try:
             return datetime.fromtimestamp(snapshot.source_path.stat().st_mtime, timezone.utc).date()
         except OSError:
-            pass
-    return now.astimezone(timezone.utc).date()
+            return now.astimezone(timezone.utc).date()
+    found = []
+    stamp = snapshot.catalog.header.get("PO-Revision-Date", "")
+    try:
+        found.append(datetime.strptime(stamp.strip(), "%Y-%m-%d %H:%M%z").astimezone(timezone.utc).date())
+    except ValueError:
+        pass
+    previous = previous or {}
+    same = approved_sha256 is not None and previous.get("approved_sha256") == approved_sha256
+    seen = _date(previous.get("last_reviewed")) if same else None
+    if seen is None and snapshot.catalog_path is not None:
+        try:
+            seen = datetime.fromtimestamp(snapshot.catalog_path.stat().st_mtime, timezone.utc).date()
+        except OSError:
+            seen = None
+    if seen is not None:
+        found.append(seen)
+    return max(found) if found else now.astimezone(timezone.utc).date()
 
 
 def _relink(cfg: Config, slug: str, others: list[str], published: list[str]) -> list[Path]:
