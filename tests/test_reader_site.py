@@ -323,3 +323,50 @@ def test_last_reviewed_is_when_the_approved_text_was_written_not_the_old_revisio
     stamp("2026-12-05")
     assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
     assert _last_reviewed(without_url) == "2026-12-05"
+
+
+# -- provenance ------------------------------------------------------------------------------
+
+def _provenance(root: Path, lang: str = "es") -> list[str]:
+    doc = lxml_html.fromstring((root / "out" / "editions" / lang / f"{SLUG}.html").read_bytes())
+    return [p.text_content() for p in doc.xpath("//p[@class='edition-provenance']")]
+
+
+def test_a_translation_by_people_says_so_and_the_source_does_not(with_url):
+    assert _provenance(with_url) == ["Traducido por personas a partir del original en inglés."]
+    assert _provenance(with_url, "en") == []
+
+
+def test_a_machine_assisted_translation_names_its_reviewers_count_and_date(without_url):
+    from localize.accounts import Store
+
+    path = without_url / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    cat = polib.pofile(str(path), wrapwidth=0)
+    for entry in cat:
+        if entry.comment == "p":
+            entry.tcomment = "draft: apertium eng-spa"
+    cat.save(str(path))
+    store = Store(without_url / "instance" / "localize.sqlite3")
+    for user in ("rosa", "ana"):
+        store.record({"user": user, "language": "es", "slug": SLUG, "entry": "x", "msgctxt": None,
+                      "msgid": "m", "action": "approve", "old_msgstr": "", "new_msgstr": "n",
+                      "old_state": "needs review", "new_state": "approved"})
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
+    [text] = _provenance(without_url)
+    assert text.startswith("Traducido con ayuda de traducción automática a partir del original en inglés "
+                           "y revisado después por personas. Revisores: 2. Última aprobación: ")
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc)
+    assert _last_reviewed(without_url) == today.date().isoformat()   # the approvals in the history
+    assert text.endswith(f" de {today.year}.")
+
+
+def test_the_provenance_option_hides_the_note(without_url):
+    config = without_url / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "provenance = false\n", encoding="utf-8")
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
+    assert _provenance(without_url) == []
+    config.write_text(config.read_text(encoding="utf-8").replace("provenance = false", 'provenance = "no"'),
+                      encoding="utf-8")
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 2

@@ -7,7 +7,11 @@
   answers (100; never below ``publish-threshold``);
 * ``editions-dir``: where editions are kept, relative to the workspace (``out/editions``);
 * ``site-url``: the address the editions are published under, for canonical and
-  ``hreflang`` links (none: links are relative).
+  ``hreflang`` links, the sitemap and the feeds (none: links are relative, and
+  ``localize export --site`` warns that search engines ignore them);
+* ``provenance``: ``false`` hides the note on each translated edition that says
+  how it was translated (machine-assisted or by people) and by how many
+  reviewers (``true``).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Config:
     threshold: float = 100.0
     strict: float = 100.0
     site_url: str | None = None
+    provenance: bool = True
 
 
 def config(ws: Workspace, out: Path | None = None) -> Config:
@@ -55,7 +60,10 @@ def config(ws: Workspace, out: Path | None = None) -> Config:
         folder = Path(out).resolve()
     else:
         folder = ws.root / _relative(extra.get("editions-dir", DEFAULT_DIR), where)
-    return Config(folder, ws.settings.source_language, ws.root, threshold, strict, site_url)
+    provenance = extra.get("provenance", True)
+    if not isinstance(provenance, bool):
+        raise WorkspaceError(f"{where}: [tool.localize] provenance must be true or false, not {provenance!r}")
+    return Config(folder, ws.settings.source_language, ws.root, threshold, strict, site_url, provenance)
 
 
 def _percent(value, key: str, where: Path) -> float:

@@ -219,8 +219,10 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     approved_sha256 = _approved_hash(approved)
     reviewed = _reviewed(snapshot, reviewed_by, now, _previous(paths.manifest), approved_sha256)
     images = media.gather(tree, snapshot.source_path.parent, cfg.folder / "assets", slug)
+    provenance = (any(engine != "human" and n for engine, n in verdict.engines.items()),
+                  len(reviewed_by[0]) if reviewed_by else 0) if cfg.provenance else None
     info = page.Page(language, snapshot.source_language, slug, published, reviewed, approved,
-                     units, cfg.site_url, preview, "pdf" in formats)
+                     units, cfg.site_url, preview, "pdf" in formats, provenance)
     html = page.build(tree, info)
     title_el = tree.getroot().find("head/title")
     title = " ".join((title_el.text or "").split()) if title_el is not None else slug

@@ -56,6 +56,7 @@ class Page:
     site_url: str | None = None
     preview: bool = False
     pdf: bool = True
+    provenance: tuple[bool, int] | None = None   # (machine-assisted, reviewers) on a translation; None: not shown
 
 
 # -- addresses ---------------------------------------------------------------------
@@ -301,6 +302,13 @@ def _footer(page: Page, labels: L.Labels):
     shown = format_date(page.reviewed, format="long", locale=page.language.locale)
     line.append(_el("time", {"datetime": page.reviewed.isoformat()}, shown, tail=after or None))
     footer.append(line)
+    if page.provenance is not None and page.language.tag != page.source_language and not page.preview:
+        machine, reviewers = page.provenance
+        source = labels.language(page.source_language)
+        text = labels(L.MACHINE_ASSISTED if machine else L.HUMAN, source=source)
+        if reviewers:
+            text += " " + labels(L.REVIEWERS, count=str(reviewers), date=shown)
+        footer.append(_el("p", {"class": "edition-provenance"}, text, tail="\n"))
     return footer
 
 
