@@ -370,3 +370,37 @@ def test_the_provenance_option_hides_the_note(without_url):
     config.write_text(config.read_text(encoding="utf-8").replace("provenance = false", 'provenance = "no"'),
                       encoding="utf-8")
     assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 2
+
+
+# -- JSON-LD ---------------------------------------------------------------------------------
+
+def _article_data(root: Path, lang: str) -> dict:
+    import json
+
+    doc = lxml_html.fromstring((root / "out" / "editions" / lang / f"{SLUG}.html").read_bytes())
+    found = [json.loads(t) for t in doc.xpath("//script[@type='application/ld+json']/text()")]
+    return next(d for d in found if d["@type"] == "Article")
+
+
+def test_json_ld_names_author_publisher_dates_image_and_the_editions_of_the_work(without_url):
+    source = without_url / "source" / f"{SLUG}.html"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("</head>", '<meta name="author" content="Dana Reyes">\n</head>', 1)
+    source.write_text(text, encoding="utf-8")
+    config = without_url / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'site-url = "{BASE}"\npublisher = "Calm Minds"\n'
+                      'publisher-url = "https://example.org/"\npublisher-logo = "https://example.org/logo.png"\n',
+                      encoding="utf-8")
+    assert main(["--root", str(without_url), "extract"]) == 0
+    assert main(["--root", str(without_url), "export", "--lang", "es", "--format", "html"]) == 0
+    english, spanish = _article_data(without_url, "en"), _article_data(without_url, "es")
+    for data, lang in ((english, "en"), (spanish, "es")):
+        assert data["inLanguage"] == lang
+        assert data["author"] == [{"@type": "Person", "name": "Dana Reyes"}]
+        assert data["publisher"] == {"@type": "Organization", "name": "Calm Minds", "url": "https://example.org/",
+                                     "logo": {"@type": "ImageObject", "url": "https://example.org/logo.png"}}
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", data["datePublished"])
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", data["dateModified"])
+    assert spanish["translationOfWork"] == {"@id": f"{BASE}/en/{SLUG}/"}
+    assert english["workTranslation"] == [{"@id": f"{BASE}/es/{SLUG}/", "inLanguage": "es"}]
+    assert "translationOfWork" not in english and "workTranslation" not in spanish

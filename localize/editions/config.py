@@ -9,6 +9,9 @@
 * ``site-url``: the address the editions are published under, for canonical and
   ``hreflang`` links, the sitemap and the feeds (none: links are relative, and
   ``localize export --site`` warns that search engines ignore them);
+* ``publisher``, ``publisher-url``, ``publisher-logo``: who publishes the
+  editions (a name, its address, the address of its logo), for the editions'
+  schema.org ``Article`` and the feeds' author (none: left out);
 * ``provenance``: ``false`` hides the note on each translated edition that says
   how it was translated (machine-assisted or by people) and by how many
   reviewers (``true``).
@@ -43,6 +46,7 @@ class Config:
     strict: float = 100.0
     site_url: str | None = None
     provenance: bool = True
+    publisher: dict | None = None   # schema.org Organization
 
 
 def config(ws: Workspace, out: Path | None = None) -> Config:
@@ -63,7 +67,26 @@ def config(ws: Workspace, out: Path | None = None) -> Config:
     provenance = extra.get("provenance", True)
     if not isinstance(provenance, bool):
         raise WorkspaceError(f"{where}: [tool.localize] provenance must be true or false, not {provenance!r}")
-    return Config(folder, ws.settings.source_language, ws.root, threshold, strict, site_url, provenance)
+    return Config(folder, ws.settings.source_language, ws.root, threshold, strict, site_url, provenance,
+                  _publisher(extra, where))
+
+
+def _publisher(extra: dict, where: Path) -> dict | None:
+    """The schema.org Organization that publishes the editions, from publisher, publisher-url, publisher-logo."""
+    name = extra.get("publisher")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise WorkspaceError(f"{where}: [tool.localize] publisher must be a name, not {name!r}")
+    found = {"@type": "Organization", "name": name.strip()}
+    for key, field_ in (("publisher-url", "url"), ("publisher-logo", "logo")):
+        value = extra.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not _URL.fullmatch(value):
+            raise WorkspaceError(f"{where}: [tool.localize] {key} must be an http(s) address, not {value!r}")
+        found[field_] = value if field_ == "url" else {"@type": "ImageObject", "url": value}
+    return found
 
 
 def _percent(value, key: str, where: Path) -> float:

@@ -221,8 +221,17 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     images = media.gather(tree, snapshot.source_path.parent, cfg.folder / "assets", slug)
     provenance = (any(engine != "human" and n for engine, n in verdict.engines.items()),
                   len(reviewed_by[0]) if reviewed_by else 0) if cfg.provenance else None
+    previous = _previous(paths.manifest)
+    first_published = _date(previous.get("first_published") or previous.get("created")) \
+        if previous.get("status") == PUBLISHED else None
+    first_published = first_published or now.astimezone(timezone.utc).date()
+    root = tree.getroot()
+    authors = [" ".join(m.get("content", "").split()) for m in root.iter("meta")
+               if (m.get("name") or "").lower() == "author" and (m.get("content") or "").strip()]
+    image = next((img.get("src") for img in root.iter("img") if img.get("src")), None)
     info = page.Page(language, snapshot.source_language, slug, published, reviewed, approved,
-                     units, cfg.site_url, preview, "pdf" in formats, provenance)
+                     units, cfg.site_url, preview, "pdf" in formats, provenance, cfg.publisher, first_published,
+                     authors, image)
     html = page.build(tree, info)
     title_el = tree.getroot().find("head/title")
     title = " ".join((title_el.text or "").split()) if title_el is not None else slug
@@ -255,6 +264,7 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
         "shown untranslated": verdict.refused,
         "reviewers": reviewed_by[0] if reviewed_by else [],
         "approved_sha256": approved_sha256,
+        "first_published": first_published.isoformat(),
         "engines": dict(sorted(verdict.engines.items())),
         "files": {fmt: {"name": record[0].name, "sha256": record[1], "bytes": record[2]}
                   for fmt, record in written.items()},

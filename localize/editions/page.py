@@ -57,6 +57,10 @@ class Page:
     preview: bool = False
     pdf: bool = True
     provenance: tuple[bool, int] | None = None   # (machine-assisted, reviewers) on a translation; None: not shown
+    publisher: dict | None = None        # schema.org Organization, from [tool.localize]
+    first_published: date | None = None  # when the edition was first published
+    author: list[str] = field(default_factory=list)   # the article's <meta name="author">
+    image: str | None = None             # the article's first image, as its src says
 
 
 # -- addresses ---------------------------------------------------------------------
@@ -354,11 +358,23 @@ def structured_data(page: Page) -> list[dict]:
         text = approved.get(first.get(kind, ""))
         if text:
             data[key] = plain(text)
+    data["datePublished"] = (page.first_published or page.reviewed).isoformat()
+    if page.author:
+        data["author"] = [{"@type": "Person", "name": name} for name in page.author]
+    if page.publisher:
+        data["publisher"] = page.publisher
     if page.site_url and not page.preview:
         data["url"] = href(page.language.tag, page.slug, page.site_url)
         data["mainEntityOfPage"] = data["url"]
+        if page.image:
+            data["image"] = urljoin(data["url"], page.image)
         if page.language.tag != page.source_language:
             data["translationOfWork"] = {"@id": href(page.source_language, page.slug, page.site_url)}
+        else:
+            others = [tag for tag in page.published if tag != page.language.tag]
+            if others:
+                data["workTranslation"] = [{"@id": href(tag, page.slug, page.site_url), "inLanguage": tag}
+                                           for tag in others]
     found = [data]
     questions = []
     for question, answers in faq(page.units):
