@@ -404,3 +404,20 @@ def test_json_ld_names_author_publisher_dates_image_and_the_editions_of_the_work
     assert spanish["translationOfWork"] == {"@id": f"{BASE}/en/{SLUG}/"}
     assert english["workTranslation"] == [{"@id": f"{BASE}/es/{SLUG}/", "inLanguage": "es"}]
     assert "translationOfWork" not in english and "workTranslation" not in spanish
+
+
+def test_publishing_another_language_updates_the_sources_work_translations(with_url, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(with_url, root, ignore=shutil.ignore_patterns("site"))
+    path = root / "locales" / "ar" / "LC_MESSAGES" / f"{SLUG}.po"
+    cat = polib.pofile(str(path), wrapwidth=0)
+    for entry in cat:
+        if not entry.obsolete:
+            entry.msgstr = f"ترجمة {entry.msgid}"
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+    cat.save(str(path))
+    assert main(["--root", str(root), "export", "--lang", "ar", "--format", "html"]) == 0
+    assert _article_data(root, "en")["workTranslation"] == [{"@id": f"{BASE}/ar/{SLUG}/", "inLanguage": "ar"},
+                                                            {"@id": f"{BASE}/es/{SLUG}/", "inLanguage": "es"}]

@@ -423,8 +423,32 @@ _LINKS = re.compile(r'<link rel="canonical" href="[^"<>]*">\n(?:<link rel="alter
 _SWITCHER = re.compile(r'<nav class="edition-languages" aria-label="([^"<>]*)">.*?</nav>', re.S)
 
 
+_JSON_LD = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.S)
+
+
+def _relink_work(text: str, slug: str, published: list[str], site_url: str | None) -> str:
+    """The source edition's ``workTranslation`` brought up to date with the published translations."""
+    if not site_url:
+        return text
+    for m in _JSON_LD.finditer(text):
+        try:
+            data = json.loads(m.group(2))
+        except ValueError:
+            continue
+        if not isinstance(data, dict) or data.get("@type") != "Article" or "translationOfWork" in data:
+            continue
+        lang = data.get("inLanguage")
+        others = [tag for tag in published if tag != lang]
+        data.pop("workTranslation", None)
+        if others:
+            data["workTranslation"] = [{"@id": href(tag, slug, site_url), "inLanguage": tag} for tag in others]
+        return text[:m.start(2)] + json_text(data) + text[m.end(2):]
+    return text
+
+
 def relink(text: str, slug: str, published: list[str], site_url: str | None) -> str:
-    """A published page with its alternates and language switcher brought up to date.
+    """A published page brought up to date with the article's published languages: its alternates, language
+    switcher and, on the source edition, its JSON-LD ``workTranslation``.
 
     The page is one this module wrote, so its two blocks are found as written;
     a page changed by hand since is parsed and rebuilt instead.
@@ -440,7 +464,7 @@ def relink(text: str, slug: str, published: list[str], site_url: str | None) -> 
         start, end = sorted([(links_found.span(), block), (nav_found.span(), nav_text)])
         (s1, e1), t1 = start
         (s2, e2), t2 = end
-        return text[:s1] + t1 + text[e1:s2] + t2 + text[e2:]
+        return _relink_work(text[:s1] + t1 + text[e1:s2] + t2 + text[e2:], slug, published, site_url)
     tree = article.parse(text.encode("utf-8"), slug)
     root = tree.getroot()
     head, body = root.find("head"), root.find("body")
@@ -450,4 +474,4 @@ def relink(text: str, slug: str, published: list[str], site_url: str | None) -> 
         new = switcher(root.get("lang"), slug, published, old.get("aria-label"), site_url)
         new.tail = old.tail
         old.getparent().replace(old, new)
-    return _serialize(tree)
+    return _relink_work(_serialize(tree), slug, published, site_url)
