@@ -79,6 +79,9 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
                 click.echo(f"updated the language links of {_shown(ws, path)}")
             for warning in outcome.warnings:
                 click.echo(f"localize: warning: {outcome.describe()}: {warning}", err=True)
+        if not cfg.site_url and not allow_drafts and any(o.status == editions.PUBLISHED for o in report.editions):
+            click.echo("localize: warning: no [tool.localize] site-url: the editions' hreflang and canonical links "
+                       "are relative, which search engines ignore", err=True)
         if allow_drafts and report.editions:
             click.echo("previews show machine-translated text that nobody reviewed: they are never published")
     if site:

@@ -421,3 +421,14 @@ def test_publishing_another_language_updates_the_sources_work_translations(with_
     assert main(["--root", str(root), "export", "--lang", "ar", "--format", "html"]) == 0
     assert _article_data(root, "en")["workTranslation"] == [{"@id": f"{BASE}/ar/{SLUG}/", "inLanguage": "ar"},
                                                             {"@id": f"{BASE}/es/{SLUG}/", "inLanguage": "es"}]
+
+
+def test_publishing_without_site_url_warns_that_relative_hreflang_does_not_count(without_url, run):
+    result = run("export", "--lang", "es", "--format", "html", cwd=without_url)
+    assert result.code == 0, result
+    assert "localize: warning: no [tool.localize] site-url: the editions' hreflang" in result.err
+
+
+def test_publishing_under_site_url_says_nothing_of_it(with_url, run):
+    result = run("export", "--lang", "es", "--format", "html", cwd=with_url)
+    assert result.code == 0 and "site-url" not in result.err, result
