@@ -432,3 +432,17 @@ def test_publishing_without_site_url_warns_that_relative_hreflang_does_not_count
 def test_publishing_under_site_url_says_nothing_of_it(with_url, run):
     result = run("export", "--lang", "es", "--format", "html", cwd=with_url)
     assert result.code == 0 and "site-url" not in result.err, result
+
+
+def test_json_ld_image_is_the_articles_first_image_under_site_url(tmp_path):
+    from PIL import Image
+
+    root = make_workspace(tmp_path / "ws", f'site-url = "{BASE}"\n')
+    Image.new("RGB", (4, 3), "navy").save(root / "source" / "cover.png")
+    source = root / "source" / f"{SLUG}.html"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("</h1>", '</h1>\n<img src="cover.png" alt="">', 1), encoding="utf-8")
+    assert main(["--root", str(root), "export", "--lang", "en", "--format", "html"]) == 0
+    image = _article_data(root, "en")["image"]
+    assert image.startswith(f"{BASE}/assets/media/{SLUG}/") and image.endswith(".png")
+    assert (root / "out" / "editions" / image[len(BASE) + 1:]).is_file()
