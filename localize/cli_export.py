@@ -86,7 +86,8 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
             click.echo("previews show machine-translated text that nobody reviewed: they are never published")
     if site:
         warnings: list[str] = []
-        written = editions.write_site(cfg.folder, Path(site), site_url=cfg.site_url, warnings=warnings)
+        written = editions.write_site(cfg.folder, Path(site), site_url=cfg.site_url, warnings=warnings,
+                                      author=cfg.publisher["name"] if cfg.publisher else None)
         click.echo(f"wrote the static site in {site}: {len(written)} files")
         for warning in warnings:
             click.echo(f"localize: warning: {warning}", err=True)
