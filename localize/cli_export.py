@@ -67,6 +67,10 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
     if langs:
         report = editions.export(ws, list(langs), list(names), formats=formats, out=cfg.folder,
                                  allow_drafts=allow_drafts, jobs=jobs, strict=strict)
+        if not allow_drafts:
+            from .editions import record
+
+            record.published(ws, report.editions, record.command_line_user(), out=cfg.folder)
         for outcome in report.editions:
             if outcome.status == editions.REFUSED:
                 refused.append(outcome)

@@ -300,8 +300,10 @@ def test_localize_withdraw_on_the_command_line(site, capsys):
     assert main(["--root", str(site.root), "withdraw", "--lang", "es", "--slug", SLUG]) == 1
     assert "es/" + SLUG + " is not published" in capsys.readouterr().err
     assert main(["--root", str(site.root), "withdraw", "--lang", "es", "--slug", "../x"]) == 2
-    acts = record.Publications.of(site.root).history()
-    assert [(a.action, a.language) for a in acts] == [("withdraw", "es")]
+    acts = record.Publications.of(site.root).history()   # the command line's acts are on the record too
+    assert [(a.action, a.language) for a in acts] == [("withdraw", "es"), ("publish", "es"), ("publish", "en")]
+    assert all(a.user.endswith("(command line)") for a in acts)
+    assert acts[1].manifest_sha256 == record.file_sha256(site.root / EDITIONS / "es" / f"{SLUG}.json")
 
 
 def test_the_publishing_pages_pass_the_nu_checker(site, tmp_path):

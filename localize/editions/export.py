@@ -138,24 +138,34 @@ def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: t
                 _source_outdated(cfg, source, slug, page_bytes, formats):
             wanted.insert(0, languages.parse(source))
         before = list(index["articles"].get(slug, {}))
-        judged = [_judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes), strict)
+        judged = [judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes), strict)
                   for language in wanted]
         passing = [s.language.tag for s, *_, v in judged if v.passed]
         now_published = store.order(set(before) | set(passing), source)
+        unmade: set[str] = set()
         for snapshot, tree, units, approved, verdict in judged:
+            tag = snapshot.language.tag
             if not preview and not verdict.passed:
-                done.append(Outcome(snapshot.language.tag, slug, REFUSED, blocks=verdict.blocks,
-                                    counts=verdict.counts))
+                done.append(Outcome(tag, slug, REFUSED, blocks=verdict.blocks, counts=verdict.counts))
                 continue
-            done.append(_make(cfg, snapshot, tree, units, approved, verdict, formats, preview, now,
-                              history.get((snapshot.language.tag, slug)), now_published))
-        if not preview and now_published != store.order(before, source):
-            rebuilt = set(passing)
-            done[-1].relinked.extend(_relink(cfg, slug, [l for l in before if l not in rebuilt], now_published))
+            try:
+                done.append(_make(cfg, snapshot, tree, units, approved, verdict, formats, preview, now,
+                                  history.get((tag, slug)), now_published))
+            except pdf.MissingGlyphs as exc:   # that edition only: nothing of it is written, the others go on
+                done.append(Outcome(tag, slug, REFUSED, blocks=[str(exc)], counts=verdict.counts))
+                unmade.add(tag)
+        if preview:
+            continue
+        made = [tag for tag in passing if tag not in unmade]
+        final = store.order(set(before) | set(made), source)
+        if unmade:   # the editions made list a language that did not come: every published one is relinked
+            done[-1].relinked.extend(relink(cfg, slug, final, final))
+        elif final != store.order(before, source):
+            done[-1].relinked.extend(relink(cfg, slug, [l for l in before if l not in set(made)], final))
     return done
 
 
-def _judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: bool, terms: glossary.Glossary,
+def judge(ws: Workspace, cfg: Config, language: Language, slug: str, preview: bool, terms: glossary.Glossary,
            page: tuple[Path, bytes] | None = None, strict: bool = False):
     """Snapshot an edition, render the article from it, and put it to the gate.
 
@@ -236,11 +246,13 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     title_el = tree.getroot().find("head/title")
     title = " ".join((title_el.text or "").split()) if title_el is not None else slug
     outcome = Outcome(language.tag, slug, PREVIEW if preview else PUBLISHED, counts=verdict.counts)
-    written = {"html": _file_record(paths.html, html.encode("utf-8"))}
-    if "pdf" in formats:
+    data = None
+    if "pdf" in formats:   # made before anything is written: a PDF that cannot be made leaves the edition as it was
         address = page.href(language.tag, slug, cfg.site_url) if cfg.site_url and not preview else None
         data, warnings = pdf.renderer(cfg.folder / "assets").render(page.for_print(tree, address), language.tag)
         outcome.warnings = list(dict.fromkeys(verdict.refused + images + warnings))
+    written = {"html": _file_record(paths.html, html.encode("utf-8"))}
+    if data is not None:
         written["pdf"] = _file_record(paths.pdf, data)
     else:
         outcome.warnings = verdict.refused + images
@@ -351,7 +363,7 @@ def _reviewed(snapshot: gate.Snapshot, reviewed_by, now: datetime, previous: dic
     return max(found) if found else now.astimezone(timezone.utc).date()
 
 
-def _relink(cfg: Config, slug: str, others: list[str], published: list[str]) -> list[Path]:
+def relink(cfg: Config, slug: str, others: list[str], published: list[str]) -> list[Path]:
     """Bring the switcher and alternates of an article's other published editions up to date."""
     import hashlib
 

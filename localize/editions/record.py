@@ -147,6 +147,17 @@ def file_sha256(path: Path) -> str:
 
 # -- acts ------------------------------------------------------------------------------------
 
+def command_line_user() -> str:
+    """Who acts from the command line, as the record names them: the login, marked as not an account."""
+    import getpass
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):   # no login name and no passwd entry (a bare container)
+        login = "unknown"
+    return f"{login} (command line)"
+
+
 def published(ws: Workspace, outcomes, user: str, job: str | None = None,
               out: Path | None = None) -> list[Publication]:
     """Record the editions an export published (``outcomes`` of its report), each with its manifest's hash."""
@@ -162,12 +173,12 @@ def published(ws: Workspace, outcomes, user: str, job: str | None = None,
     return done
 
 
-def withdraw(ws: Workspace, lang: str, slug: str, user: str = "localize", *, out: Path | None = None,
+def withdraw(ws: Workspace, lang: str, slug: str, user: str | None = None, *, out: Path | None = None,
              job: str | None = None) -> Publication:
     """Take an edition off the published site: out of the index (readers get the not-published page), the
     language switchers of the article's other editions brought up to date, the act recorded. Its files
     stay where they were, unlisted. The source-language edition goes last, once no translation is left."""
-    from .export import _relink
+    from .export import relink as relink_siblings
 
     cfg = config(ws, out)
     source = ws.settings.source_language
@@ -178,12 +189,12 @@ def withdraw(ws: Workspace, lang: str, slug: str, user: str = "localize", *, out
         if tag == source and remaining:
             raise LocalizeError(f"{tag}/{slug} is the original the other editions fall back on: "
                                 f"withdraw {', '.join(remaining)} first")
-        _relink(cfg, slug, remaining, remaining)
+        relink_siblings(cfg, slug, remaining, remaining)
 
     if not store.withdraw(cfg.folder, tag, slug, relink):
         raise NotListed(f"{tag}/{slug} is not published")
     digest = file_sha256(manifest) if manifest.is_file() else ""
-    return Publications.of(ws.root).add(user, WITHDRAW, tag, slug, digest, (), job)
+    return Publications.of(ws.root).add(user or command_line_user(), WITHDRAW, tag, slug, digest, (), job)
 
 
 # -- where an edition stands -------------------------------------------------------------------
@@ -292,7 +303,7 @@ def _sha256(path: Path, *, text: bool) -> str | None:
 
 def verdict(ws: Workspace, lang: str, slug: str, cfg: Config | None = None) -> gate.Verdict:
     """The publish gate's verdict on an edition as it would be made now, as ``localize export`` judges it."""
-    from .export import _judge
+    from .export import judge
 
     cfg = cfg or config(ws)
-    return _judge(ws, cfg, languages.parse(lang), slug, False, glossary.for_workspace(ws))[-1]
+    return judge(ws, cfg, languages.parse(lang), slug, False, glossary.for_workspace(ws))[-1]
