@@ -446,3 +446,12 @@ def test_json_ld_image_is_the_articles_first_image_under_site_url(tmp_path):
     image = _article_data(root, "en")["image"]
     assert image.startswith(f"{BASE}/assets/media/{SLUG}/") and image.endswith(".png")
     assert (root / "out" / "editions" / image[len(BASE) + 1:]).is_file()
+
+
+def test_no_page_of_the_review_ui_can_be_taken_for_an_article_or_a_language(without_url, tmp_path):
+    from web import reader
+
+    app = reader_app(without_url, tmp_path)
+    firsts = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules()
+              if rule.endpoint.split(".")[0] != "reader" and re.fullmatch(r"[a-z0-9_-]+", rule.rule.split("/")[1])}
+    assert firsts and firsts <= set(reader.RESERVED), sorted(firsts - set(reader.RESERVED))

@@ -22,7 +22,7 @@
 
 The addresses are laid out as the static site's (``localize export --site``),
 so an edition's relative links hold on either. A slug named as a page of the
-review UI (:data:`RESERVED`: ``review``, ``jobs``, ``api``, …) is reached
+review UI (:data:`RESERVED`: ``review``, ``publish``, ``articles``, ``jobs``, ``api``, …) is reached
 under ``/read`` only: first in an address, those words are never taken for an
 article or a language. Only editions the index of published editions
 lists are served (previews never are). The editions folder is
@@ -44,7 +44,8 @@ from localize.errors import LocalizeError
 
 bp = Blueprint("reader", __name__)
 # The first part of every other page's address: never taken for a language or an article.
-RESERVED = ("api", "assets", "healthz", "jobs", "language", "login", "logout", "read", "review", "static")
+RESERVED = ("account", "admin", "api", "articles", "assets", "draft", "healthz", "jobs", "language", "login",
+            "logout", "preview", "publish", "read", "review", "static", "status", "tokens")
 
 
 class _Slug(BaseConverter):
