@@ -139,8 +139,8 @@ def test_arabic_with_two_tags_by_keyboard_saved_with_its_real_markup(site, brows
         chips = page.locator("#source button.chip")
         expect(chips).to_have_count(4)
         assert [c.get_attribute("dir") for c in chips.all()] == ["ltr"] * 4
-        expect(chips.nth(0)).to_have_text("1em")
-        expect(chips.nth(2)).to_have_text("2a #ref-1")
+        expect(chips.nth(0)).to_have_text("1 em")
+        expect(chips.nth(2)).to_have_text("2 a #ref-1")
 
         # -- typed with the keyboard: Arabic, a tag (Ctrl+I, then its number), Arabic … ---------
         keyboard = page.keyboard

@@ -221,10 +221,10 @@ def test_source_markup_is_shown_as_numbered_tag_chips_and_placeholders_in_the_bo
     item = find(local, CITING)
     page = client_as("tina").get(entry_url("es", item.id)).get_data(as_text=True)
     source = page[page.index('id="source"'):page.index("</p>", page.index('id="source"'))]
-    assert re.search(r'class="chip chip-open"[^>]*><span class="n">1</span>a #ref-2</button>', source)
-    assert re.search(r'class="chip chip-open"[^>]*><span class="n">2</span>em</button>', source)
-    assert re.search(r'class="chip chip-close"[^>]*><span class="n">2</span>/em</button>', source)
-    assert re.search(r'class="chip chip-open"[^>]*><span class="n">3</span>a #ref-3</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*><span class="n">1</span> a #ref-2</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*><span class="n">2</span> em</button>', source)
+    assert re.search(r'class="chip chip-close"[^>]*><span class="n">2</span> /em</button>', source)
+    assert re.search(r'class="chip chip-open"[^>]*><span class="n">3</span> a #ref-3</button>', source)
     assert "<a href" not in source and "<em>" not in source   # chips, not raw markup
     assert 'data-insert="\u2066⟦1⟧\u2069"' in source and 'data-insert="\u2066⟦/2⟧\u2069"' in source
     assert 'title="href=&#34;#ref-2&#34;"' in source
