@@ -152,6 +152,7 @@ def draft(ws: Workspace, language: str, *, engine: str | None = None, names: lis
     ``user`` as the one who drafted them (the account that started a job, else the command)."""
     started = time.perf_counter()
     tag = ws.language(language)
+    names = [slug(name) for name in names] if names else names   # a bad name: refused before anything opens
     machine, notice = engine_for(ws, tag, engine)
     report = Report(tag, machine.name if machine else None, notice, dry_run=dry_run)
     report.recorder = None if dry_run else history.Recorder.of(ws.root, user=user, action="draft")

@@ -1,5 +1,5 @@
-"""Background jobs: the workspace's huey queue, its tasks (drafting a language, publishing an edition),
-and their progress in SQLite.
+"""Background jobs: the workspace's huey queue, its tasks (drafting a language, publishing an edition,
+putting an uploaded article in place), and their progress in SQLite.
 
 The queue is a ``SqliteHuey`` in ``<workspace>/instance/tasks.sqlite3`` (one
 machine, no server), or a ``RedisHuey`` when ``LOCALIZE_REDIS_URL`` is set
@@ -16,6 +16,7 @@ index) and read by any web worker.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sqlite3
 import time
@@ -31,7 +32,7 @@ from huey.consumer import Consumer
 from huey.exceptions import ConfigurationError
 from huey.signals import SIGNAL_INTERRUPTED
 
-from . import draft, history
+from . import draft, history, sources
 from .engines import REGISTRY, UnknownEngine
 from .errors import ConflictError, LocalizeError
 from .workspace import Workspace, slug
@@ -40,8 +41,9 @@ QUEUE_NAME = "localize"
 QUEUE_FILE = "tasks.sqlite3"
 JOBS_FILE = "localize.sqlite3"          # the accounts database: one file to back up
 STATES = ("queued", "running", "done", "failed")
-KINDS = ("draft", "export")
+KINDS = ("draft", "export", "article")
 EXPORT_STEPS = ("gate", "editions", "record")   # an export job's steps, in order; done counts those finished
+ARTICLE_STEPS = ("check", "catalogs")           # an article job's steps
 PUBLISHED, REFUSED = "published", "refused"   # an export job's outcomes
 STALE_AFTER = 30 * 60                   # an active job silent this long no longer blocks a new one
 PROGRESS_EVERY = 0.25                   # seconds between progress writes (the last one always lands)
@@ -73,7 +75,7 @@ CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created);
 """
 # Columns added since the table was first made: (name, declaration), added where missing.
 _ADDED = (("step", "TEXT NOT NULL DEFAULT ''"), ("outcome", "TEXT NOT NULL DEFAULT ''"),
-          ("formats", "TEXT NOT NULL DEFAULT ''"))
+          ("formats", "TEXT NOT NULL DEFAULT ''"), ("report", "TEXT NOT NULL DEFAULT ''"))
 
 
 class JobRunning(ConflictError):
@@ -112,11 +114,12 @@ class Job:
     step: str = ""                  # an export: the step running (EXPORT_STEPS)
     outcome: str = ""               # an export: published or refused
     formats: tuple[str, ...] = ()   # an export: html, pdf
+    report: dict | None = None      # an article: {language: {new, changed, removed: [msgid]}}
 
     @property
     def slug(self) -> str | None:
-        """The article an export job publishes."""
-        return self.names[0] if self.kind == "export" and self.names else None
+        """The article an export job publishes, or an article job puts in place."""
+        return self.names[0] if self.kind in ("export", "article") and self.names else None
 
     @property
     def percent(self) -> int:
@@ -193,7 +196,7 @@ class Jobs:
             raise ValueError(f"no job kind {kind!r}")
         now = time.time()
         job_id = uuid.uuid4().hex
-        same = "kind = 'draft'" if kind == "draft" else "kind = 'export' AND names = :names"
+        same = "kind = 'draft'" if kind == "draft" else f"kind = '{kind}' AND names = :names"
         with self._write() as db:
             row = db.execute(f"SELECT * FROM jobs WHERE language = :language AND {same} "
                              "AND state IN ('queued', 'running') AND updated > :since ORDER BY created DESC LIMIT 1",
@@ -241,11 +244,19 @@ class Jobs:
             db.execute("UPDATE jobs SET done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
                        (done, total, time.time(), job_id))
 
-    def step(self, job_id: str, step: str) -> None:
-        """An export job begins one of its steps: done counts the steps before it."""
+    def step(self, job_id: str, step: str, steps: tuple[str, ...] = EXPORT_STEPS) -> None:
+        """An export or article job begins one of its ``steps``: done counts the steps before it."""
         with self._write() as db:
             db.execute("UPDATE jobs SET step = ?, done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
-                       (step, EXPORT_STEPS.index(step), len(EXPORT_STEPS), time.time(), job_id))
+                       (step, steps.index(step), len(steps), time.time(), job_id))
+
+    def changed(self, job_id: str, report: dict) -> None:
+        """An article job is done: what changed in each language's catalog."""
+        now = time.time()
+        with self._write() as db:
+            db.execute("UPDATE jobs SET state = 'done', done = total, step = '', report = ?, updated = ?, "
+                       "finished = ? WHERE id = ? AND state = 'running'",
+                       (json.dumps(report, ensure_ascii=False), now, now, job_id))
 
     def settle(self, job_id: str, outcome: str, message: str) -> None:
         """An export job ends: published (done, ``message`` its notice) or refused (failed, ``message`` why)."""
@@ -279,7 +290,8 @@ def _job(row: sqlite3.Row) -> Job:
     return Job(row["id"], row["kind"], row["language"], row["engine"], tuple(row["names"].split()), row["user"],
                row["state"], row["done"], row["total"], row["drafted"], row["from_memory"], row["skipped"],
                row["notice"], row["error"], row["created"], row["started"], row["updated"], row["finished"],
-               row["step"], row["outcome"], tuple(row["formats"].split()))
+               row["step"], row["outcome"], tuple(row["formats"].split()),
+               json.loads(row["report"]) if row["report"] else None)
 
 
 def one_line(text: str) -> str:
@@ -362,6 +374,40 @@ def export_edition(root: str, lang: str, slug: str, formats: list[str], job_id: 
     jobs.settle(job_id, PUBLISHED, f"{len(warnings)} warnings, the first: {warnings[0]}" if warnings else "")
 
 
+def update_article(root: str, name: str, kind: str, shown: str, job_id: str) -> None:
+    """Put an uploaded article in place as a job: its source, template and every language's catalog;
+    the job keeps what changed per language. The upload waits in ``instance/uploads`` until then."""
+    jobs = Jobs.of(Path(root))
+    upload = upload_path(Path(root), job_id, kind)
+    try:
+        if not jobs.start(job_id):
+            return
+        ws = Workspace.open(Path(root))
+        jobs.step(job_id, "check", ARTICLE_STEPS)
+        data = upload.read_bytes()
+        sources.check(ws, name, kind, data, shown)   # again: the workspace may have changed while it waited
+        jobs.step(job_id, "catalogs", ARTICLE_STEPS)
+        report = sources.replace(ws, name, kind, data, shown)
+    except LocalizeError as exc:
+        jobs.fail(job_id, str(exc))
+        return
+    except OSError as exc:
+        jobs.fail(job_id, f"the upload could not be read: {exc.strerror or exc}")
+        return
+    except BaseException as exc:
+        jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc}" if isinstance(exc, Exception)
+                  else "interrupted: the worker stopped; upload the article again")
+        raise
+    finally:
+        upload.unlink(missing_ok=True)
+    jobs.changed(job_id, report)
+
+
+def upload_path(root: Path, job_id: str, kind: str) -> Path:
+    """Where an article job's upload waits for the worker."""
+    return Path(root) / "instance" / "uploads" / f"{job_id}{kind}"
+
+
 # -- the queue ----------------------------------------------------------------------------
 
 @functools.cache
@@ -377,13 +423,15 @@ def _queue(root: str, redis_url: str | None) -> tuple[Huey, TaskWrapper]:
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
     tasks = {"draft": huey.task(name="draft_language")(draft_language),
-             "export": huey.task(name="export_edition")(export_edition)}
+             "export": huey.task(name="export_edition")(export_edition),
+             "article": huey.task(name="update_article")(update_article)}
+    again = {"draft_language": "start the draft again to go on", "export_edition": "publish again",
+             "update_article": "upload the article again"}
 
     @huey.signal(SIGNAL_INTERRUPTED)
     def interrupted(signal, task, *args, **kwargs):  # the consumer stopped while the job ran
-        if task.args and len(task.args) == 5:   # both tasks: (root, …, job_id)
-            again = "publish again" if task.name == "export_edition" else "start the draft again to go on"
-            Jobs.of(Path(task.args[0])).fail(task.args[4], f"interrupted: the worker stopped; {again}")
+        if task.args and len(task.args) == 5 and task.name in again:   # every task: (root, …, job_id)
+            Jobs.of(Path(task.args[0])).fail(task.args[4], f"interrupted: the worker stopped; {again[task.name]}")
 
     return huey, tasks
 
@@ -428,6 +476,30 @@ def start_export(ws: Workspace, lang: str, name: str, formats: tuple[str, ...], 
     jobs = Jobs.of(ws.root)
     job = jobs.create(tag, None, [name], user, kind="export", formats=formats)
     _enqueue(ws, jobs, job, "export", (str(ws.root), tag, name, list(formats), job.id))
+    return job
+
+
+def start_article(ws: Workspace, name: str, kind: str, data: bytes, shown: str, user: str) -> Job:
+    """Queue putting an uploaded article in place; the job as recorded (queued). The upload is checked
+    first (:class:`BadInput`, nothing written); :class:`JobRunning` if an upload of that article is still
+    queued or running."""
+    name = slug(name)
+    if kind not in (".html", ".md"):
+        raise ValueError(f"no article kind {kind!r}")
+    sources.check(ws, name, kind, data, shown)
+    jobs = Jobs.of(ws.root)
+    job = jobs.create(ws.settings.source_language, None, [name], user, kind="article")
+    upload = upload_path(ws.root, job.id, kind)
+    try:
+        sources.put(upload, data)
+    except OSError as exc:
+        jobs.fail(job.id, f"the upload could not be kept: {exc.strerror or exc}")
+        raise LocalizeError(f"the upload could not be kept: {exc.strerror or exc}") from None
+    try:
+        _enqueue(ws, jobs, job, "article", (str(ws.root), name, kind, shown, job.id))
+    except BaseException:
+        upload.unlink(missing_ok=True)
+        raise
     return job
 
 

@@ -6,7 +6,7 @@ in Debian's Chromium, after the page's own script has run. One workspace serves
 every page: the seed article published in Arabic (and so in English), a copy of it
 published in Spanish only (the not-published page), Spanish drafted by the pseudo
 engine with some entries approved, one saved by a person, one rejected, a comment
-and a suggestion, and jobs done and failed. The interface language is the
+and a suggestion, jobs done and failed, and an uploaded article. The interface language is the
 browser's (``Accept-Language``), as a reader's or a new account's is.
 """
 
@@ -98,7 +98,10 @@ def _workspace(root: Path) -> dict:
     tasks.draft_language(str(root), "fr", "pseudo", [], done.id)
     failed = jobs.create("ar", None, [], "ada")
     jobs.fail(failed.id, "no engine drafts Arabic on this server")
-    return {"root": root, "entry": saved.id, "job": done.id}
+    uploaded = tasks.start_article(Workspace.open(root), "sleep", ".md", b"# Sleep\n\nSleep matters.\n", "sleep.md",
+                                   "ada")
+    tasks.update_article(str(root), "sleep", ".md", "sleep.md", uploaded.id)   # as the worker runs it
+    return {"root": root, "entry": saved.id, "job": done.id, "upload": uploaded.id}
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +156,7 @@ PAGES = {
     "articles": ("/articles/", True),
     "jobs": ("/jobs/", True),
     "job": ("/jobs/{job}", True),
+    "article job": ("/jobs/{upload}", True),
     "users": ("/admin/users", True),
     "user": ("/admin/users/tina", True),
     "api tokens": ("/account/tokens", True),
@@ -223,7 +227,8 @@ def test_no_wcag_violation(name, lang, site, sessions, browser):
             where(page, site)
         else:
             address = where[lang] if isinstance(where, dict) else where
-            page.goto(site["base"] + address.format(slug=SLUG, other=OTHER, entry=site["entry"], job=site["job"]))
+            page.goto(site["base"] + address.format(slug=SLUG, other=OTHER, entry=site["entry"], job=site["job"],
+                                                         upload=site["upload"]))
         page.wait_for_load_state("load")
         if logged_in:
             assert page.locator("html").get_attribute("lang") == lang   # the interface in the language asked for

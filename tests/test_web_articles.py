@@ -1,14 +1,18 @@
-"""Articles in the browser: an editor uploads HTML or Markdown and reads what changed per language."""
+"""Articles in the browser: an editor uploads HTML or Markdown, a real huey consumer runs the job, and its
+page says what changed per language."""
 
 from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import polib
 
 from conftest import SEED, assert_msgfmt_ok, snapshot
+from localize import tasks
+from test_jobs import consumer
 from test_web_support import (  # noqa: F401  (fixtures)
     OTHER, SLUG, app, client_as, csrf_token, po_path, web_template, ws)
 
@@ -23,6 +27,21 @@ def upload(client, data: bytes, filename: str, slug: str = ""):
                        content_type="multipart/form-data")
 
 
+def job_page(ws: Path, client, answer) -> str:
+    """The upload's job, run to its end by a real consumer: its page."""
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:500]
+    job_id = re.fullmatch(r".*/jobs/([0-9a-f]{32})", answer.headers["Location"]).group(1)
+    jobs = tasks.Jobs.of(ws)
+    with consumer(ws):
+        deadline = time.monotonic() + 60
+        while jobs.get(job_id).state not in ("done", "failed"):
+            assert time.monotonic() < deadline, "the article job did not end"
+            time.sleep(0.02)
+    page = client.get(f"/jobs/{job_id}")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
 def counts(page: str, lang: str) -> dict[str, int]:
     row = re.search(rf'<tr data-lang="{lang}">(.*?)</tr>', page, re.S).group(1)
     return {k: int(re.search(rf'class="{k}">(\d+)<', row).group(1)) for k in ("new", "changed", "removed")}
@@ -31,21 +50,22 @@ def counts(page: str, lang: str) -> dict[str, int]:
 def test_an_editor_adds_an_html_and_a_markdown_article(ws, client_as):
     ed = client_as("ed")
     answer = upload(ed, SEED.read_bytes(), "fresh.html")
-    assert answer.status_code == 200, answer.get_data(as_text=True)
-    page = answer.get_data(as_text=True)
+    assert not (ws / "source" / "fresh.html").exists()     # queued: the worker puts it in place
+    page = job_page(ws, ed, answer)
     template = polib.pofile(str(ws / "locales" / "fresh.pot"))
     for lang in ("es", "fr", "ar"):
         assert counts(page, lang) == {"new": len(template), "changed": 0, "removed": 0}
         assert_msgfmt_ok(po_path(ws, lang, "fresh"))
-    answer = upload(ed, TWIN.read_bytes(), "twin.md")
-    assert answer.status_code == 200
+    page = job_page(ws, ed, upload(ed, TWIN.read_bytes(), "twin.md"))
     assert (ws / "source" / "twin.md").is_file()
     assert [e.msgid for e in polib.pofile(str(ws / "locales" / "twin.pot"))] == [e.msgid for e in template]
-    assert counts(answer.get_data(as_text=True), "es")["new"] == len(template)
+    assert counts(page, "es")["new"] == len(template)
     listing = ed.get("/articles/").get_data(as_text=True)
     assert "twin.md" in listing and "fresh.html" in listing
-    assert upload(ed, b"---\ntitle: Sleep and mood\n---\n\nSleep matters.\n", "sleep.md").status_code == 200
+    assert listing.count('href="/jobs/') >= 2                          # the recent uploads, each its job
+    job_page(ws, ed, upload(ed, b"---\ntitle: Sleep and mood\n---\n\nSleep matters.\n", "sleep.md"))
     assert "Sleep and mood" in ed.get("/").get_data(as_text=True)   # the dashboard names it by its title
+    assert not any((ws / "instance" / "uploads").iterdir())          # no upload left waiting
 
 
 def test_replacing_an_article_with_one_paragraph_changed_shows_one_changed(ws, client_as):
@@ -54,9 +74,9 @@ def test_replacing_an_article_with_one_paragraph_changed_shows_one_changed(ws, c
     entry.msgstr = "La supresión que antes ayudaba puede volverse un hábito."
     po.save()
     changed = SEED.read_bytes().replace(HABIT.encode(), b"Suppression that once helped can become a habit.")
-    answer = upload(client_as("ed"), changed, "whatever.html", slug=SLUG)
-    assert answer.status_code == 200, answer.get_data(as_text=True)
-    assert counts(answer.get_data(as_text=True), "es") == {"new": 0, "changed": 1, "removed": 0}
+    ed = client_as("ed")
+    page = job_page(ws, ed, upload(ed, changed, "whatever.html", slug=SLUG))
+    assert counts(page, "es") == {"new": 0, "changed": 1, "removed": 0}
     after = polib.pofile(str(po_path(ws, "es")))
     stale = next(e for e in after if e.msgid.startswith("Suppression that once helped can become"))
     assert stale.previous_msgid.startswith(HABIT) and "fuzzy" in stale.flags
@@ -85,6 +105,32 @@ def test_bad_uploads_are_refused_and_change_nothing(ws, client_as):
         assert (snapshot(ws / "source"), snapshot(ws / "locales")) == before, filename
     clash = upload(ed, b"# Again\n", "x.md", OTHER).get_data(as_text=True)
     assert f"{OTHER}.html" in clash and f"{OTHER}.md" in clash
+    assert tasks.Jobs.of(ws).recent(kind="article") == []          # refused before any job
+
+
+def test_an_upload_that_no_longer_fits_when_its_job_runs_fails_and_changes_nothing(ws, client_as):
+    ed = client_as("ed")
+    answer = upload(ed, b"# Sleep\n\nSleep matters.\n", "sleep.md")
+    (ws / "source" / "sleep.html").write_text("<p>Sleep matters.</p>", encoding="utf-8")   # meanwhile, by hand
+    before = snapshot(ws / "source"), snapshot(ws / "locales")
+    page = job_page(ws, ed, answer)
+    assert tasks.Jobs.of(ws).recent(kind="article")[0].state == "failed"
+    error = re.search(r'class="flash flash-error" data-error>([^<]*)<', page).group(1)
+    assert "source/sleep.html" in error and "source/sleep.md" in error
+    assert (snapshot(ws / "source"), snapshot(ws / "locales")) == before
+    assert not any((ws / "instance" / "uploads").iterdir())
+
+
+def test_the_jobs_json_carries_what_changed_and_only_editors_see_it(ws, client_as):
+    ed = client_as("ed")
+    page = job_page(ws, ed, upload(ed, b"# Sleep\n\nSleep matters.\n\nSo does rest.\n", "sleep.md"))
+    job = tasks.Jobs.of(ws).recent(kind="article")[0]
+    data = ed.get(f"/jobs/{job.id}", headers={"Accept": "application/json"}).get_json()["job"]
+    assert data["state"] == "done" and data["kind"] == "article" and data["names"] == ["sleep"]
+    assert sorted(data["report"]["es"]["new"]) == ["Sleep", "Sleep matters.", "So does rest."]
+    assert 'href="/review/es/sleep"' in page
+    for name in ("tina", "rita"):
+        assert client_as(name).get(f"/jobs/{job.id}").status_code == 403
 
 
 def test_translators_and_reviewers_may_not_and_csrf_is_required(ws, client_as):

@@ -401,7 +401,11 @@ def job(job_id: str):
     found = tasks.Jobs.of(_ctx().workspace.root).get(job_id) if len(job_id) <= 64 else None
     if found is None:
         raise NotFound(f"no job {job_id[:64]!r}")
-    _user().require("view", found.language)
+    if found.kind == "article":   # an upload: seen by those who may make one (draft in every language)
+        for lang in [None, *_ctx().workspace.settings.languages]:
+            _user().require("draft", lang)
+    else:
+        _user().require("view", found.language)
     return jsonify(job=found.as_dict())
 
 

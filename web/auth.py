@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from localize.accounts import LOGIN_WINDOW, User
+from localize.accounts import LOGIN_WINDOW, PermissionDenied, User
 
 from .errors import wants_json
 
@@ -63,6 +63,13 @@ def require_login():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     return None
+
+
+def require_editor(languages) -> None:
+    """Only who may draft in every one of the workspace's ``languages`` adds or replaces articles."""
+    user = account()
+    if not user.may("draft") or not all(user.may("draft", lang) for lang in languages):
+        raise PermissionDenied(_("Only editors add or replace articles."))
 
 
 def _unauthorized():

@@ -1,8 +1,10 @@
-"""Background jobs started from the UI (drafting a language, publishing an edition), with their progress.
+"""Background jobs started from the UI (drafting a language, publishing an edition, putting an uploaded
+article in place), with their progress.
 
-An editor queues a draft here, or an export from an edition's publish page
-(:mod:`web.publish`); ``localize worker`` (or the one ``localize serve``
-starts) runs it; the job's page polls ``/api/jobs/<id>`` for progress.
+An editor queues a draft here, an export from an edition's publish page
+(:mod:`web.publish`), an article from the articles page (:mod:`web.articles`);
+``localize worker`` (or the one ``localize serve`` starts) runs it; the job's
+page polls ``/api/jobs/<id>`` for progress.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from localize.engines import REGISTRY, engine_class
 from localize.errors import BadInput
 from localize.review import NotFound
 
-from .auth import account, require_login
+from .auth import account, require_editor, require_login
 from .errors import wants_json
 from .review import article_title, language_name
 
@@ -74,11 +76,17 @@ def show(job_id: str):
     job = tasks.Jobs.of(_workspace().root).get(job_id) if len(job_id) <= 64 else None
     if job is None:
         raise NotFound(_("There is no such job."))
-    account().require("view", job.language)
+    if job.kind == "article":
+        require_editor(_workspace().settings.languages)
+    else:
+        account().require("view", job.language)
     if wants_json():
         return jsonify(job=job.as_dict())
     if job.kind == "export":
         return _page("jobs/export.html", job=job, poll=POLL_SECONDS, **_exported(job))
+    if job.kind == "article":
+        steps = {"check": _("Checking the upload"), "catalogs": _("Updating the catalogs")}
+        return _page("jobs/article.html", job=job, poll=POLL_SECONDS, steps=steps, title=article_title(job.slug))
     return _page("jobs/show.html", job=job, poll=POLL_SECONDS)
 
 
@@ -111,10 +119,14 @@ def script():
     return response
 
 
+def state_labels() -> dict[str, str]:
+    """A job's state as the UI says it."""
+    return {"queued": _("queued: waiting for the worker"), "running": _("running"), "done": _("done"),
+            "failed": _("failed")}
+
+
 def _page(template: str, **values) -> str:
-    labels = {"queued": _("queued: waiting for the worker"), "running": _("running"), "done": _("done"),
-              "failed": _("failed")}
-    return render_template(template, labels=labels, language_name=language_name, **values)
+    return render_template(template, labels=state_labels(), language_name=language_name, **values)
 
 
 def _engines(ws, langs: list[str]) -> list[tuple[str, bool, list[str]]]:
