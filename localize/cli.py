@@ -512,7 +512,8 @@ def check(ctx, langs, names, fmt, po_file, glossary_file, source_lang, page, job
 def worker(ctx, workers):
     """Run the background jobs (drafts and publishing started from the UI) of this workspace until stopped.
 
-    The queue is instance/tasks.sqlite3, or Redis when LOCALIZE_REDIS_URL is set.
+    The queue is instance/tasks.sqlite3, or Redis when LOCALIZE_QUEUE=redis://… is set;
+    on Redis, workers on several hosts that see the workspace share the jobs.
     Ctrl-C waits for running jobs; SIGTERM stops at once.
     """
     import logging

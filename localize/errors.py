@@ -41,6 +41,10 @@ class ConflictError(LocalizeError):
     """Work would be overwritten; nothing was changed."""
 
 
+class Unavailable(LocalizeError):
+    """A service the work needs (the job queue) cannot be reached or is not set up right (HTTP 503)."""
+
+
 class Busy(LocalizeError):
     """A resource is held by someone else for too long (HTTP 503, with Retry-After)."""
 

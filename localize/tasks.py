@@ -2,10 +2,15 @@
 putting an uploaded article in place), and their progress in SQLite.
 
 The queue is a ``SqliteHuey`` in ``<workspace>/instance/tasks.sqlite3`` (one
-machine, no server), or a ``RedisHuey`` when ``LOCALIZE_REDIS_URL`` is set
-(several machines sharing one Redis). ``localize worker`` runs its consumer;
-the web app only enqueues. A job waits in the queue's storage until a
-consumer takes it, so it outlives a restart of the web processes.
+machine, no server), or a ``RedisHuey`` when ``LOCALIZE_QUEUE`` names a Redis
+server (``redis://``, ``rediss://`` or ``unix://``; several machines sharing
+one Redis). ``localize worker`` runs its consumer; the web app only enqueues.
+A job waits in the queue's storage until a consumer takes it, so it outlives
+a restart of the web processes.
+
+A running job's worker beats every ``HEARTBEAT`` seconds; a job silent for
+``LOST_AFTER`` seconds (its worker killed, its host gone) is marked failed,
+with why, by whoever reads it next: never left running for ever.
 
 Progress lives in a ``jobs`` table of the accounts database
 (``<workspace>/instance/localize.sqlite3``, WAL mode), written by the worker
@@ -18,7 +23,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import socket
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -34,7 +41,7 @@ from huey.signals import SIGNAL_INTERRUPTED
 
 from . import draft, history, sources
 from .engines import REGISTRY, UnknownEngine
-from .errors import ConflictError, LocalizeError
+from .errors import ConflictError, LocalizeError, Unavailable
 from .workspace import Workspace, slug
 
 QUEUE_NAME = "localize"
@@ -49,6 +56,11 @@ STALE_AFTER = 30 * 60                   # an active job silent this long no long
 PROGRESS_EVERY = 0.25                   # seconds between progress writes (the last one always lands)
 MAX_ERROR = 300
 POLL_MAX = 0.25                         # seconds an idle worker waits at most before looking at the queue again
+HEARTBEAT = 2.0                         # seconds between a running job's signs of life
+LOST_AFTER = 15.0                       # a running job silent this long: its worker is gone
+AGAIN = {"draft": "start the draft again to go on", "export": "publish again",
+         "article": "upload the article again"}   # what to do after an interrupted job, by kind
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -75,7 +87,8 @@ CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created);
 """
 # Columns added since the table was first made: (name, declaration), added where missing.
 _ADDED = (("step", "TEXT NOT NULL DEFAULT ''"), ("outcome", "TEXT NOT NULL DEFAULT ''"),
-          ("formats", "TEXT NOT NULL DEFAULT ''"), ("report", "TEXT NOT NULL DEFAULT ''"))
+          ("formats", "TEXT NOT NULL DEFAULT ''"), ("report", "TEXT NOT NULL DEFAULT ''"),
+          ("worker", "TEXT NOT NULL DEFAULT ''"))
 
 
 class JobRunning(ConflictError):
@@ -115,6 +128,7 @@ class Job:
     outcome: str = ""               # an export: published or refused
     formats: tuple[str, ...] = ()   # an export: html, pdf
     report: dict | None = None      # an article: {language: {new, changed, removed: [msgid]}}
+    worker: str = ""                # the worker that took it: host:pid
 
     @property
     def slug(self) -> str | None:
@@ -214,6 +228,8 @@ class Jobs:
             row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         finally:
             db.close()
+        if row is not None and self._lost([row]):
+            return self.get(job_id)
         return _job(row) if row else None
 
     def recent(self, limit: int = 20, *, kind: str | None = None, language: str | None = None,
@@ -230,14 +246,38 @@ class Jobs:
             rows = db.execute(f"SELECT * FROM jobs {clause}ORDER BY created DESC LIMIT ?", (*args, limit)).fetchall()
         finally:
             db.close()
+        if self._lost(rows):
+            return self.recent(limit, kind=kind, language=language, slug=slug)
         return [_job(row) for row in rows]
 
+    def _lost(self, rows) -> bool:
+        """Mark failed the running jobs among ``rows`` whose worker has been silent ``LOST_AFTER`` seconds;
+        whether there was one."""
+        now = time.time()
+        lost = [row for row in rows if row["state"] == "running" and row["updated"] < now - LOST_AFTER]
+        for row in lost:
+            worker = f" ({row['worker']})" if row["worker"] else ""
+            error = (f"interrupted: the worker{worker} stopped without a word for {int(now - row['updated'])} s; "
+                     f"{AGAIN.get(row['kind'], 'start it again')}")
+            with self._write() as db:
+                db.execute("UPDATE jobs SET state = 'failed', error = ?, finished = ? "
+                           "WHERE id = ? AND state = 'running' AND updated < ?",
+                           (one_line(error), now, row["id"], now - LOST_AFTER))
+        return bool(lost)
+
     def start(self, job_id: str) -> bool:
-        """Mark a queued job running; False if it is not queued (finished, failed, unknown)."""
+        """Mark a queued job running, by this worker (host:pid); False if it is not queued (finished,
+        failed, unknown)."""
         now = time.time()
         with self._write() as db:
-            return db.execute("UPDATE jobs SET state = 'running', started = ?, updated = ? "
-                              "WHERE id = ? AND state = 'queued'", (now, now, job_id)).rowcount == 1
+            return db.execute("UPDATE jobs SET state = 'running', started = ?, updated = ?, worker = ? "
+                              "WHERE id = ? AND state = 'queued'",
+                              (now, now, f"{socket.gethostname()}:{os.getpid()}", job_id)).rowcount == 1
+
+    def beat(self, job_id: str) -> None:
+        """A running job's worker is alive."""
+        with self._write() as db:
+            db.execute("UPDATE jobs SET updated = ? WHERE id = ? AND state = 'running'", (time.time(), job_id))
 
     def progress(self, job_id: str, done: int, total: int) -> None:
         with self._write() as db:
@@ -291,7 +331,7 @@ def _job(row: sqlite3.Row) -> Job:
                row["state"], row["done"], row["total"], row["drafted"], row["from_memory"], row["skipped"],
                row["notice"], row["error"], row["created"], row["started"], row["updated"], row["finished"],
                row["step"], row["outcome"], tuple(row["formats"].split()),
-               json.loads(row["report"]) if row["report"] else None)
+               json.loads(row["report"]) if row["report"] else None, row["worker"])
 
 
 def one_line(text: str) -> str:
@@ -408,6 +448,32 @@ def upload_path(root: Path, job_id: str, kind: str) -> Path:
     return Path(root) / "instance" / "uploads" / f"{job_id}{kind}"
 
 
+def _beating(task):
+    """The task, with a thread that says every ``HEARTBEAT`` seconds that its job's worker is alive."""
+
+    @functools.wraps(task)
+    def beating(root: str, *args):
+        jobs, job_id = Jobs.of(Path(root)), args[-1]
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(HEARTBEAT):
+                try:
+                    jobs.beat(job_id)
+                except sqlite3.Error:   # busy for a moment: the next beat says it
+                    pass
+
+        thread = threading.Thread(target=beat, name=f"heartbeat {job_id}", daemon=True)
+        thread.start()
+        try:
+            return task(root, *args)
+        finally:
+            stop.set()
+            thread.join(HEARTBEAT + 1)
+
+    return beating
+
+
 # -- the queue ----------------------------------------------------------------------------
 
 @functools.cache
@@ -416,32 +482,44 @@ def _queue(root: str, redis_url: str | None) -> tuple[Huey, TaskWrapper]:
         try:
             huey = RedisHuey(QUEUE_NAME, url=redis_url, results=False)
         except ConfigurationError:
-            raise LocalizeError("LOCALIZE_REDIS_URL is set but the Redis client is missing: "
+            raise Unavailable("LOCALIZE_QUEUE names a Redis server but the Redis client is missing: "
                                 "pip install redis") from None
     else:
         path = queue_path(Path(root))
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
-    tasks = {"draft": huey.task(name="draft_language")(draft_language),
-             "export": huey.task(name="export_edition")(export_edition),
-             "article": huey.task(name="update_article")(update_article)}
-    again = {"draft_language": "start the draft again to go on", "export_edition": "publish again",
-             "update_article": "upload the article again"}
+    tasks = {"draft": huey.task(name="draft_language")(_beating(draft_language)),
+             "export": huey.task(name="export_edition")(_beating(export_edition)),
+             "article": huey.task(name="update_article")(_beating(update_article))}
+    kinds = {"draft_language": "draft", "export_edition": "export", "update_article": "article"}
 
     @huey.signal(SIGNAL_INTERRUPTED)
     def interrupted(signal, task, *args, **kwargs):  # the consumer stopped while the job ran
-        if task.args and len(task.args) == 5 and task.name in again:   # every task: (root, …, job_id)
-            Jobs.of(Path(task.args[0])).fail(task.args[4], f"interrupted: the worker stopped; {again[task.name]}")
+        if task.args and len(task.args) == 5 and task.name in kinds:   # every task: (root, …, job_id)
+            Jobs.of(Path(task.args[0])).fail(task.args[4],
+                                             f"interrupted: the worker stopped; {AGAIN[kinds[task.name]]}")
 
     return huey, tasks
 
 
 def _current(root: Path) -> tuple[Huey, dict[str, TaskWrapper]]:
-    return _queue(str(Path(root).resolve()), os.environ.get("LOCALIZE_REDIS_URL") or None)
+    return _queue(str(Path(root).resolve()), queue_url())
+
+
+def queue_url() -> str | None:
+    """The Redis server ``LOCALIZE_QUEUE`` names (``LOCALIZE_REDIS_URL``, its older name, too); None: SQLite."""
+    for name in ("LOCALIZE_QUEUE", "LOCALIZE_REDIS_URL"):
+        url = os.environ.get(name, "").strip()
+        if url:
+            if url.split("://", 1)[0].lower() not in REDIS_SCHEMES or "://" not in url:
+                raise Unavailable(f"{name} is not a Redis URL (it may hold a password: not shown): "
+                                    "redis://host:6379/0, rediss://… (TLS) or unix:///path/to/redis.sock?db=0")
+            return url
+    return None
 
 
 def queue(root: Path) -> Huey:
-    """The huey queue of a workspace: Redis when LOCALIZE_REDIS_URL is set, else SQLite in instance/."""
+    """The huey queue of a workspace: Redis when LOCALIZE_QUEUE names one, else SQLite in instance/."""
     return _current(root)[0]
 
 
@@ -504,12 +582,12 @@ def start_article(ws: Workspace, name: str, kind: str, data: bytes, shown: str, 
 
 
 def _enqueue(ws: Workspace, jobs: Jobs, job: Job, kind: str, args: tuple) -> None:
-    _, tasks = _current(ws.root)
     try:
+        _, tasks = _current(ws.root)
         tasks[kind](*args)
     except Exception as exc:
         jobs.fail(job.id, f"could not queue the job: {exc}")
-        raise LocalizeError(f"could not queue the job: {one_line(str(exc))}") from None
+        raise Unavailable(f"could not queue the job: {one_line(str(exc))}") from None
 
 
 def consumer(root: Path, *, workers: int = 1, **options) -> Consumer:
@@ -524,8 +602,7 @@ def consumer(root: Path, *, workers: int = 1, **options) -> Consumer:
 
 def describe(root: Path) -> str:
     """Where the queue lives, for the worker's first line."""
-    url = os.environ.get("LOCALIZE_REDIS_URL")
-    if url:
-        return "Redis (LOCALIZE_REDIS_URL)"
+    if queue_url():
+        return "Redis (LOCALIZE_QUEUE)"
     return str(queue_path(Path(root)))
 

@@ -340,11 +340,12 @@ def test_a_jobs_table_made_before_exports_gains_their_columns_and_keeps_its_rows
 
 def test_the_queue_is_sqlite_in_instance_unless_redis_is_named(site, monkeypatch):
     monkeypatch.delenv("LOCALIZE_REDIS_URL", raising=False)
+    monkeypatch.delenv("LOCALIZE_QUEUE", raising=False)
     from huey import RedisHuey, SqliteHuey
 
     queue = tasks.queue(site.root)
     assert isinstance(queue, SqliteHuey) and Path(queue.storage.filename) == site.root / "instance" / "tasks.sqlite3"
-    monkeypatch.setenv("LOCALIZE_REDIS_URL", "redis://127.0.0.1:1/3")
+    monkeypatch.setenv("LOCALIZE_QUEUE", "redis://127.0.0.1:1/3")
     try:
         import redis  # noqa: F401
     except ImportError:

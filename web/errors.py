@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from localize.accounts import PermissionDenied
 from localize.catalog import WriteError
 from localize.engines import EngineError
-from localize.errors import BadInput, Busy, ConflictError, LocalizeError
+from localize.errors import BadInput, Busy, ConflictError, LocalizeError, Unavailable
 from localize.review import Blocked, Conflict, NotFound, ReasonRequired
 from localize.said import Said
 
@@ -54,7 +54,7 @@ def status_of(exc: LocalizeError) -> int:
         return 422
     if isinstance(exc, EngineError):
         return 502
-    if isinstance(exc, Busy):
+    if isinstance(exc, (Busy, Unavailable)):
         return 503
     if isinstance(exc, WriteError):
         return 507 if exc.no_space else 500
