@@ -83,10 +83,23 @@ def unmark_rejected(entry: po.Entry) -> None:
     entry.comments = [c for c in entry.comments if not c.startswith(REJECTED_COMMENT)]
 
 
+_CHOSEN: dict[Path, Path] = {}   # workspace: the database an app of this process was configured with
+
+
 def database(root: Path) -> Path:
-    """Where the accounts and history of a workspace are: ``LOCALIZE_DATABASE``, else its instance folder."""
+    """Where the accounts, history, jobs and publishing record of a workspace are: the file an app of this
+    process was configured with (:func:`choose_database`), else ``LOCALIZE_DATABASE``, else its instance
+    folder."""
+    chosen = _CHOSEN.get(Path(root).resolve()) if _CHOSEN else None
+    if chosen is not None:
+        return chosen
     found = os.environ.get("LOCALIZE_DATABASE")
     return Path(found) if found else Path(root) / "instance" / "localize.sqlite3"
+
+
+def choose_database(root: Path, path: Path) -> None:
+    """The workspace's database in this process is ``path`` (the web app's ``LOCALIZE_DATABASE`` setting)."""
+    _CHOSEN[Path(root).resolve()] = Path(path)
 
 
 def store_of(root: Path) -> Store | None:

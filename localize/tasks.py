@@ -46,7 +46,6 @@ from .workspace import Workspace, slug
 
 QUEUE_NAME = "localize"
 QUEUE_FILE = "tasks.sqlite3"
-JOBS_FILE = "localize.sqlite3"          # the accounts database: one file to back up
 STATES = ("queued", "running", "done", "failed")
 KINDS = ("draft", "export", "article")
 EXPORT_STEPS = ("gate", "editions", "record")   # an export job's steps, in order; done counts those finished
@@ -146,7 +145,8 @@ class Job:
 
 
 def jobs_path(root: Path) -> Path:
-    return Path(root) / "instance" / JOBS_FILE
+    """The jobs table's database: the workspace's accounts database (``LOCALIZE_DATABASE``, else instance/)."""
+    return history.database(root)
 
 
 def queue_path(root: Path) -> Path:

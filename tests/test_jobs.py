@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +22,7 @@ from conftest import assert_msgfmt_ok
 from localize import tasks
 from localize.accounts import Store
 from localize.engines import REGISTRY, Draft, Engine
+from localize.cli import main
 from test_api import COPY, SLUG, site, template  # noqa: F401  (fixtures: a workspace with accounts)
 from web import create_app
 
@@ -423,3 +426,30 @@ def test_serve_runs_the_ui_and_a_worker_and_stops_both(site):
         time.sleep(0.1)
     assert not any(Path(f"/proc/{pid}").exists() for pid in children), "a child of localize serve lived on"
     assert drafts(site.po("es"), "pseudo") == UNITS // 2
+
+
+def test_jobs_and_the_publishing_record_live_in_the_database_localize_database_names(site, tmp_path, monkeypatch):
+    """Accounts, history, jobs and publications in one database, wherever LOCALIZE_DATABASE puts it."""
+    elsewhere = tmp_path / "db" / "accounts.sqlite3"
+    elsewhere.parent.mkdir()
+    shutil.copy(site.root / "instance" / "localize.sqlite3", elsewhere)
+    (site.root / "instance" / "localize.sqlite3").unlink()
+    monkeypatch.setenv("LOCALIZE_DATABASE", str(elsewhere))
+    site.app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOCALIZE_ROOT": str(site.root)})
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "pseudo"}).get_json()["job"]
+    with consumer(site.root):
+        assert wait_for(site, job["id"])["state"] == "done"
+    cat = polib.pofile(str(site.po("es")), wrapwidth=0)
+    for entry in cat:
+        entry.msgstr, entry.flags, entry.tcomment = "ES " + entry.msgid, [], ""
+    cat.save(str(site.po("es")))
+    assert main(["--root", str(site.root), "export", "--lang", "es", "--slug", SLUG, "--format", "html"]) == 0
+    db = sqlite3.connect(elsewhere)
+    try:
+        assert db.execute("SELECT state FROM jobs WHERE id = ?", (job["id"],)).fetchone() == ("done",)
+        assert db.execute("SELECT count(*) FROM history WHERE action = 'draft'").fetchone()[0] == UNITS
+        assert set(db.execute("SELECT language, slug FROM publications WHERE action = 'publish'")) \
+            == {("es", SLUG), ("en", SLUG)}          # the source edition goes out with its first translation
+    finally:
+        db.close()
+    assert not (site.root / "instance" / "localize.sqlite3").exists()

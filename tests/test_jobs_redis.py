@@ -159,3 +159,4 @@ def test_redis_down_when_a_job_is_queued_is_said_and_the_job_marked_failed(site,
     redis.start()
     again = draft(site, "es")                           # the failed one does not block a new one
     assert tasks.Jobs.of(site.root).get(again).state == "queued"
+

@@ -26,7 +26,6 @@ from ..workspace import Workspace
 from . import gate, store
 from .config import Config, config
 
-DATABASE = "localize.sqlite3"   # the accounts database: one file to back up
 PUBLISH, WITHDRAW = "publish", "withdraw"
 COMMAND_LINE = ""               # who published an edition the record does not know of (``localize export``)
 
@@ -86,7 +85,9 @@ class Publications:
 
     @classmethod
     def of(cls, root: Path) -> "Publications":
-        return cls(Path(root) / "instance" / DATABASE)
+        from .. import history
+
+        return cls(history.database(root))
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
