@@ -270,6 +270,11 @@ class Store(Records):
     def _read(self) -> Iterator[sqlite3.Connection]:
         yield self._connection()
 
+    def ping(self) -> None:
+        """Read the database once (its schema included): an error if it cannot be read."""
+        with self._read() as db:
+            db.execute("SELECT count(*) FROM users").fetchone()
+
     # -- accounts --------------------------------------------------------------------
 
     def add_user(self, name: str, role: str, langs: list[str] | tuple[str, ...], password: str, *,

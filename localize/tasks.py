@@ -36,7 +36,6 @@ from pathlib import Path
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
-from huey.exceptions import ConfigurationError
 from huey.signals import SIGNAL_INTERRUPTED
 
 from . import draft, history, sources
@@ -480,10 +479,12 @@ def _beating(task):
 def _queue(root: str, redis_url: str | None) -> tuple[Huey, TaskWrapper]:
     if redis_url:
         try:
-            huey = RedisHuey(QUEUE_NAME, url=redis_url, results=False)
-        except ConfigurationError:
+            import redis
+        except ImportError:
             raise Unavailable("LOCALIZE_QUEUE names a Redis server but the Redis client is missing: "
-                                "pip install redis") from None
+                              "pip install redis") from None
+        pool = redis.ConnectionPool.from_url(redis_url, socket_connect_timeout=5)   # gone away: said in seconds
+        huey = RedisHuey(QUEUE_NAME, connection_pool=pool, results=False)
     else:
         path = queue_path(Path(root))
         path.parent.mkdir(parents=True, exist_ok=True)

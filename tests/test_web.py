@@ -15,7 +15,8 @@ from test_web_support import (  # noqa: F401  (fixtures)
 
 def test_health_answers_without_login(app):
     response = app.test_client().get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "queue": "ok", "workspace": "ok"}}
 
 
 def test_secret_key_comes_from_the_environment(monkeypatch, ws):

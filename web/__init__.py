@@ -24,7 +24,7 @@ import secrets
 from pathlib import Path
 from types import SimpleNamespace
 
-from flask import Flask, jsonify
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -34,7 +34,7 @@ from localize.review import Review
 from localize.workspace import Workspace
 
 from . import admin, api, api_tokens, auth, errors, i18n, jobs, qa_text, reader, review, security
-from . import articles, publish
+from . import articles, health, publish
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -101,9 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reader.bp)
     app.register_blueprint(admin.bp)
 
-    @app.get("/healthz")
-    def health():
-        return jsonify(status="ok")
+    health.init_app(app)
 
     return app
 
