@@ -547,6 +547,42 @@ def withdraw(ctx, lang, name, out):
     click.echo(f"withdrew {tag}/{name}: readers get the not-published page")
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--no-editions", is_flag=True, help="Leave the published editions out (they can be exported again).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_context
+def backup(ctx, file, no_editions, force):
+    """Back the workspace up into FILE (.tar.gz): the database, sources, catalogs, settings, editions.
+
+    The database is copied with SQLite's online backup, so the server may keep running.
+    """
+    from . import backup as backups
+
+    ws = _workspace(ctx)
+    made = backups.backup(ws, Path(file), editions=not no_editions, force=force)
+    what = "with the database" if made.database else "no database yet"
+    click.echo(f"backed up {made.files} files ({made.bytes / 1e6:.1f} MB, {what}) into {file}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the workspace in the folder (stop its server first).")
+@click.pass_context
+def restore(ctx, file, force):
+    """Restore the backup FILE into the workspace folder (--root, else here), once all of it verifies.
+
+    Every file's SHA-256, the database's integrity and every catalog are checked first; a backup
+    that does not verify is refused and the folder is left as it was.
+    """
+    from . import backup as backups
+
+    target = Path(ctx.find_root().params.get("root") or ".")
+    made = backups.restore(Path(file), target, force=force)
+    what = "and the database" if made.database else "no database"
+    click.echo(f"restored {made.files} files ({made.bytes / 1e6:.1f} MB, {what}) into {target}")
+
+
 from .cli_export import export  # noqa: E402  (the export command lives in its own module)
 
 cli.add_command(export)
