@@ -24,12 +24,9 @@ import functools
 import json
 import os
 import socket
-import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -37,10 +34,13 @@ from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
 from huey.signals import SIGNAL_INTERRUPTED
+from sqlalchemy import Column, Double, Index, Integer, MetaData, Table, Text, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import draft, history, sources
 from .engines import REGISTRY, UnknownEngine
 from .errors import ConflictError, LocalizeError, Unavailable
+from .db import open_database
 from .workspace import Workspace, slug
 
 QUEUE_NAME = "localize"
@@ -60,33 +60,36 @@ AGAIN = {"draft": "start the draft again to go on", "export": "publish again",
          "article": "upload the article again"}   # what to do after an interrupted job, by kind
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    language TEXT NOT NULL,
-    engine TEXT,
-    names TEXT NOT NULL DEFAULT '',
-    user TEXT NOT NULL,
-    state TEXT NOT NULL,
-    done INTEGER NOT NULL DEFAULT 0,
-    total INTEGER,
-    drafted INTEGER NOT NULL DEFAULT 0,
-    from_memory INTEGER NOT NULL DEFAULT 0,
-    skipped INTEGER NOT NULL DEFAULT 0,
-    notice TEXT NOT NULL DEFAULT '',
-    error TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL,
-    started REAL,
-    updated REAL NOT NULL,
-    finished REAL
-);
-CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created);
-"""
-# Columns added since the table was first made: (name, declaration), added where missing.
-_ADDED = (("step", "TEXT NOT NULL DEFAULT ''"), ("outcome", "TEXT NOT NULL DEFAULT ''"),
-          ("formats", "TEXT NOT NULL DEFAULT ''"), ("report", "TEXT NOT NULL DEFAULT ''"),
-          ("worker", "TEXT NOT NULL DEFAULT ''"))
+METADATA = MetaData()
+JOBS = Table(
+    "jobs", METADATA,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("engine", Text),
+    Column("names", Text, nullable=False, server_default=""),
+    Column("user", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("total", Integer),
+    Column("drafted", Integer, nullable=False, server_default="0"),
+    Column("from_memory", Integer, nullable=False, server_default="0"),
+    Column("skipped", Integer, nullable=False, server_default="0"),
+    Column("notice", Text, nullable=False, server_default=""),
+    Column("error", Text, nullable=False, server_default=""),
+    Column("created", Double, nullable=False),
+    Column("started", Double),
+    Column("updated", Double, nullable=False),
+    Column("finished", Double),
+    Column("step", Text, nullable=False, server_default=""),
+    Column("outcome", Text, nullable=False, server_default=""),
+    Column("formats", Text, nullable=False, server_default=""),
+    Column("report", Text, nullable=False, server_default=""),
+    Column("worker", Text, nullable=False, server_default=""),
+    Index("jobs_created", "created"),
+)
+# Columns added since the table was first made, added where a database made before lacks them.
+_ADDED = ("step", "outcome", "formats", "report", "worker")
 
 
 class JobRunning(ConflictError):
@@ -153,53 +156,34 @@ def queue_path(root: Path) -> Path:
 
 
 class Jobs:
-    """The jobs table: created by the web app, advanced by the worker."""
+    """The jobs table: created by the web app, advanced by the worker; in the store's database (a SQLite
+    file, or PostgreSQL: :mod:`localize.db`)."""
 
-    _ready: set[Path] = set()   # files whose table exists: every request opens Jobs anew
+    _ready: set[str] = set()   # databases whose table is there: every request opens Jobs anew
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        if self.path in Jobs._ready:
+    def __init__(self, address: Path | str):
+        self.db = open_database(address)
+        key = str(self.db.address)
+        if key in Jobs._ready:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = self._connect()
-        try:
-            db.executescript(_SCHEMA)
-            have = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
-            for name, declaration in _ADDED:
+        with self.db.write() as conn:
+            METADATA.create_all(conn, checkfirst=True)
+            have = {column["name"] for column in inspect(conn).get_columns("jobs")}
+            for name in _ADDED:
                 if name not in have:
-                    try:
-                        db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
-                    except sqlite3.OperationalError as exc:   # another process added it meanwhile
-                        if "duplicate column" not in str(exc):
-                            raise
-        finally:
-            db.close()
-        Jobs._ready.add(self.path)
+                    conn.execute(text(f"ALTER TABLE jobs ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
+        Jobs._ready.add(key)
 
     @classmethod
     def of(cls, root: Path) -> "Jobs":
         return cls(jobs_path(root))
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA busy_timeout=30000")
-        return db
+    def _write(self):
+        return self.db.write()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
+    def _rows(self, sql: str, params: dict) -> list:
+        with self.db.read() as conn:
+            return list(conn.execute(text(sql), params).mappings())
 
     def create(self, language: str, engine: str | None, names: list[str], user: str, *, kind: str = "draft",
                formats: tuple[str, ...] = ()) -> Job:
@@ -209,42 +193,38 @@ class Jobs:
             raise ValueError(f"no job kind {kind!r}")
         now = time.time()
         job_id = uuid.uuid4().hex
-        same = "kind = 'draft'" if kind == "draft" else f"kind = '{kind}' AND names = :names"
+        same = "kind = 'draft'" if kind == "draft" else "kind = :kind AND names = :names"
         with self._write() as db:
-            row = db.execute(f"SELECT * FROM jobs WHERE language = :language AND {same} "
-                             "AND state IN ('queued', 'running') AND updated > :since ORDER BY created DESC LIMIT 1",
-                             {"language": language, "names": " ".join(names), "since": now - STALE_AFTER}).fetchone()
+            row = db.execute(text(f"SELECT * FROM jobs WHERE language = :language AND {same} "
+                                  "AND state IN ('queued', 'running') AND updated > :since "
+                                  "ORDER BY created DESC LIMIT 1"),
+                             {"language": language, "kind": kind, "names": " ".join(names),
+                              "since": now - STALE_AFTER}).mappings().fetchone()
             if row is not None:
                 raise JobRunning(_job(row))
-            db.execute("INSERT INTO jobs (id, kind, language, engine, names, user, state, created, updated, formats) "
-                       "VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-                       (job_id, kind, language, engine, " ".join(names), user, now, now, " ".join(formats)))
+            db.execute(text('INSERT INTO jobs (id, kind, language, engine, names, "user", state, created, updated, '
+                            "formats) VALUES (:id, :kind, :language, :engine, :names, :user, 'queued', :now, :now, "
+                            ":formats)"),
+                       {"id": job_id, "kind": kind, "language": language, "engine": engine, "names": " ".join(names),
+                        "user": user, "now": now, "formats": " ".join(formats)})
         return self.get(job_id)
 
     def get(self, job_id: str) -> Job | None:
-        db = self._connect()
-        try:
-            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        finally:
-            db.close()
-        if row is not None and self._lost([row]):
+        rows = self._rows("SELECT * FROM jobs WHERE id = :id", {"id": job_id})
+        if rows and self._lost(rows):
             return self.get(job_id)
-        return _job(row) if row else None
+        return _job(rows[0]) if rows else None
 
     def recent(self, limit: int = 20, *, kind: str | None = None, language: str | None = None,
                slug: str | None = None) -> list[Job]:
         """The newest jobs first; only those of a kind, a language, an article if asked."""
-        where, args = [], []
+        where, args = [], {"limit": limit}
         for column, value in (("kind", kind), ("language", language), ("names", slug)):
             if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
+                where.append(f"{column} = :{column}")
+                args[column] = value
         clause = f"WHERE {' AND '.join(where)} " if where else ""
-        db = self._connect()
-        try:
-            rows = db.execute(f"SELECT * FROM jobs {clause}ORDER BY created DESC LIMIT ?", (*args, limit)).fetchall()
-        finally:
-            db.close()
+        rows = self._rows(f"SELECT * FROM jobs {clause}ORDER BY created DESC LIMIT :limit", args)
         if self._lost(rows):
             return self.recent(limit, kind=kind, language=language, slug=slug)
         return [_job(row) for row in rows]
@@ -259,9 +239,9 @@ class Jobs:
             error = (f"interrupted: the worker{worker} stopped without a word for {int(now - row['updated'])} s; "
                      f"{AGAIN.get(row['kind'], 'start it again')}")
             with self._write() as db:
-                db.execute("UPDATE jobs SET state = 'failed', error = ?, finished = ? "
-                           "WHERE id = ? AND state = 'running' AND updated < ?",
-                           (one_line(error), now, row["id"], now - LOST_AFTER))
+                db.execute(text("UPDATE jobs SET state = 'failed', error = :error, finished = :now "
+                                "WHERE id = :id AND state = 'running' AND updated < :since"),
+                           {"error": one_line(error), "now": now, "id": row["id"], "since": now - LOST_AFTER})
         return bool(lost)
 
     def start(self, job_id: str) -> bool:
@@ -269,63 +249,73 @@ class Jobs:
         failed, unknown)."""
         now = time.time()
         with self._write() as db:
-            return db.execute("UPDATE jobs SET state = 'running', started = ?, updated = ?, worker = ? "
-                              "WHERE id = ? AND state = 'queued'",
-                              (now, now, f"{socket.gethostname()}:{os.getpid()}", job_id)).rowcount == 1
+            return db.execute(text("UPDATE jobs SET state = 'running', started = :now, updated = :now, "
+                                   "worker = :worker WHERE id = :id AND state = 'queued'"),
+                              {"now": now, "worker": f"{socket.gethostname()}:{os.getpid()}", "id": job_id}
+                              ).rowcount == 1
 
     def beat(self, job_id: str) -> None:
         """A running job's worker is alive."""
         with self._write() as db:
-            db.execute("UPDATE jobs SET updated = ? WHERE id = ? AND state = 'running'", (time.time(), job_id))
+            db.execute(text("UPDATE jobs SET updated = :now WHERE id = :id AND state = 'running'"),
+                       {"now": time.time(), "id": job_id})
 
     def progress(self, job_id: str, done: int, total: int) -> None:
         with self._write() as db:
-            db.execute("UPDATE jobs SET done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
-                       (done, total, time.time(), job_id))
+            db.execute(text("UPDATE jobs SET done = :done, total = :total, updated = :now "
+                            "WHERE id = :id AND state = 'running'"),
+                       {"done": done, "total": total, "now": time.time(), "id": job_id})
 
     def step(self, job_id: str, step: str, steps: tuple[str, ...] = EXPORT_STEPS) -> None:
         """An export or article job begins one of its ``steps``: done counts the steps before it."""
         with self._write() as db:
-            db.execute("UPDATE jobs SET step = ?, done = ?, total = ?, updated = ? WHERE id = ? AND state = 'running'",
-                       (step, steps.index(step), len(steps), time.time(), job_id))
+            db.execute(text("UPDATE jobs SET step = :step, done = :done, total = :total, updated = :now "
+                            "WHERE id = :id AND state = 'running'"),
+                       {"step": step, "done": steps.index(step), "total": len(steps), "now": time.time(),
+                        "id": job_id})
 
     def changed(self, job_id: str, report: dict) -> None:
         """An article job is done: what changed in each language's catalog."""
         now = time.time()
         with self._write() as db:
-            db.execute("UPDATE jobs SET state = 'done', done = total, step = '', report = ?, updated = ?, "
-                       "finished = ? WHERE id = ? AND state = 'running'",
-                       (json.dumps(report, ensure_ascii=False), now, now, job_id))
+            db.execute(text("UPDATE jobs SET state = 'done', done = total, step = '', report = :report, "
+                            "updated = :now, finished = :now WHERE id = :id AND state = 'running'"),
+                       {"report": json.dumps(report, ensure_ascii=False), "now": now, "id": job_id})
 
     def settle(self, job_id: str, outcome: str, message: str) -> None:
         """An export job ends: published (done, ``message`` its notice) or refused (failed, ``message`` why)."""
         now = time.time()
         state, column = ("done", "notice") if outcome == PUBLISHED else ("failed", "error")
         with self._write() as db:
-            db.execute(f"UPDATE jobs SET state = ?, outcome = ?, {column} = ?, step = '', updated = ?, finished = ? "
-                       "WHERE id = ? AND state = 'running'", (state, outcome, one_line(message), now, now, job_id))
+            db.execute(text(f"UPDATE jobs SET state = :state, outcome = :outcome, {column} = :message, step = '', "
+                            "updated = :now, finished = :now WHERE id = :id AND state = 'running'"),
+                       {"state": state, "outcome": outcome, "message": one_line(message), "now": now, "id": job_id})
             if state == "done":
-                db.execute("UPDATE jobs SET done = total WHERE id = ?", (job_id,))
+                db.execute(text("UPDATE jobs SET done = total WHERE id = :id"), {"id": job_id})
 
     def finish(self, job_id: str, report: draft.Report) -> None:
         now = time.time()
         with self._write() as db:
-            db.execute("UPDATE jobs SET state = 'done', done = ?, total = ?, drafted = ?, from_memory = ?, "
-                       "skipped = ?, notice = ?, updated = ?, finished = ? WHERE id = ? AND state = 'running'",
-                       (report.units, report.units, report.drafted + report.copied, report.from_memory,
-                        sum(report.skipped.values()), report.notice, now, now, job_id))
+            db.execute(text("UPDATE jobs SET state = 'done', done = :units, total = :units, drafted = :drafted, "
+                            "from_memory = :from_memory, skipped = :skipped, notice = :notice, updated = :now, "
+                            "finished = :now WHERE id = :id AND state = 'running'"),
+                       {"units": report.units, "drafted": report.drafted + report.copied,
+                        "from_memory": report.from_memory, "skipped": sum(report.skipped.values()),
+                        "notice": report.notice, "now": now, "id": job_id})
 
     def fail(self, job_id: str, error: str, report: draft.Report | None = None) -> None:
         now = time.time()
         counts = (report.drafted + report.copied, report.from_memory, sum(report.skipped.values())) \
             if report is not None else (0, 0, 0)
         with self._write() as db:
-            db.execute("UPDATE jobs SET state = 'failed', error = ?, drafted = ?, from_memory = ?, skipped = ?, "
-                       "updated = ?, finished = ? WHERE id = ? AND state IN ('queued', 'running')",
-                       (one_line(error), *counts, now, now, job_id))
+            db.execute(text("UPDATE jobs SET state = 'failed', error = :error, drafted = :drafted, "
+                            "from_memory = :from_memory, skipped = :skipped, updated = :now, finished = :now "
+                            "WHERE id = :id AND state IN ('queued', 'running')"),
+                       {"error": one_line(error), "drafted": counts[0], "from_memory": counts[1],
+                        "skipped": counts[2], "now": now, "id": job_id})
 
 
-def _job(row: sqlite3.Row) -> Job:
+def _job(row) -> Job:
     return Job(row["id"], row["kind"], row["language"], row["engine"], tuple(row["names"].split()), row["user"],
                row["state"], row["done"], row["total"], row["drafted"], row["from_memory"], row["skipped"],
                row["notice"], row["error"], row["created"], row["started"], row["updated"], row["finished"],
@@ -459,7 +449,7 @@ def _beating(task):
             while not stop.wait(HEARTBEAT):
                 try:
                     jobs.beat(job_id)
-                except sqlite3.Error:   # busy for a moment: the next beat says it
+                except (LocalizeError, SQLAlchemyError):   # busy for a moment: the next beat says it
                     pass
 
         thread = threading.Thread(target=beat, name=f"heartbeat {job_id}", daemon=True)

@@ -68,3 +68,25 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path, with its bytes (lock files left out)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not p.name.endswith(".lock")}
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the whole session (started the first time a test asks for it)."""
+    from dataservers import POSTGRES_BIN, Postgres
+
+    if POSTGRES_BIN is None:
+        pytest.skip("needs Debian's postgresql (scripts/setup test)")
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver (scripts/setup test)")
+    with Postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """The store's address on each engine: a SQLite file, or a fresh database of the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return tmp_path / "instance" / "localize.sqlite3"
+    import uuid
+
+    return request.getfixturevalue("postgres").create_database(f"t{uuid.uuid4().hex}")

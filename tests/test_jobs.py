@@ -318,14 +318,25 @@ def test_localize_worker_runs_an_export_queued_from_the_ui(site):
     assert page.status_code == 200 and "ES Why this happens" in page.get_data(as_text=True)
 
 
+OLD_JOBS = """
+CREATE TABLE jobs (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, language TEXT NOT NULL, engine TEXT,
+    names TEXT NOT NULL DEFAULT '', user TEXT NOT NULL, state TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0, total INTEGER, drafted INTEGER NOT NULL DEFAULT 0,
+    from_memory INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
+    notice TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL, started REAL, updated REAL NOT NULL, finished REAL
+);
+CREATE INDEX jobs_created ON jobs (created);
+"""   # the table as the first release made it: none of the columns added since
+
+
 def test_a_jobs_table_made_before_exports_gains_their_columns_and_keeps_its_rows(tmp_path):
-    import sqlite3
 
     path = tmp_path / "instance" / "localize.sqlite3"
     path.parent.mkdir()
-    old = tasks._SCHEMA   # the table as it was: none of the columns added since
     db = sqlite3.connect(path)
-    db.executescript(old)
+    db.executescript(OLD_JOBS)
     db.execute("INSERT INTO jobs (id, kind, language, engine, names, user, state, created, updated) "
                "VALUES ('a1', 'draft', 'es', 'pseudo', '', 'eve', 'done', 1.0, 2.0)")
     db.commit()

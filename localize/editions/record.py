@@ -1,7 +1,7 @@
 """The record of publications, and where each edition stands.
 
 Every publish and withdraw is a row of a ``publications`` table in the
-accounts database (``<workspace>/instance/localize.sqlite3``, WAL mode): who,
+store's database (``LOCALIZE_DATABASE``, else ``instance/localize.sqlite3``): who,
 when, what (language, article, formats), and the SHA-256 of the manifest the
 export wrote, so an edition on disk can be matched with the act that put it
 there. :func:`states` tells, per article and language, whether an edition is
@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Column, Double, Index, Integer, MetaData, Table, Text, text
+
 from .. import catalog, glossary, languages, workspace
+from ..db import open_database
 from ..errors import LocalizeError
 from ..workspace import Workspace
 from . import gate, store
@@ -29,20 +30,21 @@ from .config import Config, config
 PUBLISH, WITHDRAW = "publish", "withdraw"
 COMMAND_LINE = ""               # who published an edition the record does not know of (``localize export``)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS publications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    user TEXT NOT NULL,
-    action TEXT NOT NULL,
-    language TEXT NOT NULL,
-    slug TEXT NOT NULL,
-    manifest_sha256 TEXT NOT NULL DEFAULT '',
-    formats TEXT NOT NULL DEFAULT '',
-    job TEXT
-);
-CREATE INDEX IF NOT EXISTS publications_edition ON publications (language, slug, id);
-"""
+METADATA = MetaData()
+PUBLICATIONS = Table(
+    "publications", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Double, nullable=False),
+    Column("user", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("manifest_sha256", Text, nullable=False, server_default=""),
+    Column("formats", Text, nullable=False, server_default=""),
+    Column("job", Text),
+    Index("publications_edition", "language", "slug", "id"),
+    sqlite_autoincrement=True,
+)
 
 
 class NotListed(LocalizeError):
@@ -67,21 +69,18 @@ class Publication:
 
 
 class Publications:
-    """The publications table of a workspace's accounts database."""
+    """The publications table, in the store's database (a SQLite file, or PostgreSQL: :mod:`localize.db`)."""
 
-    _ready: set[Path] = set()
+    _ready: set[str] = set()
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        if self.path in Publications._ready:
+    def __init__(self, address: Path | str):
+        self.db = open_database(address)
+        key = str(self.db.address)
+        if key in Publications._ready:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = self._connect()
-        try:
-            db.executescript(_SCHEMA)
-        finally:
-            db.close()
-        Publications._ready.add(self.path)
+        with self.db.write() as conn:
+            METADATA.create_all(conn, checkfirst=True)
+        Publications._ready.add(key)
 
     @classmethod
     def of(cls, root: Path) -> "Publications":
@@ -89,57 +88,44 @@ class Publications:
 
         return cls(history.database(root))
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA busy_timeout=30000")
-        return db
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        try:
-            yield db
-        finally:
-            db.close()
-
     def add(self, user: str, action: str, language: str, slug: str, manifest_sha256: str = "",
             formats: Iterable[str] = (), job: str | None = None, at: float | None = None) -> Publication:
         """Record one act; the row as stored."""
         if action not in (PUBLISH, WITHDRAW):
             raise ValueError(f"no publication action {action!r}")
-        row = (time.time() if at is None else at, user, action, language, slug, manifest_sha256,
-               " ".join(formats), job)
-        with self._read() as db:
-            cursor = db.execute("INSERT INTO publications (at, user, action, language, slug, manifest_sha256, "
-                                "formats, job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
-            return Publication(cursor.lastrowid, row[0], user, action, language, slug, manifest_sha256,
-                               tuple(row[6].split()), job)
+        row = {"at": time.time() if at is None else at, "user": user, "action": action, "language": language,
+               "slug": slug, "manifest_sha256": manifest_sha256, "formats": " ".join(formats), "job": job}
+        with self.db.write() as conn:
+            made = conn.execute(text('INSERT INTO publications (at, "user", action, language, slug, manifest_sha256, '
+                                     "formats, job) VALUES (:at, :user, :action, :language, :slug, "
+                                     ":manifest_sha256, :formats, :job) RETURNING id"), row).scalar_one()
+        return Publication(made, row["at"], user, action, language, slug, manifest_sha256,
+                           tuple(row["formats"].split()), job)
 
     def history(self, language: str | None = None, slug: str | None = None, limit: int = 50) -> list[Publication]:
         """The newest acts first, of one edition or all."""
-        where, args = [], []
+        where, args = [], {"limit": limit}
         for column, value in (("language", language), ("slug", slug)):
             if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
+                where.append(f"{column} = :{column}")
+                args[column] = value
         clause = f"WHERE {' AND '.join(where)} " if where else ""
-        with self._read() as db:
-            rows = db.execute(f"SELECT * FROM publications {clause}ORDER BY id DESC LIMIT ?",
-                              (*args, limit)).fetchall()
+        with self.db.read() as conn:
+            rows = conn.execute(text(f"SELECT * FROM publications {clause}ORDER BY id DESC LIMIT :limit"),
+                                args).mappings().all()
         return [_publication(row) for row in rows]
 
     def latest(self) -> dict[tuple[str, str], Publication]:
         """{(language, slug): the last act} of every edition ever published or withdrawn."""
-        with self._read() as db:
-            rows = db.execute("SELECT p.* FROM publications p JOIN (SELECT MAX(id) AS id FROM publications "
-                              "GROUP BY language, slug) last ON p.id = last.id").fetchall()
-        return {(row[4], row[5]): _publication(row) for row in rows}
+        with self.db.read() as conn:
+            rows = conn.execute(text("SELECT p.* FROM publications p JOIN (SELECT MAX(id) AS id FROM publications "
+                                     "GROUP BY language, slug) last ON p.id = last.id")).mappings().all()
+        return {(row["language"], row["slug"]): _publication(row) for row in rows}
 
 
 def _publication(row) -> Publication:
-    pub_id, at, user, action, language, slug, digest, formats, job = row
-    return Publication(pub_id, at, user, action, language, slug, digest, tuple(formats.split()), job)
+    return Publication(row["id"], row["at"], row["user"], row["action"], row["language"], row["slug"],
+                       row["manifest_sha256"], tuple(row["formats"].split()), row["job"])
 
 
 def file_sha256(path: Path) -> str:

@@ -1,0 +1,139 @@
+"""The store's database through SQLAlchemy Core: a SQLite file by default, or PostgreSQL (psycopg 3).
+
+:func:`open_database` takes a file path (SQLite) or a ``postgresql://`` URL and gives a
+:class:`Database` shared by every caller of this process for that address (one
+connection pool per process: a forked child makes its own). Its two doors:
+
+* ``read()``: a connection for reads (SQLite: a deferred transaction, so readers
+  never wait for one another);
+* ``write()``: one write transaction that holds the store's write lock from its
+  first statement, as SQLite's ``BEGIN IMMEDIATE`` does; on PostgreSQL a
+  transaction-scoped advisory lock gives the same guarantee, so a check made at
+  the start of a write (is a job of that language running? is this the last
+  admin?) still holds at its end on either engine.
+
+Statements are SQL text with named parameters (``:name``), written to mean the
+same on both engines: ``"user"`` quoted (a reserved word in PostgreSQL), times as
+double precision, ``RETURNING`` for new ids.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from .errors import LocalizeError
+
+WRITE_LOCK = 0x6C6F63616C697A65   # "localize": the store's advisory lock key on PostgreSQL
+SCHEMES = ("postgresql", "postgres")
+_OPEN: dict[tuple[str, int], "Database"] = {}
+_LOCK = threading.Lock()
+
+
+class DatabaseError(LocalizeError):
+    """The database cannot be reached or read; its address (never a password) named."""
+
+
+def is_url(address: str | Path) -> bool:
+    return isinstance(address, str) and address.split("://", 1)[0].split("+", 1)[0].lower() in SCHEMES
+
+
+def shown(address: str | Path) -> str:
+    """An address as messages name it: a URL without its password."""
+    if not is_url(address):
+        return str(address)
+    from sqlalchemy.engine import make_url
+
+    return make_url(_driver(str(address))).render_as_string(hide_password=True)
+
+
+def _driver(url: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme.lower() in SCHEMES else url
+
+
+def open_database(address: str | Path) -> "Database":
+    """The :class:`Database` at a file path (SQLite) or a PostgreSQL URL, one per process."""
+    key = (str(address) if is_url(address) else str(Path(address).resolve()), os.getpid())
+    with _LOCK:
+        found = _OPEN.get(key)
+        if found is None:
+            found = _OPEN[key] = Database(address)
+    return found
+
+
+class Database:
+    """One database: an engine, and the read and write doors to it."""
+
+    def __init__(self, address: str | Path):
+        self.address = address
+        self.postgres = is_url(address)
+        if self.postgres:
+            self.engine = create_engine(_driver(str(address)), pool_pre_ping=True, pool_size=5, max_overflow=10)
+        else:
+            path = Path(address)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.engine = _sqlite(path)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn.execution_options(localize_read=True)
+        except exc.OperationalError as error:
+            raise DatabaseError(f"{shown(self.address)}: {_first_line(error)}") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction holding the store's write lock: committed at the end, rolled back on an error."""
+        try:
+            with self.engine.begin() as conn:
+                if self.postgres:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+                yield conn
+        except exc.OperationalError as error:
+            if "database or disk is full" in str(error):
+                from .catalog import WriteError
+
+                raise WriteError(Path(self.address), os.strerror(errno.ENOSPC), errno.ENOSPC) from None
+            raise DatabaseError(f"{shown(self.address)}: {_first_line(error)}") from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(error: Exception) -> str:
+    return str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _sqlite(path: Path) -> Engine:
+    # a connection per use, as sqlite3 is used: nothing held open between calls (a file per test workspace,
+    # a fork, a file replaced by a restore), and opening one costs less than a query
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def connect(dbapi, record):
+        dbapi.isolation_level = None              # transactions begun below, as SQLite means them
+        dbapi.execute("PRAGMA busy_timeout=30000")
+        dbapi.execute("PRAGMA foreign_keys=ON")
+        if dbapi.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            dbapi.execute("PRAGMA journal_mode=WAL")
+
+    @event.listens_for(engine, "begin")
+    def begin(conn):
+        reading = conn.get_execution_options().get("localize_read", False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    return engine
