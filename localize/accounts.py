@@ -1,9 +1,10 @@
 """Accounts, roles, per-language rights and API tokens; with :mod:`localize.records` (the change history,
-comments and stored suggestions), one SQLite file.
+comments and stored suggestions), one database.
 
-The file lives in the web app's instance folder (``instance/localize.sqlite3``).
-It is opened in WAL mode with a busy timeout, so several worker processes share
-it; every write is one short transaction.
+The database is the web app's ``instance/localize.sqlite3`` (WAL mode, a busy
+timeout: several worker processes share it), or the PostgreSQL server
+``LOCALIZE_DATABASE`` names (:mod:`localize.db`); every write is one short
+transaction holding the store's write lock.
 
 Roles, each with the rights of the one before:
 
@@ -20,23 +21,21 @@ API tokens are stored as digests; a token may expire and may be revoked.
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
-import os
 import secrets
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from sqlalchemy import Column, Double, ForeignKey, Index, Integer, MetaData, Table, Text, inspect, text
+from sqlalchemy.engine import Connection
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import languages
+from . import languages, records
+from .db import is_url, open_database
 from .errors import BadInput, ConflictError, LocalizeError
 from .records import Records
 
@@ -55,81 +54,42 @@ TOKEN_DAYS = (30, 90, 365)          # the lifetimes the UI offers; any number of
 MAX_TOKEN_DAYS = 3650
 TOKEN_TOUCH = 60                    # seconds: a token's last use is written at most this often
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    languages TEXT NOT NULL DEFAULT '',
-    password TEXT NOT NULL,
-    ui_language TEXT,
-    created REAL NOT NULL,
-    disabled INTEGER NOT NULL DEFAULT 0,
-    last_login REAL
-);
-CREATE TABLE IF NOT EXISTS user_roles (
-    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
-    language TEXT NOT NULL,
-    role TEXT NOT NULL,
-    PRIMARY KEY (user, language)
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    digest TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
-    label TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL,
-    id TEXT,
-    expires REAL,
-    last_used REAL,
-    revoked REAL
-);
-CREATE TABLE IF NOT EXISTS history (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    user TEXT NOT NULL,
-    language TEXT NOT NULL,
-    slug TEXT NOT NULL,
-    entry TEXT NOT NULL,
-    msgctxt TEXT,
-    msgid TEXT NOT NULL,
-    action TEXT NOT NULL,
-    old_msgstr TEXT NOT NULL,
-    new_msgstr TEXT NOT NULL,
-    old_state TEXT NOT NULL,
-    new_state TEXT NOT NULL,
-    suggestion INTEGER,
-    note TEXT
-);
-CREATE INDEX IF NOT EXISTS history_entry ON history (language, slug, entry, id);
-CREATE TABLE IF NOT EXISTS comments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    user TEXT NOT NULL,
-    language TEXT NOT NULL,
-    slug TEXT NOT NULL,
-    entry TEXT NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS comments_entry ON comments (language, slug, entry, id);
-CREATE TABLE IF NOT EXISTS suggestions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    user TEXT NOT NULL,
-    language TEXT NOT NULL,
-    slug TEXT NOT NULL,
-    entry TEXT NOT NULL,
-    msgctxt TEXT,
-    msgid TEXT NOT NULL,
-    text TEXT NOT NULL,
-    origin TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'open',
-    decided_by TEXT,
-    decided_at REAL
-);
-CREATE INDEX IF NOT EXISTS suggestions_entry ON suggestions (language, slug, entry, status);
-CREATE TABLE IF NOT EXISTS pending (change INTEGER PRIMARY KEY);   -- recorded, its catalog write not yet done
-CREATE TABLE IF NOT EXISTS failed_logins (key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS failed_logins_key ON failed_logins (key, at);
-"""
+METADATA = MetaData()
+USERS = Table(
+    "users", METADATA,
+    Column("name", Text, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("languages", Text, nullable=False, server_default=""),
+    Column("password", Text, nullable=False),
+    Column("ui_language", Text),
+    Column("created", Double, nullable=False),
+    Column("disabled", Integer, nullable=False, server_default="0"),
+    Column("last_login", Double),
+)
+USER_ROLES = Table(
+    "user_roles", METADATA,
+    Column("user", Text, ForeignKey("users.name", ondelete="CASCADE"), primary_key=True),
+    Column("language", Text, primary_key=True),
+    Column("role", Text, nullable=False),
+)
+TOKENS = Table(
+    "tokens", METADATA,
+    Column("digest", Text, primary_key=True),
+    Column("user", Text, ForeignKey("users.name", ondelete="CASCADE"), nullable=False),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("created", Double, nullable=False),
+    Column("id", Text),
+    Column("expires", Double),
+    Column("last_used", Double),
+    Column("revoked", Double),
+)
+FAILED_LOGINS = Table(
+    "failed_logins", METADATA,
+    Column("key", Text, nullable=False),
+    Column("at", Double, nullable=False),
+    Index("failed_logins_key", "key", "at"),
+)
+records.define(METADATA)   # history, comments, suggestions, pending: the records half of the store
 
 
 class AccountError(BadInput):
@@ -217,63 +177,31 @@ class Token:
 
 
 class Store(Records):
-    """The accounts and history database (the history, comments and suggestions: :class:`Records`)."""
+    """The accounts and history database (the history, comments and suggestions: :class:`Records`):
+    a SQLite file, or a PostgreSQL URL (:mod:`localize.db`)."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")   # kept in the file: set once
-            db.executescript(_SCHEMA)
-            _migrate(db)
-        finally:
-            db.close()
-
-    def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened once (not across a fork: a child opens its own)."""
-        local = self._local
-        db = getattr(local, "db", None)
-        if db is None or local.pid != os.getpid():
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA busy_timeout=30000")
-            db.execute("PRAGMA foreign_keys=ON")
-            local.db, local.pid = db, os.getpid()
-        return db
+    def __init__(self, path: Path | str):
+        self.db = open_database(path)
+        self.path = path if is_url(path) else Path(path)
+        with self.db.write() as conn:
+            METADATA.create_all(conn, checkfirst=True)
+            _migrate(conn)
 
     def close(self) -> None:
-        """Close this thread's connection (the last one to close folds the WAL into the file)."""
-        db = getattr(self._local, "db", None)
-        if db is not None and self._local.pid == os.getpid():
-            db.close()
-        self._local.db = None
+        """Let go of this thread's connection (the last one to close folds the WAL into the file)."""
+        self.db.release()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self):
         """One write transaction; a full disk is a :class:`~localize.catalog.WriteError`, as for a catalog."""
-        db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError) and exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
-                from .catalog import WriteError
+        return self.db.write()
 
-                raise WriteError(self.path, os.strerror(errno.ENOSPC), errno.ENOSPC) from None
-            raise
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        yield self._connection()
+    def _read(self):
+        return self.db.read()
 
     def ping(self) -> None:
         """Read the database once (its schema included): an error if it cannot be read."""
         with self._read() as db:
-            db.execute("SELECT count(*) FROM users").fetchone()
+            db.execute(text("SELECT count(*) FROM users")).fetchone()
 
     # -- accounts --------------------------------------------------------------------
 
@@ -285,12 +213,13 @@ class Store(Records):
         role, grants = _grants(role, langs, roles)
         digest = _hash(password)
         with self._write() as db:
-            if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            if db.execute(text("SELECT 1 FROM users WHERE name = :name"), {"name": name}).fetchone():
                 raise AccountError(f"there is already a user {name!r}")
-            db.execute("INSERT INTO users (name, role, languages, password, created) VALUES (?, ?, ?, ?, ?)",
-                       (name, role, " ".join(lang for lang, _ in grants), digest, time.time()))
-            db.executemany("INSERT INTO user_roles (user, language, role) VALUES (?, ?, ?)",
-                           [(name, lang, r) for lang, r in grants])
+            db.execute(text("INSERT INTO users (name, role, languages, password, created) "
+                            "VALUES (:name, :role, :languages, :password, :created)"),
+                       {"name": name, "role": role, "languages": " ".join(lang for lang, _ in grants),
+                        "password": digest, "created": time.time()})
+            _grant(db, name, grants)
         return User(name, role, tuple(lang for lang, _ in grants), roles=grants, stamp=_stamp(digest))
 
     def set_roles(self, name: str, role: str, langs: list[str] | tuple[str, ...] = (), *,
@@ -302,11 +231,10 @@ class Store(Records):
             _existing(db, name)
             if role != "admin":
                 _keep_an_admin(db, name, "demote")
-            db.execute("UPDATE users SET role = ?, languages = ? WHERE name = ?",
-                       (role, " ".join(lang for lang, _ in grants), name))
-            db.execute("DELETE FROM user_roles WHERE user = ?", (name,))
-            db.executemany("INSERT INTO user_roles (user, language, role) VALUES (?, ?, ?)",
-                           [(name, lang, r) for lang, r in grants])
+            db.execute(text("UPDATE users SET role = :role, languages = :languages WHERE name = :name"),
+                       {"role": role, "languages": " ".join(lang for lang, _ in grants), "name": name})
+            db.execute(text('DELETE FROM user_roles WHERE "user" = :name'), {"name": name})
+            _grant(db, name, grants)
         return self.user(name)
 
     def set_disabled(self, name: str, disabled: bool) -> User:
@@ -316,49 +244,52 @@ class Store(Records):
             _existing(db, name)
             if disabled:
                 _keep_an_admin(db, name, "disable")
-            db.execute("UPDATE users SET disabled = ? WHERE name = ?", (1 if disabled else 0, name))
+            db.execute(text("UPDATE users SET disabled = :disabled WHERE name = :name"),
+                       {"disabled": 1 if disabled else 0, "name": name})
         return self.user(name)
 
     def remove_user(self, name: str) -> None:
         with self._write() as db:
-            if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
+            if db.execute(text("DELETE FROM users WHERE name = :name"), {"name": name}).rowcount == 0:
                 raise AccountError(f"no user {name!r}")
 
     def set_password(self, name: str, password: str) -> None:
         """A new password; the account's sessions end (their stamp no longer matches)."""
         digest = _hash(password)
         with self._write() as db:
-            if db.execute("UPDATE users SET password = ? WHERE name = ?", (digest, name)).rowcount == 0:
+            if db.execute(text("UPDATE users SET password = :password WHERE name = :name"),
+                          {"password": digest, "name": name}).rowcount == 0:
                 raise AccountError(f"no user {name!r}")
 
     def set_ui_language(self, name: str, code: str | None) -> None:
         tag = languages.validate(code) if code else None
         with self._write() as db:
-            db.execute("UPDATE users SET ui_language = ? WHERE name = ?", (tag, name))
+            db.execute(text("UPDATE users SET ui_language = :tag WHERE name = :name"), {"tag": tag, "name": name})
 
     def logged_in(self, name: str) -> None:
         """Note the time of a successful login."""
         with self._write() as db:
-            db.execute("UPDATE users SET last_login = ? WHERE name = ?", (time.time(), name))
+            db.execute(text("UPDATE users SET last_login = :now WHERE name = :name"), {"now": time.time(), "name": name})
 
     def users(self) -> list[User]:
         with self._read() as db:
-            rows = db.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name").fetchall()
+            rows = db.execute(text(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name")).fetchall()
             grants: dict[str, list[tuple[str, str]]] = {}
-            for user, lang, role in db.execute("SELECT user, language, role FROM user_roles ORDER BY language"):
+            for user, lang, role in db.execute(text('SELECT "user", language, role FROM user_roles '
+                                                    "ORDER BY language")):
                 grants.setdefault(user, []).append((lang, role))
         return [_user(row, grants.get(row[0], [])) for row in rows]
 
     def user(self, name: str) -> User | None:
         with self._read() as db:
-            row = db.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
+            row = db.execute(text(f"SELECT {_USER_COLUMNS} FROM users WHERE name = :name"), {"name": name}).fetchone()
             return _user(row, _roles_of(db, name)) if row else None
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user if the password is right and the account enabled; None otherwise (in the same time
         either way)."""
         with self._read() as db:
-            row = db.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()
+            row = db.execute(text(f"SELECT {_USER_COLUMNS} FROM users WHERE name = :name"), {"name": name}).fetchone()
             grants = _roles_of(db, name) if row else []
         if row is None:
             check_password_hash(_dummy(), password)  # as slow as a real check: no guessing names by timing
@@ -384,28 +315,30 @@ class Store(Records):
             _existing(db, name)
             while True:
                 token_id = secrets.token_hex(6)
-                if not db.execute("SELECT 1 FROM tokens WHERE id = ?", (token_id,)).fetchone():
+                if not db.execute(text("SELECT 1 FROM tokens WHERE id = :id"), {"id": token_id}).fetchone():
                     break
             token = f"lz_{token_id}_{secrets.token_urlsafe(32)}"
-            db.execute("INSERT INTO tokens (digest, user, label, created, id, expires) VALUES (?, ?, ?, ?, ?, ?)",
-                       (_digest(token), name, label, now, token_id, expires))
+            db.execute(text('INSERT INTO tokens (digest, "user", label, created, id, expires) '
+                            "VALUES (:digest, :user, :label, :created, :id, :expires)"),
+                       {"digest": _digest(token), "user": name, "label": label, "created": now, "id": token_id,
+                        "expires": expires})
         return token, Token(token_id, name, label, now, expires)
 
     def tokens(self, name: str) -> list[Token]:
         """A user's API tokens, newest first (revoked and expired ones too)."""
         with self._read() as db:
-            rows = db.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE user = ? ORDER BY created DESC, id",
-                              (name,)).fetchall()
+            rows = db.execute(text(f'SELECT {_TOKEN_COLUMNS} FROM tokens WHERE "user" = :name '
+                                   "ORDER BY created DESC, id"), {"name": name}).fetchall()
         return [Token(*row) for row in rows]
 
     def revoke_token(self, name: str, token_id: str) -> Token:
         """Revoke one of a user's tokens (revoking it again changes nothing); :class:`NoToken` if the user
         has no such token."""
         with self._write() as db:
-            db.execute("UPDATE tokens SET revoked = ? WHERE user = ? AND id = ? AND revoked IS NULL",
-                       (time.time(), name, token_id))
-            row = db.execute(f"SELECT {_TOKEN_COLUMNS} FROM tokens WHERE user = ? AND id = ?",
-                             (name, token_id)).fetchone()
+            db.execute(text('UPDATE tokens SET revoked = :now WHERE "user" = :name AND id = :id AND revoked IS NULL'),
+                       {"now": time.time(), "name": name, "id": token_id})
+            row = db.execute(text(f'SELECT {_TOKEN_COLUMNS} FROM tokens WHERE "user" = :name AND id = :id'),
+                             {"name": name, "id": token_id}).fetchone()
         if row is None:
             raise NoToken(f"no token {str(token_id)[:40]!r} of {name}")
         return Token(*row)
@@ -414,8 +347,8 @@ class Store(Records):
         """The account of a token that is neither revoked nor expired, if the account is enabled."""
         digest, now = _digest(token), time.time()
         with self._read() as db:
-            row = db.execute("SELECT user, expires, revoked, last_used FROM tokens WHERE digest = ?",
-                             (digest,)).fetchone()
+            row = db.execute(text('SELECT "user", expires, revoked, last_used FROM tokens WHERE digest = :digest'),
+                             {"digest": digest}).fetchone()
         if row is None:
             return None
         name, expires, revoked, last_used = row
@@ -426,8 +359,9 @@ class Store(Records):
             return None
         if last_used is None or now - last_used >= TOKEN_TOUCH:
             with self._write() as db:   # at most once a minute per token
-                db.execute("UPDATE tokens SET last_used = ? WHERE digest = ? AND (last_used IS NULL OR "
-                           "last_used <= ?)", (now, digest, now - TOKEN_TOUCH))
+                db.execute(text("UPDATE tokens SET last_used = :now WHERE digest = :digest AND "
+                                "(last_used IS NULL OR last_used <= :since)"),
+                           {"now": now, "digest": digest, "since": now - TOKEN_TOUCH})
         return user
 
     # -- login rate limit, shared by every worker process ------------------------------
@@ -435,18 +369,18 @@ class Store(Records):
     def login_blocked(self, *keys: str, limit: int = LOGIN_LIMIT, window: float = LOGIN_WINDOW) -> bool:
         since = time.time() - window
         with self._read() as db:
-            return any(db.execute("SELECT COUNT(*) FROM failed_logins WHERE key = ? AND at > ?",
-                                  (key, since)).fetchone()[0] >= limit for key in keys)
+            return any(db.execute(text("SELECT COUNT(*) FROM failed_logins WHERE key = :key AND at > :since"),
+                                  {"key": key, "since": since}).scalar_one() >= limit for key in keys)
 
     def login_failed(self, *keys: str, window: float = LOGIN_WINDOW) -> None:
         now = time.time()
         with self._write() as db:
-            db.execute("DELETE FROM failed_logins WHERE at < ?", (now - window,))
-            db.executemany("INSERT INTO failed_logins (key, at) VALUES (?, ?)", [(k, now) for k in keys])
+            db.execute(text("DELETE FROM failed_logins WHERE at < :since"), {"since": now - window})
+            _many(db, "INSERT INTO failed_logins (key, at) VALUES (:key, :at)", [{"key": k, "at": now} for k in keys])
 
     def login_succeeded(self, *keys: str) -> None:
         with self._write() as db:
-            db.executemany("DELETE FROM failed_logins WHERE key = ?", [(k,) for k in keys])
+            _many(db, "DELETE FROM failed_logins WHERE key = :key", [{"key": k} for k in keys])
 
     def login_attempt(self, *keys: str, limit: int = LOGIN_LIMIT, window: float = LOGIN_WINDOW) -> float | None:
         """Count a login attempt against every key unless one has reached the limit: the attempt's time,
@@ -454,50 +388,56 @@ class Store(Records):
         several workers cannot all pass the check before any of them is counted."""
         now = time.time()
         with self._write() as db:
-            db.execute("DELETE FROM failed_logins WHERE at < ?", (now - window,))
+            db.execute(text("DELETE FROM failed_logins WHERE at < :since"), {"since": now - window})
             for key in keys:
-                if db.execute("SELECT COUNT(*) FROM failed_logins WHERE key = ? AND at > ?",
-                              (key, now - window)).fetchone()[0] >= limit:
+                if db.execute(text("SELECT COUNT(*) FROM failed_logins WHERE key = :key AND at > :since"),
+                              {"key": key, "since": now - window}).scalar_one() >= limit:
                     return None
-            db.executemany("INSERT INTO failed_logins (key, at) VALUES (?, ?)", [(k, now) for k in keys])
+            _many(db, "INSERT INTO failed_logins (key, at) VALUES (:key, :at)", [{"key": k, "at": now} for k in keys])
         return now
 
     def login_passed(self, at: float, *keys: str) -> None:
         """Take back the attempt counted at ``at`` against these keys: its password was right."""
         with self._write() as db:
-            db.executemany("DELETE FROM failed_logins WHERE rowid IN "
-                           "(SELECT rowid FROM failed_logins WHERE key = ? AND at = ? LIMIT 1)",
-                           [(k, at) for k in keys])
+            _many(db, "DELETE FROM failed_logins WHERE key = :key AND at = :at",   # the attempt counted then
+                  [{"key": k, "at": at} for k in keys])
 
-def _migrate(db: sqlite3.Connection) -> None:
-    """Bring a database made by an earlier version up to this schema."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        _add_columns(db, "history", {"suggestion": "INTEGER", "note": "TEXT"})
-        _add_columns(db, "users", {"disabled": "INTEGER NOT NULL DEFAULT 0", "last_login": "REAL"})
-        _add_columns(db, "tokens", {"id": "TEXT", "expires": "REAL", "last_used": "REAL", "revoked": "REAL"})
-        db.execute("UPDATE tokens SET id = substr(digest, 1, 12) WHERE id IS NULL")   # tokens made before ids
-        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens (id)")
-        # accounts made before roles per language: their one role in each of their languages
-        rows = db.execute("SELECT name, role, languages FROM users WHERE role NOT IN ('editor', 'admin') "
-                          "AND name NOT IN (SELECT user FROM user_roles)").fetchall()
-        db.executemany("INSERT OR IGNORE INTO user_roles (user, language, role) VALUES (?, ?, ?)",
-                       [(name, lang, role) for name, role, langs in rows for lang in langs.split()])
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+def _migrate(db: Connection) -> None:
+    """Bring a database made by an earlier version up to this schema (in the caller's write transaction)."""
+    _add_columns(db, "history", {"suggestion": "INTEGER", "note": "TEXT"})
+    _add_columns(db, "users", {"disabled": "INTEGER NOT NULL DEFAULT 0", "last_login": "DOUBLE PRECISION"})
+    _add_columns(db, "tokens", {"id": "TEXT", "expires": "DOUBLE PRECISION", "last_used": "DOUBLE PRECISION",
+                                "revoked": "DOUBLE PRECISION"})
+    db.execute(text("UPDATE tokens SET id = substr(digest, 1, 12) WHERE id IS NULL"))   # tokens made before ids
+    db.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens (id)"))
+    # accounts made before roles per language: their one role in each of their languages
+    rows = db.execute(text("SELECT name, role, languages FROM users WHERE role NOT IN ('editor', 'admin') "
+                           'AND name NOT IN (SELECT "user" FROM user_roles)')).fetchall()
+    _many(db, 'INSERT INTO user_roles ("user", language, role) VALUES (:user, :language, :role) '
+              "ON CONFLICT DO NOTHING",
+          [{"user": name, "language": lang, "role": role} for name, role, langs in rows for lang in langs.split()])
 
 
-def _add_columns(db: sqlite3.Connection, table: str, wanted: dict[str, str]) -> None:
-    columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+def _add_columns(db: Connection, table: str, wanted: dict[str, str]) -> None:
+    columns = {column["name"] for column in inspect(db).get_columns(table)}
     for column, kind in wanted.items():
         if column not in columns:
-            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            db.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+
+
+def _many(db: Connection, sql: str, rows: list[dict]) -> None:
+    """One statement for each of ``rows`` (none: nothing run)."""
+    if rows:
+        db.execute(text(sql), rows)
+
+
+def _grant(db: Connection, name: str, grants) -> None:
+    _many(db, 'INSERT INTO user_roles ("user", language, role) VALUES (:user, :language, :role)',
+          [{"user": name, "language": lang, "role": r} for lang, r in grants])
 
 
 _USER_COLUMNS = "name, role, languages, ui_language, disabled, last_login, password"
-_TOKEN_COLUMNS = "id, user, label, created, expires, last_used, revoked"
+_TOKEN_COLUMNS = 'id, "user", label, created, expires, last_used, revoked'
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 
@@ -520,25 +460,26 @@ def _grants(role: str, langs, roles: Mapping[str, str] | None) -> tuple[str, tup
     return max((r for _, r in grants), key=_RANK.__getitem__), grants
 
 
-def _existing(db: sqlite3.Connection, name: str) -> None:
-    if not db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+def _existing(db: Connection, name: str) -> None:
+    if not db.execute(text("SELECT 1 FROM users WHERE name = :name"), {"name": name}).fetchone():
         raise AccountError(f"no user {str(name)[:64]!r}")
 
 
-def _keep_an_admin(db: sqlite3.Connection, name: str, what: str) -> None:
+def _keep_an_admin(db: Connection, name: str, what: str) -> None:
     """Refuse to take ``name`` out of the enabled admins if it is the last one."""
-    row = db.execute("SELECT role, disabled FROM users WHERE name = ?", (name,)).fetchone()
+    row = db.execute(text("SELECT role, disabled FROM users WHERE name = :name"), {"name": name}).fetchone()
     if row is None or row[0] != "admin" or row[1]:
         return
-    others = db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND name != ?",
-                        (name,)).fetchone()[0]
+    others = db.execute(text("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND name != :name"),
+                        {"name": name}).scalar_one()
     if not others:
         raise LastAdmin(f"{name} is the last enabled admin: cannot {what} this account, "
                         "or nobody could manage accounts")
 
 
-def _roles_of(db: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
-    return db.execute("SELECT language, role FROM user_roles WHERE user = ? ORDER BY language", (name,)).fetchall()
+def _roles_of(db: Connection, name: str) -> list[tuple[str, str]]:
+    return [tuple(row) for row in db.execute(text('SELECT language, role FROM user_roles WHERE "user" = :name '
+                                                  "ORDER BY language"), {"name": name})]
 
 
 def token_expiry(days: int | None = None, until: str | date | None = None, *, now: float | None = None) -> float | None:

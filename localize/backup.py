@@ -1,9 +1,10 @@
 """Backing a workspace up into one file, and restoring it only from a backup that verifies.
 
 A backup is a gzip'd tar holding ``localize-backup.json`` (what it holds, each
-file with its size and SHA-256), ``database.sqlite3`` (the accounts, history,
-jobs and publishing record, copied with SQLite's online backup: a consistent
-snapshot while the server runs) and ``workspace/``: ``pyproject.toml``, the
+file with its size and SHA-256), the store (the accounts, history, jobs and
+publishing record): ``database.sqlite3``, copied with SQLite's online backup,
+or ``database.pgdump``, PostgreSQL's ``pg_dump`` (both a consistent snapshot
+while the server runs), and ``workspace/``: ``pyproject.toml``, the
 glossary, the sources, the catalogs and, unless left out, the published
 editions (previews are made again, never kept).
 
@@ -21,6 +22,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 import time
@@ -28,12 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import __version__, catalog, glossary, history
+from .db import is_url, shown
 from .errors import BadInput, LocalizeError, WorkspaceError
 from .workspace import CONFIG, Workspace
 
 FORMAT = "localize-backup/1"
 MANIFEST = "localize-backup.json"
 DATABASE = "database.sqlite3"
+DUMP = "database.pgdump"          # a PostgreSQL store: pg_dump's custom format
 TREE = "workspace"
 CHUNK = 1 << 20
 
@@ -61,10 +65,10 @@ def backup(ws: Workspace, file: Path, *, editions: bool = True, force: bool = Fa
     members = _workspace_files(ws, editions)
     staging = Path(tempfile.mkdtemp(prefix=".localize-backup-", dir=file.parent))
     try:
-        database = _snapshot_database(ws, staging / DATABASE)
+        database = _snapshot_database(ws, staging)
         listed: dict[str, dict] = {}
         if database:
-            listed[DATABASE] = _describe(staging / DATABASE)
+            listed[database] = _describe(staging / database)
         for name, path in members:
             listed[name] = _describe(path)
         manifest = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -75,7 +79,7 @@ def backup(ws: Workspace, file: Path, *, editions: bool = True, force: bool = Fa
         with tarfile.open(partial, "w:gz", format=tarfile.PAX_FORMAT) as tar:
             tar.add(staging / MANIFEST, MANIFEST, recursive=False, filter=_plain)
             if database:
-                tar.add(staging / DATABASE, DATABASE, recursive=False, filter=_plain)
+                tar.add(staging / database, database, recursive=False, filter=_plain)
             for name, path in members:
                 tar.add(path, name, recursive=False, filter=_plain)
         with partial.open("rb") as f:
@@ -83,7 +87,7 @@ def backup(ws: Workspace, file: Path, *, editions: bool = True, force: bool = Fa
         os.replace(partial, file)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Summary(len(listed), sum(v["size"] for v in listed.values()), database)
+    return Summary(len(listed), sum(v["size"] for v in listed.values()), bool(database))
 
 
 def _plain(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -117,14 +121,19 @@ def _workspace_files(ws: Workspace, editions: bool) -> list[tuple[str, Path]]:
     return found
 
 
-def _snapshot_database(ws: Workspace, target: Path) -> bool:
-    """The workspace's database copied with SQLite's online backup; False if it has none."""
+def _snapshot_database(ws: Workspace, staging: Path) -> str | None:
+    """The workspace's store copied into ``staging`` (SQLite's online backup, or pg_dump): its member name;
+    None if it has no database yet."""
     source = history.database(ws.root)
+    if is_url(source):
+        _postgres("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                  f"--file={staging / DUMP}", f"--dbname={libpq(source)}", what=f"{shown(source)}: pg_dump")
+        return DUMP
     if not source.is_file():
-        return False
+        return None
     try:
         live = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-        copy = sqlite3.connect(target)
+        copy = sqlite3.connect(staging / DATABASE)
         try:
             live.backup(copy)
         finally:
@@ -132,7 +141,24 @@ def _snapshot_database(ws: Workspace, target: Path) -> bool:
             live.close()
     except sqlite3.Error as exc:
         raise BackupError(f"{source}: the database could not be read: {exc}") from None
-    return True
+    return DATABASE
+
+
+def libpq(url: str) -> str:
+    """A PostgreSQL URL as libpq (pg_dump, pg_restore) takes it: no SQLAlchemy driver name."""
+    scheme, rest = url.split("://", 1)
+    return f"postgresql://{rest}"
+
+
+def _postgres(program: str, *args: str, what: str) -> str:
+    found = shutil.which(program)
+    if found is None:
+        raise BackupError(f"{what}: {program} is not installed (Debian: postgresql-client)")
+    done = subprocess.run([found, *args], capture_output=True, text=True, timeout=3600)
+    if done.returncode:
+        said = " ".join(done.stderr.split())[:400]
+        raise BackupError(f"{what} failed: {said}")
+    return done.stdout
 
 
 def _describe(path: Path) -> dict:
@@ -172,10 +198,22 @@ def restore(file: Path, target: Path, *, force: bool = False) -> Summary:
             except LocalizeError as exc:
                 said = str(exc).replace(f"{tree}{os.sep}", "")   # named as in the workspace
                 raise BackupError(f"{file}: {path.relative_to(tree)} does not read: {said}") from None
-        has_database = DATABASE in manifest["files"]
-        if has_database:
+        store = history.database(target)
+        has_database = DATABASE in manifest["files"] or DUMP in manifest["files"]
+        if DATABASE in manifest["files"]:
+            if is_url(store):
+                raise BackupError(f"{file} holds a SQLite store, and LOCALIZE_DATABASE names PostgreSQL "
+                                  f"({shown(store)}): restore it where the store is a file")
             _check_database(file, staging / DATABASE)
-        _swap(staging, target, has_database)
+        if DUMP in manifest["files"]:
+            if not is_url(store):
+                raise BackupError(f"{file} holds a PostgreSQL store (pg_dump): set LOCALIZE_DATABASE to the "
+                                  "PostgreSQL database to restore it into")
+            _postgres("pg_restore", "--list", str(staging / DUMP), what=f"{file}: reading its pg_dump")
+            # one transaction: a restore that fails leaves the database, and then the files, as they were
+            _postgres("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+                      f"--dbname={libpq(store)}", str(staging / DUMP), what=f"{shown(store)}: pg_restore")
+        _swap(staging, target, DATABASE in manifest["files"])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     files = manifest["files"]
@@ -183,8 +221,9 @@ def restore(file: Path, target: Path, *, force: bool = False) -> Summary:
 
 
 def _occupied(target: Path) -> bool:
+    store = history.database(target)
     return any((target / name).exists() for name in (CONFIG, "source", "locales")) \
-        or history.database(target).exists()
+        or (not is_url(store) and store.exists())
 
 
 def _unpack(file: Path, staging: Path) -> dict:
@@ -250,7 +289,7 @@ def _member_name(file: Path, info: tarfile.TarInfo) -> str:
     if not info.isfile():
         raise BackupError(f"{file}: {name!r} is not a plain file (links and devices are refused)")
     if (name.startswith("/") or "\\" in name or ".." in parts or "." in parts or not parts
-            or (name != DATABASE and parts[0] != TREE) or len(parts) == 1 and name != DATABASE):
+            or (name not in (DATABASE, DUMP) and (parts[0] != TREE or len(parts) == 1))):
         raise BackupError(f"{file}: {name!r} is not a name a backup holds")
     return name
 

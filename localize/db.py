@@ -28,7 +28,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.pool import NullPool
 
 from .errors import LocalizeError
 
@@ -36,6 +35,9 @@ WRITE_LOCK = 0x6C6F63616C697A65   # "localize": the store's advisory lock key on
 SCHEMES = ("postgresql", "postgres")
 _OPEN: dict[tuple[str, int], "Database"] = {}
 _LOCK = threading.Lock()
+
+
+_BUGS = (exc.IntegrityError, exc.ProgrammingError)   # a statement of ours that is wrong: not the database's state
 
 
 class DatabaseError(LocalizeError):
@@ -92,7 +94,9 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 yield conn.execution_options(localize_read=True)
-        except exc.OperationalError as error:
+        except exc.DBAPIError as error:
+            if isinstance(error, _BUGS):
+                raise
             raise DatabaseError(f"{shown(self.address)}: {_first_line(error)}") from None
 
     @contextmanager
@@ -103,14 +107,17 @@ class Database:
                 if self.postgres:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
                 yield conn
-        except exc.OperationalError as error:
+        except exc.DBAPIError as error:
+            if isinstance(error, _BUGS):
+                raise
             if "database or disk is full" in str(error):
                 from .catalog import WriteError
 
                 raise WriteError(Path(self.address), os.strerror(errno.ENOSPC), errno.ENOSPC) from None
             raise DatabaseError(f"{shown(self.address)}: {_first_line(error)}") from None
 
-    def dispose(self) -> None:
+    def release(self) -> None:
+        """Close the connections this process holds (a server about to fork its workers calls it)."""
         self.engine.dispose()
 
 
@@ -119,9 +126,10 @@ def _first_line(error: Exception) -> str:
 
 
 def _sqlite(path: Path) -> Engine:
-    # a connection per use, as sqlite3 is used: nothing held open between calls (a file per test workspace,
-    # a fork, a file replaced by a restore), and opening one costs less than a query
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": 30})
+    # connections kept open between uses (opening one, with its pragmas, costs more than a save's queries);
+    # this process's own: a forked child opens its own engine (open_database is keyed by the process)
+    engine = create_engine(f"sqlite:///{path}", pool_size=5, max_overflow=20, pool_reset_on_return="rollback",
+                           connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def connect(dbapi, record):

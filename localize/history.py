@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import po
 from .accounts import Store
+from .db import is_url
 from .errors import LocalizeError
 
 MACHINE = "machine draft"   # the state of a needs-review entry drafted by an engine
@@ -83,29 +84,35 @@ def unmark_rejected(entry: po.Entry) -> None:
     entry.comments = [c for c in entry.comments if not c.startswith(REJECTED_COMMENT)]
 
 
-_CHOSEN: dict[Path, Path] = {}   # workspace: the database an app of this process was configured with
+_CHOSEN: dict[Path, Path | str] = {}   # workspace: the database an app of this process was configured with
 
 
-def database(root: Path) -> Path:
-    """Where the accounts, history, jobs and publishing record of a workspace are: the file an app of this
-    process was configured with (:func:`choose_database`), else ``LOCALIZE_DATABASE``, else its instance
-    folder."""
+def database(root: Path) -> Path | str:
+    """Where the accounts, history, jobs and publishing record of a workspace are: the database an app of
+    this process was configured with (:func:`choose_database`), else ``LOCALIZE_DATABASE`` (a SQLite file,
+    or a ``postgresql://`` URL), else the workspace's ``instance/localize.sqlite3``."""
     chosen = _CHOSEN.get(Path(root).resolve()) if _CHOSEN else None
     if chosen is not None:
         return chosen
-    found = os.environ.get("LOCALIZE_DATABASE")
-    return Path(found) if found else Path(root) / "instance" / "localize.sqlite3"
+    return address(os.environ.get("LOCALIZE_DATABASE")) or Path(root) / "instance" / "localize.sqlite3"
 
 
-def choose_database(root: Path, path: Path) -> None:
-    """The workspace's database in this process is ``path`` (the web app's ``LOCALIZE_DATABASE`` setting)."""
-    _CHOSEN[Path(root).resolve()] = Path(path)
+def address(value: str | Path | None) -> Path | str | None:
+    """A database setting as :mod:`localize.db` takes it: a PostgreSQL URL as it is, else a file path."""
+    if value is None or str(value).strip() == "":
+        return None
+    return str(value).strip() if is_url(str(value).strip()) else Path(value)
+
+
+def choose_database(root: Path, where: Path | str) -> None:
+    """The workspace's database in this process is ``where`` (the web app's ``LOCALIZE_DATABASE`` setting)."""
+    _CHOSEN[Path(root).resolve()] = address(where)
 
 
 def store_of(root: Path) -> Store | None:
     """The workspace's accounts and history store, or None if it has none (nothing is created)."""
-    path = database(root)
-    return Store(path) if path.is_file() else None
+    where = database(root)
+    return Store(where) if is_url(where) or where.is_file() else None
 
 
 def snapshot(catalog: po.Catalog) -> Snapshot:

@@ -224,3 +224,30 @@ def test_restoring_over_a_workspace_needs_force_and_then_replaces_it_whole(site,
     assert rows(site.root / "instance" / "localize.sqlite3", "users") == users
     assert not (site.root / "instance" / "localize.sqlite3-wal").exists()   # no journal of the replaced one
     assert not any(p.name.startswith(".localize-") for p in site.root.iterdir())
+
+
+def test_a_postgresql_store_is_backed_up_with_pg_dump_and_restored_into_another_database(site, postgres, tmp_path,
+                                                                                        monkeypatch, capsys):
+    import uuid
+
+    from localize import history
+
+    monkeypatch.setattr(history, "_CHOSEN", {})   # a command's own process: no web app chose a database
+    source = postgres.create_database(f"t{uuid.uuid4().hex}")
+    monkeypatch.setenv("LOCALIZE_DATABASE", source)
+    store = Store(source)
+    store.add_user("eve", "editor", [], PASSWORD)
+    store.add_comment("eve", "es", SLUG, "e1", "¿Y las citas?")
+    assert cli("--root", site.root, "backup", tmp_path / "pg.tar.gz") == 0
+    assert "database.pgdump" in tarfile.open(tmp_path / "pg.tar.gz").getnames()
+    target = postgres.create_database(f"t{uuid.uuid4().hex}")
+    monkeypatch.setenv("LOCALIZE_DATABASE", target)
+    assert cli("--root", tmp_path / "restored", "restore", tmp_path / "pg.tar.gz") == 0
+    assert Store(target).authenticate("eve", PASSWORD).role == "editor"
+    assert [c.text for c in Store(target).comments("es", SLUG, "e1")] == ["¿Y las citas?"]
+    assert workspace_files(tmp_path / "restored") == workspace_files(site.root)
+    monkeypatch.setenv("LOCALIZE_DATABASE", str(tmp_path / "file.sqlite3"))   # a file store cannot take it
+    capsys.readouterr()
+    assert cli("--root", tmp_path / "elsewhere", "restore", tmp_path / "pg.tar.gz") == 2
+    assert "holds a PostgreSQL store" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere" / "source").exists()

@@ -10,6 +10,7 @@ import pytest
 
 from localize import tasks
 from localize.db import open_database, shown
+from test_api import site, template  # noqa: F401  (fixtures: a workspace with accounts)
 
 
 def test_a_job_goes_from_queued_to_done_and_reads_back_the_same(database):
@@ -124,3 +125,125 @@ def test_the_publishing_record_keeps_every_act_and_tells_each_editions_last(data
     latest = book.latest()
     assert latest[("es", "a-b")].action == "withdraw" and latest[("fr", "a-b")].manifest_sha256 == "2" * 64
     assert set(latest) == {("es", "a-b"), ("fr", "a-b")}
+
+
+# -- accounts and records --------------------------------------------------------------------------------
+
+def change(entry: str = "e1", new: str = "Hola", **extra) -> dict:
+    return {"user": "tina", "language": "es", "slug": "a-b", "entry": entry, "msgctxt": None, "msgid": "Hello",
+            "action": "save", "old_msgstr": "", "new_msgstr": new, "old_state": "untranslated",
+            "new_state": "needs review", **extra}
+
+
+def test_accounts_roles_tokens_and_the_last_admin_on_both_engines(database):
+    from localize.accounts import LastAdmin, Store
+
+    store = Store(database)
+    store.add_user("ada", "admin", [], "a-long-password")
+    store.add_user("tina", "translator", ["es"], "another-password", roles={"ar": "reviewer"})
+    assert store.authenticate("ada", "a-long-password").role == "admin"
+    assert store.authenticate("ada", "wrong-password") is None and store.authenticate("nobody", "x" * 9) is None
+    tina = store.user("tina")
+    assert tina.roles == (("ar", "reviewer"), ("es", "translator")) and tina.may("approve", "ar")
+    assert not tina.may("approve", "es")
+    with pytest.raises(LastAdmin):
+        store.set_disabled("ada", True)
+    token, listed = store.add_token("tina", "laptop", expires=time.time() + 3600)
+    assert store.token_user(token).name == "tina" and [t.id for t in store.tokens("tina")] == [listed.id]
+    assert store.tokens("tina")[0].last_used is not None                   # its use noted
+    store.revoke_token("tina", listed.id)
+    assert store.token_user(token) is None
+    store.set_roles("tina", "editor")
+    assert store.user("tina").role == "editor" and [u.name for u in store.users()] == ["ada", "tina"]
+    store.remove_user("tina")
+    assert store.user("tina") is None and store.tokens("tina") == []          # its tokens went with it
+
+
+def test_history_pending_changes_suggestions_and_comments_on_both_engines(database):
+    from localize.accounts import Store
+    from localize.records import Decided
+
+    store = Store(database)
+    first = store.record(change(), pending=True)
+    assert store.history() == [] and [c.id for c in store.pending()] == [first]   # not shown until settled
+    store.settle([first])
+    assert [c.new_msgstr for c in store.history()] == ["Hola"] and store.pending() == []
+    ids = store.record_many([change("e2", "Adiós"), change("e3", "Sí")], pending=True)
+    store.forget(ids[0])
+    store.settle(ids)
+    assert [c.entry for c in store.history("es", "a-b")] == ["e1", "e3"] and store.last_change() == ids[1]
+    assert store.changed_since("es", "a-b", first) == {"e3": ""}
+    made, new = store.suggest({**change("e1"), "msgstr": "Hola", "state": "needs review"}, "¡Hola!")
+    again, repeated = store.suggest({**change("e1"), "msgstr": "Hola", "state": "needs review"}, "¡Hola!")
+    assert new and not repeated and again.id == made.id
+    store.record(change("e1", "¡Hola!", suggestion=made.id, action="accept"), decides="accepted")
+    assert store.suggestion(made.id).status == "accepted" and store.suggestions("es", "a-b") == []
+    with pytest.raises(Decided):
+        store.record(change("e1", "x", suggestion=made.id), decides="dismissed")
+    said = store.add_comment("rita", "es", "a-b", "e1", "¿Y las citas?")
+    assert store.comments("es", "a-b", "e1") == [said]
+
+
+def test_login_attempts_are_counted_across_workers_on_both_engines(database):
+    from localize.accounts import Store
+
+    store = Store(database)
+    at = [store.login_attempt("name:ada", "ip:1", limit=3) for _ in range(4)]
+    assert None not in at[:3] and at[3] is None
+    store.login_passed(at[2], "name:ada", "ip:1")
+    assert not store.login_blocked("name:ada", limit=3)
+    store.login_succeeded("name:ada", "ip:1")
+    assert store.login_attempt("name:ada", limit=3) is not None
+
+
+# -- the whole way on PostgreSQL -----------------------------------------------------------------------
+
+def test_the_web_app_and_a_worker_run_on_postgresql_and_leave_nothing_in_sqlite(site, postgres, monkeypatch):
+    """LOCALIZE_DATABASE=postgresql://…: accounts, saves and their history, a draft job run by a real consumer
+    and a publication all land in PostgreSQL; the workspace's instance folder holds no database."""
+    import uuid
+
+    import polib
+    from sqlalchemy import create_engine, text
+
+    from localize.accounts import Store
+    from test_api import HEADING, PASSWORD, SLUG, url
+    from test_jobs import consumer, wait_for
+    from web import create_app
+
+    (site.root / "instance" / "localize.sqlite3").unlink()
+    address = postgres.create_database(f"t{uuid.uuid4().hex}")
+    monkeypatch.setenv("LOCALIZE_DATABASE", address)
+    store = Store(address)
+    store.add_user("eve", "editor", [], PASSWORD)
+    site.tokens = {"eve": store.new_token("eve")}
+    site.app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOCALIZE_ROOT": str(site.root)})
+    version = site.call("eve", "GET", url("es", HEADING)).get_json()["entry"]["version"]
+    saved = site.call("eve", "POST", url("es", HEADING), {"action": "save", "version": version, "text": "Por qué"})
+    assert saved.status_code == 200, saved.get_json()
+    stale = site.call("eve", "POST", url("es", HEADING), {"action": "save", "version": version, "text": "Otro"})
+    assert stale.status_code == 409                                  # the version check holds on PostgreSQL
+    job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "fr", "engine": "pseudo"}).get_json()["job"]
+    with consumer(site.root):
+        assert wait_for(site, job["id"])["state"] == "done"
+    cat = polib.pofile(str(site.po("es")), wrapwidth=0)
+    for entry in cat:
+        entry.msgstr, entry.flags, entry.tcomment = "ES " + entry.msgid, [], ""
+    cat.save(str(site.po("es")))
+    client = site.login("eve")
+    published = client.post(f"/publish/es/{SLUG}",
+                            data={"csrf_token": client.csrf, "pdf": "0"})
+    assert published.status_code == 303
+    with consumer(site.root):
+        assert wait_for(site, published.headers["Location"].rsplit("/", 1)[1], timeout=60)["state"] == "done"
+    engine = create_engine(address.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as db:
+            assert db.execute(text("SELECT new_msgstr FROM history WHERE action = 'save'")).scalars().all() \
+                == ["Por qué"]
+            assert db.execute(text("SELECT count(*) FROM history WHERE action = 'draft'")).scalar_one() == 92
+            assert db.execute(text("SELECT count(*) FROM jobs WHERE state = 'done'")).scalar_one() == 2
+            assert set(db.execute(text("SELECT language FROM publications"))) == {("es",), ("en",)}
+    finally:
+        engine.dispose()
+    assert not list((site.root / "instance").glob("localize.sqlite3*"))

@@ -73,9 +73,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     root = app.config["LOCALIZE_ROOT"]
     workspace = Workspace.open(Path(root)) if root else Workspace.find()
     catalog.sweep_catalogs(workspace.locales_dir)   # what writers killed before this start left
-    database = app.config["LOCALIZE_DATABASE"] or workspace.root / "instance" / "localize.sqlite3"
-    history.choose_database(workspace.root, Path(database))   # the jobs and the publishing record too
-    store = Store(Path(database))
+    database = history.address(app.config["LOCALIZE_DATABASE"]) or workspace.root / "instance" / "localize.sqlite3"
+    history.choose_database(workspace.root, database)   # the jobs and the publishing record too
+    store = Store(database)
     history.settle_all(store, workspace.catalog_path)   # changes recorded by writers killed before their write
     store.close()   # no connection made at start outlives it (a forking server's workers open their own)
     app.extensions["localize"] = SimpleNamespace(workspace=workspace, store=store,

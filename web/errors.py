@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from localize.accounts import PermissionDenied
 from localize.catalog import WriteError
 from localize.engines import EngineError
+from localize.db import DatabaseError
 from localize.errors import BadInput, Busy, ConflictError, LocalizeError, Unavailable
 from localize.review import Blocked, Conflict, NotFound, ReasonRequired
 from localize.said import Said
@@ -149,6 +150,9 @@ def message_of(exc: LocalizeError) -> str:
                      "try again later or tell the administrator.")
         return _("Your change was not saved: the server could not write the catalog. The catalog is as it "
                  "was; try again later or tell the administrator.")
+    if isinstance(exc, DatabaseError):   # a server fault: the details (the file, the driver's words) go to the log
+        return _("The server could not read its database. Try again later or tell the administrator: "
+                 "the details are in the server's log.")
     said = exc.args[0] if exc.args and isinstance(exc.args[0], Said) else None
     if said is not None:   # a message the library made translatable: said in the UI's language
         from .qa_text import describe
@@ -159,7 +163,7 @@ def message_of(exc: LocalizeError) -> str:
 
 def _library(exc: LocalizeError):
     code = status_of(exc)
-    if isinstance(exc, WriteError):
+    if isinstance(exc, (WriteError, DatabaseError)):
         current_app.logger.error("%s", exc)
     extra = {}
     if isinstance(exc, Conflict):

@@ -12,9 +12,9 @@ host or password: the endpoint is public.
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import SQLAlchemyError
 
 from localize import tasks
 from localize.errors import LocalizeError
@@ -39,7 +39,7 @@ def checks(app: Flask) -> dict[str, str]:
 def _database(store) -> str:
     try:
         store.ping()
-    except (sqlite3.Error, OSError) as exc:
+    except (LocalizeError, SQLAlchemyError, OSError) as exc:
         app_log(f"healthz: database: {exc}")
         return "unreadable"
     return OK

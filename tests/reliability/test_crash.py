@@ -18,6 +18,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -495,15 +496,22 @@ def test_a_full_history_database_fails_a_web_save_with_507_and_leaves_the_catalo
     items = entries(ws)
     store = app.extensions["localize"].store
     history = store.history()
-    db = store._connection()          # the connection this thread's requests use
-    pages = db.execute("PRAGMA page_count").fetchone()[0]
-    db.execute(f"PRAGMA max_page_count = {pages}")
+    from sqlalchemy import event
+
+    pages = sqlite3.connect(store.path).execute("PRAGMA page_count").fetchone()[0]
+
+    def full(dbapi, record):          # every connection the requests open: no page past these
+        dbapi.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(store.db.engine, "connect", full)
+    store.db.engine.dispose()         # the connections kept open go: the next ones are made with the limit
     try:
         # a long translation: its history row needs pages the database may no longer take
         answers = {how: save_as(client, token, how, items[how], f"Texto ({how}) " + "largo " * 2000)
                    for how in ("form", "fetch")}
     finally:
-        db.execute("PRAGMA max_page_count = 1073741823")
+        event.remove(store.db.engine, "connect", full)
+        store.db.engine.dispose()
     for how, answer in answers.items():
         assert answer.status_code == 507, (how, answer.status_code, answer.get_data(as_text=True)[:300])
         assert "Traceback" not in answer.get_data(as_text=True) and str(ws) not in answer.get_data(as_text=True)
