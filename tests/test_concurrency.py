@@ -1,4 +1,5 @@
-"""Concurrent saves through a real gunicorn server with 4 worker processes.
+"""Concurrent saves through real gunicorn servers: one with 4 worker processes over the SQLite store, and two
+with 2 each ("two hosts") over one PostgreSQL store, with the jobs on one Redis.
 
 20 API clients x 50 saves to distinct entries all land; 20 clients saving the same
 entry from the same version give exactly one 200 and nineteen 409; the history
@@ -54,21 +55,35 @@ def build_workspace(root: Path) -> None:
     assert main(["--root", str(root), "update"]) == 0
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite, one host", "postgresql and redis, two hosts"])
+def served(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("concurrency") / "ws"
     build_workspace(root)
-    store = Store(root / "instance" / "localize.sqlite3")
+    env, hosts, workers, redis = {}, 1, 4, None
+    if request.param.startswith("postgresql"):
+        from dataservers import REDIS_SERVER, Redis
+
+        if not Path(REDIS_SERVER).exists():
+            pytest.skip("needs redis-server (scripts/setup test)")
+        pytest.importorskip("redis")
+        redis = Redis(tmp_path_factory.mktemp("redis")).start()
+        database = request.getfixturevalue("postgres").create_database(f"load{time.time_ns()}")
+        env, hosts, workers = {"LOCALIZE_DATABASE": database, "LOCALIZE_QUEUE": redis.url}, 2, 2
+    store = Store(env.get("LOCALIZE_DATABASE") or root / "instance" / "localize.sqlite3")
     tokens = []
     for i in range(CLIENTS):
         store.add_user(f"t{i:02d}", "translator", list(LANGS), PASSWORD)
         tokens.append(store.new_token(f"t{i:02d}", "load"))
-    server = Gunicorn(root)
+    servers = [Gunicorn(root, workers=workers, env=env, log=root / f"gunicorn-{n}.log") for n in range(hosts)]
     try:
-        server.wait()
-        yield {"root": root, "store": store, "tokens": tokens, "url": server.url, "server": server}
+        for server in servers:
+            server.wait()
+        yield {"root": root, "store": store, "tokens": tokens, "urls": [server.url for server in servers]}
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
+        if redis is not None:
+            redis.stop()
 
 
 def catalogs(root: Path) -> list[tuple[str, str]]:
@@ -86,7 +101,8 @@ def session(token: str) -> requests.Session:
 
 
 def test_1000_saves_from_20_clients_all_land(served):
-    root, url = served["root"], served["url"]
+    root, urls = served["root"], served["urls"]
+    url = urls[0]
     # Two clients per catalog, interleaved entries: distinct entries, shared catalog locks.
     pairs = catalogs(root)
     work: list[list[tuple[str, str, str, str]]] = [[] for _ in range(CLIENTS)]   # (lang, slug, id, version)
@@ -104,6 +120,7 @@ def test_1000_saves_from_20_clients_all_land(served):
 
     def client(i: int) -> list[tuple[int, str]]:
         s = session(served["tokens"][i])
+        url = urls[i % len(urls)]            # the clients spread over the hosts
         start.wait()
         failures = []
         for n, (lang, slug, ident, version) in enumerate(work[i]):
@@ -140,7 +157,8 @@ def test_1000_saves_from_20_clients_all_land(served):
 
 
 def test_20_clients_saving_one_entry_from_one_version_one_wins(served):
-    root, url = served["root"], served["url"]
+    root, urls = served["root"], served["urls"]
+    url = urls[0]
     lang, slug = "es", f"load-{TOPICS[0]}"
     heading = entry_id(None, f"Load {TOPICS[0]}")
     first = session(served["tokens"][0]).get(f"{url}/api/{lang}/{slug}/entries/{heading}", timeout=TIMEOUT)
@@ -150,6 +168,7 @@ def test_20_clients_saving_one_entry_from_one_version_one_wins(served):
 
     def client(i: int) -> tuple[int, dict]:
         s = session(served["tokens"][i])
+        url = urls[i % len(urls)]
         s.get(f"{url}/healthz", timeout=TIMEOUT)         # connection open before the race
         start.wait()
         answer = s.post(f"{url}/api/{lang}/{slug}/entries/{heading}",
