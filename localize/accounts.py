@@ -183,9 +183,9 @@ class Store(Records):
     def __init__(self, path: Path | str):
         self.db = open_database(path)
         self.path = path if is_url(path) else Path(path)
-        with self.db.write() as conn:
-            METADATA.create_all(conn, checkfirst=True)
-            _migrate(conn)
+        from . import schema
+
+        schema.ready(path)
 
     def close(self) -> None:
         """Let go of this thread's connection (the last one to close folds the WAL into the file)."""
@@ -402,8 +402,9 @@ class Store(Records):
             _many(db, "DELETE FROM failed_logins WHERE key = :key AND at = :at",   # the attempt counted then
                   [{"key": k, "at": at} for k in keys])
 
-def _migrate(db: Connection) -> None:
-    """Bring a database made by an earlier version up to this schema (in the caller's write transaction)."""
+def legacy(db: Connection) -> None:
+    """Bring the accounts of a database made before migrations began up to the first revision (in the
+    caller's write transaction: :func:`localize.schema.upgrade`)."""
     _add_columns(db, "history", {"suggestion": "INTEGER", "note": "TEXT"})
     _add_columns(db, "users", {"disabled": "INTEGER NOT NULL DEFAULT 0", "last_login": "DOUBLE PRECISION"})
     _add_columns(db, "tokens", {"id": "TEXT", "expires": "DOUBLE PRECISION", "last_used": "DOUBLE PRECISION",

@@ -583,6 +583,32 @@ def restore(ctx, file, force):
     click.echo(f"restored {made.files} files ({made.bytes / 1e6:.1f} MB, {what}) into {target}")
 
 
+@cli.group()
+def db():
+    """The store's database: its schema's migrations."""
+
+
+@db.command("upgrade")
+@click.option("--database", "address", help="A SQLite file or a postgresql:// URL (default: LOCALIZE_DATABASE, "
+                                            "else the workspace's instance/localize.sqlite3).")
+@click.pass_context
+def db_upgrade(ctx, address):
+    """Bring the database to the newest schema (every process also does it when it first opens the store)."""
+    from . import history, schema
+    from .db import shown
+
+    if address:
+        where = history.address(address)
+    else:
+        root = ctx.find_root().params.get("root")
+        where = history.database(Path(root) if root else Workspace.find().root)
+    before, after = schema.upgrade(where)
+    if before == after:
+        click.echo(f"{shown(where)}: at {after}, up to date")
+    else:
+        click.echo(f"{shown(where)}: upgraded from {before or 'no revision'} to {after}")
+
+
 from .cli_export import export  # noqa: E402  (the export command lives in its own module)
 
 cli.add_command(export)

@@ -88,8 +88,16 @@ JOBS = Table(
     Column("worker", Text, nullable=False, server_default=""),
     Index("jobs_created", "created"),
 )
-# Columns added since the table was first made, added where a database made before lacks them.
+# Columns added since the table was first made, added where a database made before migrations lacks them.
 _ADDED = ("step", "outcome", "formats", "report", "worker")
+
+
+def legacy(conn) -> None:
+    """Bring the jobs table of a database made before migrations began up to the first revision."""
+    have = {column["name"] for column in inspect(conn).get_columns("jobs")}
+    for name in _ADDED:
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE jobs ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
 
 
 class JobRunning(ConflictError):
@@ -159,20 +167,11 @@ class Jobs:
     """The jobs table: created by the web app, advanced by the worker; in the store's database (a SQLite
     file, or PostgreSQL: :mod:`localize.db`)."""
 
-    _ready: set[str] = set()   # databases whose table is there: every request opens Jobs anew
-
     def __init__(self, address: Path | str):
+        from . import schema
+
         self.db = open_database(address)
-        key = str(self.db.address)
-        if key in Jobs._ready:
-            return
-        with self.db.write() as conn:
-            METADATA.create_all(conn, checkfirst=True)
-            have = {column["name"] for column in inspect(conn).get_columns("jobs")}
-            for name in _ADDED:
-                if name not in have:
-                    conn.execute(text(f"ALTER TABLE jobs ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
-        Jobs._ready.add(key)
+        schema.ready(address)
 
     @classmethod
     def of(cls, root: Path) -> "Jobs":

@@ -71,16 +71,11 @@ class Publication:
 class Publications:
     """The publications table, in the store's database (a SQLite file, or PostgreSQL: :mod:`localize.db`)."""
 
-    _ready: set[str] = set()
-
     def __init__(self, address: Path | str):
+        from .. import schema
+
         self.db = open_database(address)
-        key = str(self.db.address)
-        if key in Publications._ready:
-            return
-        with self.db.write() as conn:
-            METADATA.create_all(conn, checkfirst=True)
-        Publications._ready.add(key)
+        schema.ready(address)
 
     @classmethod
     def of(cls, root: Path) -> "Publications":
