@@ -77,45 +77,29 @@ class Comment:
     text: str
 
 
+def _about_an_entry(*, source: bool) -> list[Column]:
+    """The columns every record of an entry begins with: its id, when, who, which entry (and its source)."""
+    columns = [Column("id", Integer, primary_key=True, autoincrement=True), Column("at", Double, nullable=False)]
+    columns += [Column(name, Text, nullable=False) for name in ("user", "language", "slug", "entry")]
+    if source:
+        columns += [Column("msgctxt", Text), Column("msgid", Text, nullable=False)]
+    return columns
+
+
 def define(metadata: MetaData) -> None:
-    """The records' tables, in the store's metadata."""
-    Table("history", metadata,
-          Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("at", Double, nullable=False),
-          Column("user", Text, nullable=False),
-          Column("language", Text, nullable=False),
-          Column("slug", Text, nullable=False),
-          Column("entry", Text, nullable=False),
-          Column("msgctxt", Text),
-          Column("msgid", Text, nullable=False),
-          Column("action", Text, nullable=False),
-          Column("old_msgstr", Text, nullable=False),
-          Column("new_msgstr", Text, nullable=False),
-          Column("old_state", Text, nullable=False),
-          Column("new_state", Text, nullable=False),
+    """The records' tables, in the store's metadata (for a database adopted from before migrations)."""
+    Table("history", metadata, *_about_an_entry(source=True),
+          *(Column(name, Text, nullable=False) for name in ("action", "old_msgstr", "new_msgstr", "old_state",
+                                                            "new_state")),
           Column("suggestion", Integer),
           Column("note", Text),
           Index("history_entry", "language", "slug", "entry", "id"),
           sqlite_autoincrement=True)
-    Table("comments", metadata,
-          Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("at", Double, nullable=False),
-          Column("user", Text, nullable=False),
-          Column("language", Text, nullable=False),
-          Column("slug", Text, nullable=False),
-          Column("entry", Text, nullable=False),
+    Table("comments", metadata, *_about_an_entry(source=False),
           Column("text", Text, nullable=False),
           Index("comments_entry", "language", "slug", "entry", "id"),
           sqlite_autoincrement=True)
-    Table("suggestions", metadata,
-          Column("id", Integer, primary_key=True, autoincrement=True),
-          Column("at", Double, nullable=False),
-          Column("user", Text, nullable=False),
-          Column("language", Text, nullable=False),
-          Column("slug", Text, nullable=False),
-          Column("entry", Text, nullable=False),
-          Column("msgctxt", Text),
-          Column("msgid", Text, nullable=False),
+    Table("suggestions", metadata, *_about_an_entry(source=True),
           Column("text", Text, nullable=False),
           Column("origin", Text, nullable=False, server_default=""),
           Column("status", Text, nullable=False, server_default="open"),

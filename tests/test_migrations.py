@@ -82,3 +82,26 @@ def test_db_upgrade_names_a_postgresql_store_without_its_password(postgres, tmp_
 
 def test_the_revision_checked_without_alembic_is_alembics_newest():
     assert schema.HEAD == schema.head()
+
+
+def test_the_tables_a_database_is_adopted_with_are_those_the_baseline_makes(tmp_path):
+    """The metadata that completes an old database and the frozen first revision describe the same tables."""
+    from sqlalchemy import create_engine
+
+    from localize import accounts, tasks
+    from localize.editions import record
+
+    made = tmp_path / "made.sqlite3"
+    Store(made)                                   # through the first revision
+    adopted = create_engine(f"sqlite:///{tmp_path / 'adopted.sqlite3'}")
+    for metadata in (accounts.METADATA, tasks.METADATA, record.METADATA):
+        metadata.create_all(adopted)
+
+    def shape(conn) -> dict:
+        found = inspect(conn)
+        return {table: [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)]
+                for table in sorted(found.get_table_names()) if table != "alembic_version"}
+
+    with open_database(made).read() as conn, adopted.connect() as other:
+        assert shape(conn) == shape(other)
+    adopted.dispose()
