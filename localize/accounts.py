@@ -183,9 +183,11 @@ class Store(Records):
     def __init__(self, path: Path | str):
         self.db = open_database(path)
         self.path = path if is_url(path) else Path(path)
-        from . import schema
+        from . import catalog, schema
 
         schema.ready(path)
+        if self.db.postgres:   # several hosts may write the catalogs: their locks too go through PostgreSQL
+            catalog.share_locks(self.db.catalog_locks)
 
     def close(self) -> None:
         """Let go of this thread's connection (the last one to close folds the WAL into the file)."""

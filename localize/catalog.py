@@ -213,6 +213,7 @@ class Batch:
         self.size = size
         self.durable = durable
         self._locks: dict[Path, int] = {}
+        self._shared = None                               # the locks held beyond this host, while any is held
         self._pending: list[tuple[Path, str, int]] = []   # catalog, temporary file, its descriptor
         self._leftovers: dict[Path, dict[str, list[Path]]] = {}   # folder: catalog name: temporaries
 
@@ -238,6 +239,12 @@ class Batch:
             except BlockingIOError:
                 self.flush()
                 fcntl.flock(fd, fcntl.LOCK_EX)
+            if self._shared is None:
+                self._shared = _shared_locks()
+            if not self._shared.hold(path, wait=False):   # held on another host: never wait holding others
+                self.flush()
+                self._shared = _shared_locks()
+                self._shared.hold(path)
         except BaseException:
             os.close(fd)
             raise
@@ -295,9 +302,34 @@ class Batch:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         self._pending.clear()
+        if self._shared is not None:
+            self._shared.release()
+            self._shared = None
         for fd in self._locks.values():
             os.close(fd)
         self._locks.clear()
+
+
+class _NoSharedLocks:
+    """Catalog locks no further than ``flock``: one host, or a store without a shared lock service."""
+
+    def hold(self, path: Path, wait: bool = True) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+_shared_locks: Callable[[], object] = _NoSharedLocks
+
+
+def share_locks(session_factory: Callable[[], object]) -> None:
+    """Hold every catalog lock of this process in a lock service shared by every host as well as with
+    ``flock``: ``session_factory()`` gives an object whose ``hold(path, wait=True)`` takes that catalog's
+    lock (waiting for it, or saying False at once if ``wait`` is False and another holds it) and whose
+    ``release()`` lets go of all it holds (a PostgreSQL store: :meth:`localize.db.Database.catalog_locks`)."""
+    global _shared_locks
+    _shared_locks = session_factory
 
 
 def _temporaries(folder: Path, name: str = "*") -> list[Path]:
@@ -363,11 +395,14 @@ def locked(path: Path, *, clean: bool = True, timeout: float | None = None) -> I
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    shared = None
     try:
         if timeout is None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         else:
             _lock_within(fd, path, timeout)
+        shared = _shared_locks()
+        shared.hold(path)
         if clean:
             for leftover in _temporaries(path.parent, glob_escape(path.name)):
                 if _catalog_name(leftover) != path.name:
@@ -376,6 +411,8 @@ def locked(path: Path, *, clean: bool = True, timeout: float | None = None) -> I
                     leftover.unlink()
         yield
     finally:
+        if shared is not None:
+            shared.release()
         os.close(fd)
 
 

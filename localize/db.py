@@ -20,6 +20,7 @@ double precision, ``RETURNING`` for new ids.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import threading
 from collections.abc import Iterator
@@ -116,6 +117,10 @@ class Database:
                 raise WriteError(Path(self.address), os.strerror(errno.ENOSPC), errno.ENOSPC) from None
             raise DatabaseError(f"{shown(self.address)}: {_first_line(error)}") from None
 
+    def catalog_locks(self) -> "CatalogLocks":
+        """A session of catalog locks shared by every host using this PostgreSQL store."""
+        return CatalogLocks(self)
+
     def release(self) -> None:
         """Close the connections this process holds (a server about to fork its workers calls it)."""
         self.engine.dispose()
@@ -145,3 +150,42 @@ def _sqlite(path: Path) -> Engine:
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+class CatalogLocks:
+    """Catalog locks held as PostgreSQL session advisory locks, one key per catalog path (the shared volume
+    is mounted at the same path on every host), on one connection kept until :meth:`release`."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.conn: Connection | None = None
+
+    @staticmethod
+    def key(path: Path) -> int:
+        digest = hashlib.sha256(f"catalog:{Path(path).resolve()}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def hold(self, path: Path, wait: bool = True) -> bool:
+        try:
+            if self.conn is None:
+                self.conn = self.db.engine.connect()
+            sql = "SELECT pg_advisory_lock(:key)" if wait else "SELECT pg_try_advisory_lock(:key)"
+            got = self.conn.execute(text(sql), {"key": self.key(path)}).scalar()
+            self.conn.commit()
+        except exc.DBAPIError as error:
+            self.release()
+            raise DatabaseError(f"{shown(self.db.address)}: the lock of {Path(path).name}: "
+                                f"{_first_line(error)}") from None
+        return wait or bool(got)
+
+    def release(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.execute(text("SELECT pg_advisory_unlock_all()"))
+            self.conn.commit()
+        except exc.DBAPIError:
+            self.conn.invalidate()   # a connection in doubt is not given back to the pool: its locks die with it
+        finally:
+            self.conn.close()
+            self.conn = None

@@ -90,3 +90,13 @@ def database(request, tmp_path):
     import uuid
 
     return request.getfixturevalue("postgres").create_database(f"t{uuid.uuid4().hex}")
+
+
+@pytest.fixture(autouse=True)
+def _catalog_locks_of_this_test():
+    """A test whose store is PostgreSQL shares its catalog locks through it: the next test starts without."""
+    from localize import catalog
+
+    kept = catalog._shared_locks
+    yield
+    catalog._shared_locks = kept

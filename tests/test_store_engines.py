@@ -247,3 +247,59 @@ def test_the_web_app_and_a_worker_run_on_postgresql_and_leave_nothing_in_sqlite(
     finally:
         engine.dispose()
     assert not list((site.root / "instance").glob("localize.sqlite3*"))
+
+
+# -- catalog locks across hosts ----------------------------------------------------------------------------
+
+def test_a_catalog_being_written_is_locked_for_every_host_of_a_postgresql_store(postgres, tmp_path):
+    """flock holds on one host; with a PostgreSQL store, a catalog's lock is also a PostgreSQL advisory lock,
+    which a writer on another host (here: another session of the same server) cannot take meanwhile."""
+    import uuid
+
+    import psycopg
+
+    from localize import catalog
+    from localize.accounts import Store
+    from localize.db import CatalogLocks
+
+    name = f"t{uuid.uuid4().hex}"
+    Store(postgres.create_database(name))
+    path, second = tmp_path / "es.po", tmp_path / "fr.po"
+    key = CatalogLocks.key(path)
+    with psycopg.connect(host=str(postgres.folder), user=postgres.USER, dbname=name, autocommit=True) as other:
+        def free() -> bool:
+            got = other.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]
+            if got:
+                other.execute("SELECT pg_advisory_unlock(%s)", (key,))
+            return got
+
+        with catalog.locked(path):
+            assert not free()
+        assert free()
+        with catalog.Batch() as batch:
+            batch.lock(path)
+            batch.lock(second)
+            assert not free()
+            batch.write(path, "")
+        assert free()
+
+        other.execute("SELECT pg_advisory_lock(%s)", (key,))   # another host writes es.po
+        got: list[str] = []
+
+        def writer() -> None:
+            with catalog.Batch() as batch:
+                batch.lock(second)
+                batch.lock(path)          # waits, without holding fr.po meanwhile
+                got.append("locked")
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        time.sleep(0.5)
+        assert got == [] and thread.is_alive()
+        second_key = CatalogLocks.key(second)
+        assert other.execute("SELECT pg_try_advisory_lock(%s)", (second_key,)).fetchone()[0]   # fr.po let go
+        other.execute("SELECT pg_advisory_unlock(%s)", (second_key,))
+        other.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        thread.join(10)
+        assert got == ["locked"]
+        assert free()
