@@ -587,6 +587,7 @@ def consumer(root: Path, *, workers: int = 1, **options) -> Consumer:
     read): a job queued from the UI starts within that, one cheap query a poll.
     """
     options = {"worker_type": "thread", "periodic": False, "initial_delay": 0.05, "max_delay": POLL_MAX, **options}
+    history.store_of(Path(root))   # opened once: a PostgreSQL store shares its catalog locks with every host
     return queue(root).create_consumer(workers=workers, **options)
 
 
