@@ -86,10 +86,6 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.engine = _sqlite(path)
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
     @contextmanager
     def read(self) -> Iterator[Connection]:
         try:

@@ -16,7 +16,6 @@ import json
 import shutil
 from pathlib import Path
 
-import polib
 import pytest
 
 from browsers import CHROMIUM, browser, served  # noqa: F401  (browser: a fixture)
@@ -26,6 +25,7 @@ from localize.accounts import Store
 from localize.cli import main
 from localize.review import Review
 from localize.workspace import Workspace
+from test_web_publish import approve_all
 
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,17 +46,6 @@ def password(name: str) -> str:
 
 def localize(*args) -> None:
     assert main([str(a) for a in args]) == 0, args
-
-
-def approve_all(path: Path, prefix: str) -> None:
-    """Every entry translated and approved, as a PO editor would leave it (polib, an outside tool)."""
-    cat = polib.pofile(str(path), wrapwidth=0)
-    for entry in cat:
-        if not entry.obsolete:
-            entry.msgstr = prefix + entry.msgid
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-    cat.save(str(path))
 
 
 def _workspace(root: Path) -> dict:

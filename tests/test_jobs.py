@@ -60,6 +60,14 @@ def drafts(path: Path, origin: str = "") -> int:
                if not e.obsolete and e.msgstr and "fuzzy" in e.flags and f"draft: {origin}" in e.tcomment)
 
 
+def approved_by_people(path: Path) -> None:
+    """Every entry translated and approved by a person: the drafts' flags and origin notes gone (polib)."""
+    cat = polib.pofile(str(path), wrapwidth=0)
+    for entry in cat:
+        entry.msgstr, entry.flags, entry.tcomment = "ES " + entry.msgid, [], ""
+    cat.save(str(path))
+
+
 def start_from_form(site, who: str = "eve", **form):
     client = site.login(who)
     return client.post("/jobs/draft", data={"csrf_token": client.csrf, **form})
@@ -450,10 +458,7 @@ def test_jobs_and_the_publishing_record_live_in_the_database_localize_database_n
     job = site.call("eve", "POST", "/api/jobs/draft", {"lang": "es", "engine": "pseudo"}).get_json()["job"]
     with consumer(site.root):
         assert wait_for(site, job["id"])["state"] == "done"
-    cat = polib.pofile(str(site.po("es")), wrapwidth=0)
-    for entry in cat:
-        entry.msgstr, entry.flags, entry.tcomment = "ES " + entry.msgid, [], ""
-    cat.save(str(site.po("es")))
+    approved_by_people(site.po("es"))
     assert main(["--root", str(site.root), "export", "--lang", "es", "--slug", SLUG, "--format", "html"]) == 0
     db = sqlite3.connect(elsewhere)
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from localize import tasks
@@ -40,7 +40,7 @@ def _database(store) -> str:
     try:
         store.ping()
     except (LocalizeError, SQLAlchemyError, OSError) as exc:
-        app_log(f"healthz: database: {exc}")
+        current_app.logger.warning("healthz: database: %s", exc)
         return "unreadable"
     return OK
 
@@ -49,10 +49,10 @@ def _queue(root) -> str:
     try:
         tasks.queue(root).pending_count()
     except LocalizeError as exc:
-        app_log(f"healthz: queue: {exc}")
+        current_app.logger.warning("healthz: queue: %s", exc)
         return "not set up"
     except Exception as exc:   # the client's own errors (redis.ConnectionError, sqlite3.Error, timeouts)
-        app_log(f"healthz: queue: {type(exc).__name__}: {exc}")
+        current_app.logger.warning("healthz: queue: %s: %s", type(exc).__name__, exc)
         return "unreachable"
     return OK
 
@@ -63,9 +63,3 @@ def _workspace(ws) -> str:
     if not os.access(ws.locales_dir, os.W_OK | os.X_OK):
         return "catalogs not writable"
     return OK
-
-
-def app_log(message: str) -> None:
-    from flask import current_app
-
-    current_app.logger.warning("%s", message)
