@@ -524,6 +524,11 @@ def worker(ctx, workers):
     consumer = tasks.consumer(ws.root, workers=workers)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     click.echo(f"localize worker: {workers} at a time, queue {tasks.describe(ws.root)}", err=True)
+    from . import gitrecord
+
+    committer = gitrecord.committer(ws)
+    if committer is not None:
+        click.echo(f"localize worker: commits review work every {gitrecord.settings(ws).every:g} s", err=True)
     consumer.run()
 
 
@@ -581,6 +586,55 @@ def restore(ctx, file, force):
     made = backups.restore(Path(file), target, force=force)
     what = "and the database" if made.database else "no database"
     click.echo(f"restored {made.files} files ({made.bytes / 1e6:.1f} MB, {what}) into {target}")
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only this language's catalogs (repeatable).")
+@click.option("--slug", "names", multiple=True, help="Only this article (repeatable).")
+@click.pass_context
+def commit(ctx, langs, names):
+    """Commit the review work not yet committed: one commit per article and language, its translators
+    as authors; changed templates and sources in one more. Needs [tool.localize.git] commit = true.
+
+    localize worker does the same every [tool.localize.git] every seconds (300), and every export
+    before it publishes.
+    """
+    from . import gitrecord
+
+    ws = _workspace(ctx)
+    gitrecord.Repository.of(ws, required=True)
+    made = gitrecord.commit_settled(ws, langs=[ws.language(code) for code in langs] or None,
+                                    names=[*map(work._known(ws), names)] or None)
+    for one in made:
+        what = f"{one.language}/{one.slug}" if one.language else "sources"
+        click.echo(f"{one.sha[:10]} {what}: {one.changes} changes by {', '.join(one.authors)}")
+    if not made:
+        click.echo("nothing to commit")
+
+
+@cli.command()
+@click.option("--remote", help="The git remote (default: [tool.localize.git] remote, else origin).")
+@click.option("--branch", help="Its branch (default: [tool.localize.git] branch, else the current one).")
+@click.option("--no-push", is_flag=True, help="Fetch and merge only.")
+@click.pass_context
+def sync(ctx, remote, branch, no_push):
+    """Commit, pull the remote's branch merging catalogs entry by entry, and push.
+
+    Two versions of one translation keep the better (approved over needing review over a
+    machine draft; ours when alike) and store the other as a suggestion: no translation is
+    lost. A conflict in any other file stops the sync before anything changes.
+    """
+    from . import gitrecord
+
+    ws = _workspace(ctx)
+    report = gitrecord.sync(ws, remote=remote, branch=branch, push=not no_push)
+    for one in report.commits:
+        click.echo(f"committed {one.sha[:10]} {one.language or 'sources'}{'/' + one.slug if one.slug else ''}")
+    if report.files:
+        click.echo(f"merged {report.fetched[:10]}: {len(report.files)} files changed")
+    if report.suggestions:
+        click.echo(f"{len(report.suggestions)} conflicting translations kept as suggestions")
+    click.echo(f"at {report.merged[:10] or 'no commit yet'}" + (", pushed" if report.pushed else ""))
 
 
 @cli.group()

@@ -47,6 +47,7 @@ class Config:
     site_url: str | None = None
     provenance: bool = True
     publisher: dict | None = None   # schema.org Organization
+    commit: str | None = None       # the workspace's git commit the editions are made from (git turned on)
 
 
 def config(ws: Workspace, out: Path | None = None) -> Config:

@@ -13,7 +13,7 @@ other published editions of the article get their language switcher and
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -84,6 +84,8 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
     for language in targets:   # a missing catalog is bad input, found before anything is written
         if language.tag != source and not ws.catalog_path(language.tag, names[0]).exists():
             raise WorkspaceError(f"no {language.tag} catalog for {names[0]}: run 'localize update --lang {language.tag}'")
+    if not allow_drafts:   # what is published is on the record: its catalogs committed first
+        cfg = _committed(ws, cfg, [t.tag for t in targets if t.tag != source], names)
     now = now or datetime.now(timezone.utc)
     history = _history(ws, [t.tag for t in targets], names)
     terms = glossary.for_workspace(ws)
@@ -105,14 +107,13 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
 
 def _history(ws: Workspace, tags: list[str], names: list[str]) -> dict[tuple[str, str], tuple[list[str], float]]:
     """{(language, slug): (reviewers, time of the last approval)} from the review history, if there is one."""
-    path = ws.root / "instance" / "localize.sqlite3"
-    if not path.is_file():
-        return {}
-    from ..accounts import Store
+    from ..history import store_of
 
+    store_ = store_of(ws.root)   # the workspace's store, SQLite or PostgreSQL
+    if store_ is None:
+        return {}
     wanted = set(names)
     found: dict[tuple[str, str], tuple[set, float]] = {}
-    store_ = Store(path)
     for tag in tags:
         for change in store_.history(tag):
             if change.action != "approve" or change.slug not in wanted:
@@ -121,6 +122,18 @@ def _history(ws: Workspace, tags: list[str], names: list[str]) -> dict[tuple[str
             users.add(change.user)
             found[(tag, change.slug)] = (users, max(last, change.at))
     return {key: (sorted(users), last) for key, (users, last) in found.items()}
+
+
+def _committed(ws: Workspace, cfg: Config, tags: list[str], names: list[str]) -> Config:
+    """With git turned on: the catalogs and sources to publish committed, and the commit in ``cfg``."""
+    from .. import gitrecord
+
+    repo = gitrecord.Repository.of(ws)
+    if repo is None:
+        return cfg
+    with repo.lock():
+        gitrecord.commit_held(ws, repo, tags, names)
+        return replace(cfg, commit=repo.head())
 
 
 # -- one process's share ---------------------------------------------------------------
@@ -282,6 +295,8 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
                   for fmt, record in written.items()},
         "generator": f"localize {__version__}",
     }
+    if cfg.commit:
+        manifest["commit"] = cfg.commit
     store.write_json(paths.manifest, manifest)
     outcome.files = [record[0] for record in written.values()] + [paths.manifest]
     outcome.entry = store.index_entry(manifest)
