@@ -69,6 +69,23 @@ def replace(ws: Workspace, name: str, kind: str, data: bytes, shown: str) -> dic
     return {lang: _difference(before[lang], _entries(ws.catalog_path(lang, name))) for lang in langs}
 
 
+def refresh(ws: Workspace, names: list[str]) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """Extract the named articles' templates again (default: all) and merge every language's catalogs;
+    {article: {language: {new, changed, removed: [msgid]}}} for each catalog the merge changed."""
+    names = names or ws.slugs()
+    langs = list(ws.settings.languages)
+    before = {(lang, name): _entries(ws.catalog_path(lang, name)) for lang in langs for name in names}
+    jobs.extract(ws, names, jobs=1)
+    if langs:
+        jobs.update(ws, [], jobs=1)
+    found: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for (lang, name), was in before.items():
+        difference = _difference(was, _entries(ws.catalog_path(lang, name)))
+        if any(difference.values()):
+            found.setdefault(name, {})[lang] = difference
+    return found
+
+
 def put(path: Path, data: bytes) -> None:
     """Replace a file atomically: a temporary file in its folder, flushed, then renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -39,14 +40,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import draft, history, sources
 from .engines import REGISTRY, UnknownEngine
-from .errors import ConflictError, LocalizeError, Unavailable
+from .errors import ConflictError, LocalizeError, Unavailable, WorkspaceError
 from .db import open_database
 from .workspace import Workspace, slug
 
 QUEUE_NAME = "localize"
 QUEUE_FILE = "tasks.sqlite3"
 STATES = ("queued", "running", "done", "failed")
-KINDS = ("draft", "export", "article")
+KINDS = ("draft", "export", "article", "check", "extract", "import")
 EXPORT_STEPS = ("gate", "editions", "record")   # an export job's steps, in order; done counts those finished
 ARTICLE_STEPS = ("check", "catalogs")           # an article job's steps
 PUBLISHED, REFUSED = "published", "refused"   # an export job's outcomes
@@ -57,7 +58,9 @@ POLL_MAX = 0.25                         # seconds an idle worker waits at most b
 HEARTBEAT = 2.0                         # seconds between a running job's signs of life
 LOST_AFTER = 15.0                       # a running job silent this long: its worker is gone
 AGAIN = {"draft": "start the draft again to go on", "export": "publish again",
-         "article": "upload the article again"}   # what to do after an interrupted job, by kind
+         "article": "upload the article again", "check": "run the checks again",
+         "extract": "refresh the catalogs again", "import": "upload the catalog again"}   # after an interrupted job
+MAX_LISTED = 50                         # findings a check job keeps to show; the counts cover them all
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 METADATA = MetaData()
@@ -101,12 +104,14 @@ def legacy(conn) -> None:
 
 
 class JobRunning(ConflictError):
-    """A draft of that language, or an export of that edition, is already queued or running (HTTP 409);
-    ``job`` is that one."""
+    """A job like it (a draft of that language, an export of that edition, …) is already queued or running
+    (HTTP 409); ``job`` is that one."""
 
     def __init__(self, job: "Job"):
-        what = f"an export of {job.language}/{' '.join(job.names)}" if job.kind == "export" \
-            else f"a draft of {job.language}"
+        names = " ".join(job.names) or "every article"
+        what = {"export": f"an export of {job.language}/{names}", "article": f"an upload of {names}",
+                "check": f"a check of {job.language} ({names})", "extract": f"a refresh of {names}",
+                "import": f"an import into {job.language}/{names}"}.get(job.kind, f"a draft of {job.language}")
         super().__init__(f"{what} is already {job.state} (job {job.id})")
         self.job = job
 
@@ -136,13 +141,15 @@ class Job:
     step: str = ""                  # an export: the step running (EXPORT_STEPS)
     outcome: str = ""               # an export: published or refused
     formats: tuple[str, ...] = ()   # an export: html, pdf
-    report: dict | None = None      # an article: {language: {new, changed, removed: [msgid]}}
+    report: dict | None = None      # an article: {language: {new, changed, removed: [msgid]}}; check, extract,
+                                    # import: what they found (:func:`check_language`, :func:`refresh_catalogs`,
+                                    # :func:`import_upload`)
     worker: str = ""                # the worker that took it: host:pid
 
     @property
     def slug(self) -> str | None:
-        """The article an export job publishes, or an article job puts in place."""
-        return self.names[0] if self.kind in ("export", "article") and self.names else None
+        """The article an export job publishes, an article job puts in place, or an import job merges into."""
+        return self.names[0] if self.kind in ("export", "article", "import") and self.names else None
 
     @property
     def percent(self) -> int:
@@ -274,10 +281,11 @@ class Jobs:
                         "id": job_id})
 
     def changed(self, job_id: str, report: dict) -> None:
-        """An article job is done: what changed in each language's catalog."""
+        """A job that reports is done: what it found (an article job: what changed in each catalog)."""
         now = time.time()
         with self._write() as db:
-            db.execute(text("UPDATE jobs SET state = 'done', done = total, step = '', report = :report, "
+            db.execute(text("UPDATE jobs SET state = 'done', total = COALESCE(total, 1), done = COALESCE(total, 1), "
+                            "step = '', report = :report, "
                             "updated = :now, finished = :now WHERE id = :id AND state = 'running'"),
                        {"report": json.dumps(report, ensure_ascii=False), "now": now, "id": job_id})
 
@@ -431,6 +439,82 @@ def update_article(root: str, name: str, kind: str, shown: str, job_id: str) -> 
     jobs.changed(job_id, report)
 
 
+def _run(root: str, job_id: str, kind: str, work: Callable[[Workspace, Job], dict]) -> None:
+    """Run a job that ends with a report: ``work`` does it; the report, or why it failed, goes to the job."""
+    jobs = Jobs.of(Path(root))
+    if not jobs.start(job_id):
+        return   # delivered twice, or failed meanwhile: nothing to do
+    try:
+        ws = Workspace.open(Path(root))
+        report = work(ws, jobs.get(job_id))
+    except LocalizeError as exc:
+        jobs.fail(job_id, str(exc))
+        return
+    except OSError as exc:
+        jobs.fail(job_id, f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "))
+        return
+    except BaseException as exc:
+        jobs.fail(job_id, f"internal error: {type(exc).__name__}: {exc}" if isinstance(exc, Exception)
+                  else f"interrupted: the worker stopped; {AGAIN[kind]}")
+        raise
+    jobs.changed(job_id, report)
+
+
+def check_language(root: str, lang: str, names: list[str], job_id: str) -> None:
+    """Run the QA checks of one language as a job: the counts per article and check, and the first
+    ``MAX_LISTED`` findings, errors first."""
+    def work(ws: Workspace, job: Job) -> dict:
+        from . import checks, qa
+
+        problems = qa.check(ws, [lang], list(names), jobs=1)
+        articles: dict[str, dict[str, int]] = {}
+        for name in list(names) or ws.slugs():
+            articles[name] = {"errors": 0, "warnings": 0}
+        by_check: dict[str, int] = {}
+        for p in problems:
+            counts = articles.setdefault(p.article, {"errors": 0, "warnings": 0})
+            counts["errors" if p.severity == checks.ERROR and not p.overridden else "warnings"] += 1
+            by_check[p.check] = by_check.get(p.check, 0) + 1
+        blocking = checks.blocking(problems)
+        listed = sorted(problems, key=lambda p: (p not in blocking, p.severity != checks.ERROR))[:MAX_LISTED]
+        return {"errors": len(blocking), "warnings": len(problems) - len(blocking), "articles": articles,
+                "checks": dict(sorted(by_check.items(), key=lambda kv: -kv[1])),
+                "listed": [{**p.as_dict(), "entry": history.entry_id(p.msgctxt, p.msgid),
+                            "blocking": p in blocking} for p in listed]}
+
+    _run(root, job_id, "check", work)
+
+
+def refresh_catalogs(root: str, names: list[str], job_id: str) -> None:
+    """Extract the templates of the articles again and merge every language's catalogs (after their sources
+    changed on disk: a sync, an edit by hand); what changed, per article and language."""
+    def work(ws: Workspace, job: Job) -> dict:
+        return sources.refresh(ws, list(names))
+
+    _run(root, job_id, "extract", work)
+
+
+def import_upload(root: str, lang: str, name: str, filename: str, job_id: str) -> None:
+    """Merge an uploaded catalog as a job, with the uploader's rights as they are when it runs."""
+    upload = upload_path(Path(root), job_id, ".po")
+
+    def work(ws: Workspace, job: Job) -> dict:
+        from .jobs import upload_catalog
+
+        store = history.store_of(ws.root)
+        user = store.user(job.user) if store is not None and job is not None else None
+        if user is None or not user.may("save", lang):
+            raise LocalizeError(f"{job.user if job else 'the uploader'} may no longer save in {lang}: "
+                                "the catalog was not imported")
+        report = upload_catalog(ws, user, lang, name, upload.read_bytes(), filename)
+        return report.as_dict()
+
+    try:
+        _run(root, job_id, "import", work)
+    finally:
+        upload.unlink(missing_ok=True)
+
+
 def upload_path(root: Path, job_id: str, kind: str) -> Path:
     """Where an article job's upload waits for the worker."""
     return Path(root) / "instance" / "uploads" / f"{job_id}{kind}"
@@ -478,15 +562,15 @@ def _queue(root: str, redis_url: str | None) -> tuple[Huey, TaskWrapper]:
         path = queue_path(Path(root))
         path.parent.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
-    tasks = {"draft": huey.task(name="draft_language")(_beating(draft_language)),
-             "export": huey.task(name="export_edition")(_beating(export_edition)),
-             "article": huey.task(name="update_article")(_beating(update_article))}
-    kinds = {"draft_language": "draft", "export_edition": "export", "update_article": "article"}
+    functions = {"draft": draft_language, "export": export_edition, "article": update_article,
+                 "check": check_language, "extract": refresh_catalogs, "import": import_upload}
+    tasks = {kind: huey.task(name=function.__name__)(_beating(function)) for kind, function in functions.items()}
+    kinds = {function.__name__: kind for kind, function in functions.items()}
 
     @huey.signal(SIGNAL_INTERRUPTED)
     def interrupted(signal, task, *args, **kwargs):  # the consumer stopped while the job ran
-        if task.args and len(task.args) == 5 and task.name in kinds:   # every task: (root, …, job_id)
-            Jobs.of(Path(task.args[0])).fail(task.args[4],
+        if task.args and task.name in kinds:   # every task: (root, …, job_id)
+            Jobs.of(Path(task.args[0])).fail(task.args[-1],
                                              f"interrupted: the worker stopped; {AGAIN[kinds[task.name]]}")
 
     return huey, tasks
@@ -539,7 +623,7 @@ def start_export(ws: Workspace, lang: str, name: str, formats: tuple[str, ...], 
     tag = ws.language(lang)
     name = slug(name)
     if not ws.source_path(name).is_file():
-        raise LocalizeError(f"no article {name} in {ws.settings.source_dir}")
+        raise WorkspaceError(f"no article {name} in {ws.settings.source_dir}")
     formats = formats_of(formats)
     jobs = Jobs.of(ws.root)
     job = jobs.create(tag, None, [name], user, kind="export", formats=formats)
@@ -565,6 +649,60 @@ def start_article(ws: Workspace, name: str, kind: str, data: bytes, shown: str, 
         raise LocalizeError(f"the upload could not be kept: {exc.strerror or exc}") from None
     try:
         _enqueue(ws, jobs, job, "article", (str(ws.root), name, kind, shown, job.id))
+    except BaseException:
+        upload.unlink(missing_ok=True)
+        raise
+    return job
+
+
+def start_check(ws: Workspace, lang: str, names: list[str], user: str) -> Job:
+    """Queue the QA checks of one language (of the named articles, default all); the job as recorded."""
+    tag = ws.language(lang)
+    names = [slug(n) for n in names]
+    for name in names:
+        if not ws.source_path(name).is_file():
+            raise WorkspaceError(f"no article {name} in {ws.settings.source_dir}")
+    jobs = Jobs.of(ws.root)
+    job = jobs.create(tag, None, names, user, kind="check")
+    _enqueue(ws, jobs, job, "check", (str(ws.root), tag, names, job.id))
+    return job
+
+
+def start_extract(ws: Workspace, names: list[str], user: str) -> Job:
+    """Queue extracting the articles' templates again and merging every catalog; the job as recorded."""
+    names = [slug(n) for n in names]
+    for name in names:
+        if not ws.source_path(name).is_file():
+            raise WorkspaceError(f"no article {name} in {ws.settings.source_dir}")
+    if not (names or ws.slugs()):
+        raise WorkspaceError(f"no articles in {ws.settings.source_dir}")
+    jobs = Jobs.of(ws.root)
+    job = jobs.create(ws.settings.source_language, None, names, user, kind="extract")
+    _enqueue(ws, jobs, job, "extract", (str(ws.root), names, job.id))
+    return job
+
+
+def start_import(ws: Workspace, lang: str, name: str, data: bytes, filename: str | None, user: str) -> Job:
+    """Queue merging an uploaded catalog into an article's catalog, as ``user``'s saves; the job as recorded.
+    The file is read and checked first (:class:`~localize.errors.CatalogError`, nothing queued)."""
+    from .jobs import read_upload, upload_name
+
+    tag = ws.language(lang)
+    name = slug(name)
+    if not ws.catalog_path(tag, name).is_file():
+        raise WorkspaceError(f"no {tag} catalog of {name}: run 'localize update'")
+    shown = upload_name(filename)
+    read_upload(data, shown)   # a file that is not a catalog is refused at once
+    jobs = Jobs.of(ws.root)
+    job = jobs.create(tag, None, [name], user, kind="import")
+    upload = upload_path(ws.root, job.id, ".po")
+    try:
+        sources.put(upload, data)
+    except OSError as exc:
+        jobs.fail(job.id, f"the upload could not be kept: {exc.strerror or exc}")
+        raise LocalizeError(f"the upload could not be kept: {exc.strerror or exc}") from None
+    try:
+        _enqueue(ws, jobs, job, "import", (str(ws.root), tag, name, shown, job.id))
     except BaseException:
         upload.unlink(missing_ok=True)
         raise

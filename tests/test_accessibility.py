@@ -6,7 +6,8 @@ in Debian's Chromium, after the page's own script has run. One workspace serves
 every page: the seed article published in Arabic (and so in English), a copy of it
 published in Spanish only (the not-published page), Spanish drafted by the pseudo
 engine with some entries approved, one saved by a person, one rejected, a comment
-and a suggestion, jobs done and failed, and an uploaded article. The interface language is the
+and a suggestion, jobs done and failed, an uploaded article, a check
+of Spanish and a refresh of the catalogs. The interface language is the
 browser's (``Accept-Language``), as a reader's or a new account's is.
 """
 
@@ -90,7 +91,13 @@ def _workspace(root: Path) -> dict:
     uploaded = tasks.start_article(Workspace.open(root), "sleep", ".md", b"# Sleep\n\nSleep matters.\n", "sleep.md",
                                    "ada")
     tasks.update_article(str(root), "sleep", ".md", "sleep.md", uploaded.id)   # as the worker runs it
-    return {"root": root, "entry": saved.id, "job": done.id, "upload": uploaded.id}
+    ws = Workspace.open(root)
+    checked = tasks.start_check(ws, "es", [], "ada")
+    tasks.check_language(str(root), "es", [], checked.id)
+    refreshed = tasks.start_extract(ws, [], "ada")
+    tasks.refresh_catalogs(str(root), [], refreshed.id)
+    return {"root": root, "entry": saved.id, "job": done.id, "upload": uploaded.id, "check": checked.id,
+            "refresh": refreshed.id}
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +153,8 @@ PAGES = {
     "jobs": ("/jobs/", True),
     "job": ("/jobs/{job}", True),
     "article job": ("/jobs/{upload}", True),
+    "check job": ("/jobs/{check}", True),
+    "refresh job": ("/jobs/{refresh}", True),
     "users": ("/admin/users", True),
     "user": ("/admin/users/tina", True),
     "api tokens": ("/account/tokens", True),
@@ -217,7 +226,8 @@ def test_no_wcag_violation(name, lang, site, sessions, browser):
         else:
             address = where[lang] if isinstance(where, dict) else where
             page.goto(site["base"] + address.format(slug=SLUG, other=OTHER, entry=site["entry"], job=site["job"],
-                                                         upload=site["upload"]))
+                                                         upload=site["upload"], check=site["check"],
+                                                         refresh=site["refresh"]))
         page.wait_for_load_state("load")
         if logged_in:
             assert page.locator("html").get_attribute("lang") == lang   # the interface in the language asked for

@@ -16,6 +16,7 @@ import pytest
 from conftest import assert_msgfmt_ok
 from dataservers import REDIS_SERVER, Redis
 from localize import tasks
+from localize.history import entry_id
 from localize.engines import REGISTRY
 from test_api import COPY, SLUG, site, template  # noqa: F401  (fixtures: a workspace with accounts)
 from test_jobs import UNITS, WORKER_WITH_A_SLOW_ENGINE, drafts, wait_for
@@ -160,3 +161,31 @@ def test_redis_down_when_a_job_is_queued_is_said_and_the_job_marked_failed(site,
     again = draft(site, "es")                           # the failed one does not block a new one
     assert tasks.Jobs.of(site.root).get(again).state == "queued"
 
+
+
+def test_every_kind_of_job_runs_on_redis_through_a_worker_on_another_host(site, redis, tmp_path):
+    import polib
+
+    cat = polib.pofile(str(site.po("es")), wrapwidth=0)
+    next(e for e in cat if e.msgid == "Why this happens").msgstr = "Por qué ocurre esto"
+    upload = tmp_path / "mine.po"
+    cat.save(str(upload))
+    started = {"check": site.call("rita", "POST", "/api/jobs/check", {"lang": "es"}),
+               "extract": site.call("eve", "POST", "/api/jobs/extract", {"slugs": [COPY]})}
+    with upload.open("rb") as sent:
+        started["import"] = site.call("tom", "POST", "/api/jobs/import", content_type="multipart/form-data",
+                                      data={"lang": "es", "slug": SLUG, "file": (sent, "mine.po")})
+    started["draft"] = site.call("eve", "POST", "/api/jobs/draft", {"lang": "fr", "engine": "pseudo"})
+    assert all(answer.status_code == 202 for answer in started.values())
+    assert tasks.queue(site.root).pending_count() == 4 and not tasks.queue_path(site.root).exists()
+    process = worker(site, tmp_path)
+    try:
+        done = {kind: wait_for(site, answer.get_json()["job"]["id"], timeout=60) for kind, answer in started.items()}
+    finally:
+        err = stop(process)
+    assert {kind: job["state"] for kind, job in done.items()} == dict.fromkeys(done, "done"), (done, err)
+    assert all(job["worker"].endswith(f":{process.pid}") for job in done.values())
+    assert done["check"]["report"]["articles"].keys() == {SLUG, COPY}
+    assert done["extract"]["report"] == {}            # nothing changed in the sources
+    assert done["import"]["report"]["updated"] == 1 and done["draft"]["drafted"] == UNITS
+    assert site.entry("es", entry_id(None, "Why this happens")).msgstr == "Por qué ocurre esto"

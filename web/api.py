@@ -385,11 +385,59 @@ def start_draft():
     body = _body()
     lang = _field(body, "lang", str, required=True, limit=40)
     engine = _field(body, "engine", str, limit=40) or None
+    names = _slugs(body)
+    tag = _language(lang, "draft")
+    job = tasks.start_draft(_ctx().workspace, tag, engine, names, _user().name)
+    return _accepted(job)
+
+
+@bp.post("/jobs/check")
+def start_check():
+    """Queue the QA checks of one language: {"lang", "slugs"?} → 202 with the job (reviewers and up)."""
+    body = _body()
+    tag = _language(_field(body, "lang", str, required=True, limit=40), "approve")
+    job = tasks.start_check(_ctx().workspace, tag, _slugs(body), _user().name)
+    return _accepted(job)
+
+
+@bp.post("/jobs/extract")
+def start_extract():
+    """Queue extracting the templates again and merging every catalog: {"slugs"?} → 202 (editors)."""
+    body = _body()
+    _require_everywhere("draft")
+    job = tasks.start_extract(_ctx().workspace, _slugs(body), _user().name)
+    return _accepted(job)
+
+
+@bp.post("/jobs/import")
+def start_import():
+    """Queue merging a .po file (form fields ``lang``, ``slug``, ``file``) as the user's saves → 202."""
+    lang, name, sent = request.form.get("lang", ""), request.form.get("slug", ""), request.files.get("file")
+    if not lang or not name or sent is None:
+        raise BadInput("send the form fields 'lang', 'slug' and 'file' (the catalog)")
+    tag = _language(lang[:40], "save")
+    ctx = _ctx()
+    ctx.review.path(tag, name[:200])   # 404 for a catalog that is not there
+    data = sent.read(work.MAX_UPLOAD + 1)
+    if len(data) > work.MAX_UPLOAD:
+        return _error(413, f"the catalog is larger than {work.MAX_UPLOAD:,} bytes")
+    job = tasks.start_import(ctx.workspace, tag, name, data, sent.filename, _user().name)
+    return _accepted(job)
+
+
+def _slugs(body: dict) -> list[str]:
     names = _field(body, "slugs", list) or []
     if not all(isinstance(n, str) for n in names) or len(names) > 1000:
         raise BadInput("'slugs' must be a list of article names")
-    tag = _language(lang, "draft")
-    job = tasks.start_draft(_ctx().workspace, tag, engine, names, _user().name)
+    return names
+
+
+def _require_everywhere(right: str) -> None:
+    for lang in [None, *_ctx().workspace.settings.languages]:
+        _user().require(right, lang)
+
+
+def _accepted(job: tasks.Job):
     response = jsonify(job=job.as_dict())
     response.status_code = 202
     response.headers["Location"] = url_for("api.job", job_id=job.id)
@@ -401,9 +449,8 @@ def job(job_id: str):
     found = tasks.Jobs.of(_ctx().workspace.root).get(job_id) if len(job_id) <= 64 else None
     if found is None:
         raise NotFound(f"no job {job_id[:64]!r}")
-    if found.kind == "article":   # an upload: seen by those who may make one (draft in every language)
-        for lang in [None, *_ctx().workspace.settings.languages]:
-            _user().require("draft", lang)
+    if found.kind in ("article", "extract"):   # seen by those who may start one (draft in every language)
+        _require_everywhere("draft")
     else:
         _user().require("view", found.language)
     return jsonify(job=found.as_dict())

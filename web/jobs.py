@@ -1,5 +1,6 @@
 """Background jobs started from the UI (drafting a language, publishing an edition, putting an uploaded
-article in place), with their progress.
+article in place, checking a language, refreshing the catalogs from the sources; importing a catalog
+through the API), with their progress and what they found.
 
 An editor queues a draft here, an export from an edition's publish page
 (:mod:`web.publish`), an article from the articles page (:mod:`web.articles`);
@@ -28,6 +29,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 bp.before_request(require_login)
 
 POLL_SECONDS = 1
+EVERYWHERE = ("article", "extract")   # kinds of job about every language: editors start and see them
 
 
 def _workspace():
@@ -40,8 +42,12 @@ def index():
     user = account()
     ws = _workspace()
     draftable = [lang for lang in ws.settings.languages if user.may("draft", lang)]
-    found = [job for job in tasks.Jobs.of(ws.root).recent(50) if user.may("view", job.language)]
-    return _page("jobs/index.html", jobs=found, langs=draftable, engines=_engines(ws, draftable))
+    checkable = [lang for lang in ws.settings.languages if user.may("approve", lang)]
+    refresh = user.may("draft") and all(user.may("draft", lang) for lang in ws.settings.languages)
+    found = [job for job in tasks.Jobs.of(ws.root).recent(50)
+             if (refresh if job.kind in EVERYWHERE else user.may("view", job.language))]
+    return _page("jobs/index.html", jobs=found, langs=draftable, engines=_engines(ws, draftable),
+                 checkable=checkable, refresh=refresh)
 
 
 @bp.post("/draft")
@@ -70,13 +76,43 @@ def start_draft():
     return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
+@bp.post("/check")
+def start_check():
+    """Queue the QA checks of one language (form: lang); then the job's page."""
+    user = account()
+    lang = request.form.get("lang", "").strip()
+    if not lang:
+        raise BadInput(_("Choose a language to check."))
+    tag = languages.validate(lang)
+    user.require("approve", tag)
+    try:
+        job = tasks.start_check(_workspace(), tag, [], user.name)
+    except tasks.JobRunning as exc:
+        flash(_("A check of this language is already queued or running."), "info")
+        return redirect(url_for("jobs.show", job_id=exc.job.id), 303)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
+
+
+@bp.post("/extract")
+def start_extract():
+    """Queue extracting every article's template again and merging the catalogs; then the job's page."""
+    ws = _workspace()
+    require_editor(ws.settings.languages)
+    try:
+        job = tasks.start_extract(ws, [], account().name)
+    except tasks.JobRunning as exc:
+        flash(_("A refresh of the catalogs is already queued or running."), "info")
+        return redirect(url_for("jobs.show", job_id=exc.job.id), 303)
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
+
+
 @bp.get("/<job_id>")
 def show(job_id: str):
     """A job's page; it follows the job's progress through /api/jobs/<id>."""
     job = tasks.Jobs.of(_workspace().root).get(job_id) if len(job_id) <= 64 else None
     if job is None:
         raise NotFound(_("There is no such job."))
-    if job.kind == "article":
+    if job.kind in EVERYWHERE:
         require_editor(_workspace().settings.languages)
     else:
         account().require("view", job.language)
@@ -87,6 +123,9 @@ def show(job_id: str):
     if job.kind == "article":
         steps = {"check": _("Checking the upload"), "catalogs": _("Updating the catalogs")}
         return _page("jobs/article.html", job=job, poll=POLL_SECONDS, steps=steps, title=article_title(job.slug))
+    if job.kind in ("check", "extract", "import"):
+        return _page(f"jobs/{job.kind}.html", job=job, poll=POLL_SECONDS,
+                     title=article_title(job.slug) if job.slug else None)
     return _page("jobs/show.html", job=job, poll=POLL_SECONDS)
 
 
