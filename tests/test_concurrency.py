@@ -29,6 +29,7 @@ pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gett
 
 CLIENTS, SAVES = 20, 50
 ARTICLES, LANGS, PARAGRAPHS = 5, ("es", "fr"), 100          # 10 catalogs x 100 entries = 1,000 entries
+DRAFTED = "ca"                                               # drafted by a worker killed mid-job
 ADJECTIVES = ("quiet", "bright", "narrow", "gentle", "hollow", "steady", "distant", "tender", "plain", "vivid")
 NOUNS = ("river", "window", "harbour", "meadow", "lantern", "letter", "garden", "bridge", "mirror", "orchard")
 TOPICS = ("alpha", "beta", "gamma", "delta", "epsilon")
@@ -45,7 +46,7 @@ def paragraph(article: int, n: int) -> str:
 def build_workspace(root: Path) -> None:
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
-        '[tool.localize]\nsource-language = "en"\nlanguages = ["es", "fr"]\n', encoding="utf-8")
+        '[tool.localize]\nsource-language = "en"\nlanguages = ["es", "fr", "ca"]\n', encoding="utf-8")
     for a in range(ARTICLES):
         body = "\n".join(f"<p>{paragraph(a, n)}</p>" for n in range(PARAGRAPHS))
         (root / "source" / f"load-{TOPICS[a]}.html").write_text(
@@ -74,11 +75,14 @@ def served(request, tmp_path_factory):
     for i in range(CLIENTS):
         store.add_user(f"t{i:02d}", "translator", list(LANGS), PASSWORD)
         tokens.append(store.new_token(f"t{i:02d}", "load"))
+    store.add_user("ed", "editor", [], PASSWORD)
+    editor = store.new_token("ed", "load")
     servers = [Gunicorn(root, workers=workers, env=env, log=root / f"gunicorn-{n}.log") for n in range(hosts)]
     try:
         for server in servers:
             server.wait()
-        yield {"root": root, "store": store, "tokens": tokens, "urls": [server.url for server in servers]}
+        yield {"root": root, "store": store, "tokens": tokens, "editor": editor, "env": env,
+               "urls": [server.url for server in servers]}
     finally:
         for server in servers:
             server.stop()
@@ -197,7 +201,7 @@ def assert_history_replays(served) -> None:
     by_entry = defaultdict(list)
     for change in served["store"].history():
         by_entry[change.language, change.slug, change.entry].append(change)
-    for lang, slug in catalogs(root):
+    for lang, slug in catalogs(root) + [(DRAFTED, f"load-{topic}") for topic in TOPICS]:
         path = po_path(root, lang, slug)
         assert_msgfmt_ok(path)
         for e in polib.pofile(str(path), wrapwidth=0):
@@ -207,6 +211,94 @@ def assert_history_replays(served) -> None:
             for change in by_entry.pop((lang, slug, entry_id(e.msgctxt, e.msgid)), []):
                 assert (change.old_msgstr, change.old_state) == (msgstr, state), change
                 msgstr, state = change.new_msgstr, change.new_state
-            expected = "untranslated" if not e.msgstr else ("needs review" if "fuzzy" in e.flags else "approved")
+            expected = "untranslated" if not e.msgstr else "approved" if "fuzzy" not in e.flags \
+                else "machine draft" if "draft: " in e.tcomment else "needs review"
             assert (e.msgstr, expected) == (msgstr, state), (lang, slug, e.msgid)
     assert not by_entry, f"history of entries no catalog has: {list(by_entry)[:3]}"
+
+
+def test_a_worker_killed_mid_draft_while_clients_save_loses_nothing(served, tmp_path, monkeypatch):
+    """Two `localize worker` processes (two hosts) take a slow draft; the one running it is killed with
+    SIGKILL while 20 clients save. Every save lands; the job is failed naming the worker, by any host's
+    API; started again, the other worker finishes it from where the drafts saved before the kill end."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from localize import tasks
+    from localize.engines import REGISTRY
+    from localize.workspace import Workspace
+    from test_jobs import WORKER_WITH_A_SLOW_ENGINE, Slow   # noqa: F401  (the slow engine, known here too)
+
+    root, urls = served["root"], served["urls"]
+    for name, value in served["env"].items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setitem(REGISTRY, "slow", "test_jobs:Slow")
+    script = tmp_path / "slow_worker.py"
+    script.write_text(WORKER_WITH_A_SLOW_ENGINE, encoding="utf-8")
+    env = {**os.environ, **served["env"]}
+    workers = [subprocess.Popen([sys.executable, str(script), "--root", str(root), "worker", "-w", "1"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+               for _ in range(2)]
+    editor = session(served["editor"])
+
+    def job(job_id: str, host: int) -> dict:
+        answer = editor.get(f"{urls[host % len(urls)]}/api/jobs/{job_id}", timeout=TIMEOUT)
+        assert answer.status_code == 200, answer.text[:300]
+        return answer.json()["job"]
+
+    def wait(job_id: str, until, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = job(job_id, 1)
+            if until(found):
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"job {job_id}: still {found['state']} after {timeout} s")
+
+    lang, slug = "es", f"load-{TOPICS[1]}"
+    rows = [e for e in session(served["tokens"][0]).get(f"{urls[0]}/api/{lang}/{slug}/entries",
+                                                           timeout=TIMEOUT).json()["entries"]
+            if e["msgid"].startswith("The ")][:CLIENTS]
+
+    def client(i: int) -> int:   # one save each, while the draft runs and its worker dies
+        e = rows[i]
+        answer = session(served["tokens"][i]).post(
+            f"{urls[i % len(urls)]}/api/{lang}/{slug}/entries/{e['id']}",
+            json={"action": "save", "version": e["version"], "text": f"Durante el corte {i}"}, timeout=TIMEOUT)
+        return answer.status_code
+
+    try:
+        first = tasks.start_draft(Workspace.open(root), DRAFTED, "slow", [], "ed")
+        running = wait(first.id, lambda j: j["state"] == "running" and j["done"] > 0, 60)
+        victim = next(w for w in workers if running["worker"].endswith(f":{w.pid}"))
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            saving = pool.map(client, range(CLIENTS))
+            os.killpg(victim.pid, signal.SIGKILL)
+            codes = list(saving)
+        victim.communicate(timeout=10)
+        assert codes == [200] * CLIENTS, codes
+        failed = wait(first.id, lambda j: j["state"] == "failed", tasks.LOST_AFTER + 30)
+        assert failed["error"].startswith(f"interrupted: the worker ({running['worker']}) stopped without a word")
+        kept = sum(1 for t in TOPICS for e in polib.pofile(str(po_path(root, DRAFTED, f"load-{t}")))
+                   if e.msgstr and not e.obsolete)
+        assert 0 < kept < ARTICLES * (PARAGRAPHS + 1)
+        again = tasks.start_draft(Workspace.open(root), DRAFTED, "slow", [], "ed")
+        done = wait(again.id, lambda j: j["state"] in ("done", "failed"), 120)
+        assert done["state"] == "done", done
+        survivor = next(w for w in workers if w is not victim)
+        assert done["worker"].endswith(f":{survivor.pid}")
+        assert done["drafted"] == ARTICLES * (PARAGRAPHS + 1) - kept   # nothing drafted twice, nothing left
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGINT)
+                try:
+                    process.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.communicate()
+    found = {entry_id(e.msgctxt, e.msgid): e for e in polib.pofile(str(po_path(root, lang, slug)))}
+    assert [found[rows[i]["id"]].msgstr for i in range(CLIENTS)] == [f"Durante el corte {i}" for i in range(CLIENTS)]
+    assert_history_replays(served)
