@@ -39,11 +39,11 @@ import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from . import catalog, history, po, pomerge
+from . import catalog, history, languages, po, pomerge
 from .errors import CatalogError, LocalizeError, WorkspaceError
-from .workspace import Workspace
+from .workspace import Workspace, slug
 
 log = logging.getLogger("localize.git")
 
@@ -178,11 +178,10 @@ class Repository:
         with catalog.locked(self.git_dir / "localize-record", clean=False, timeout=GIT_TIMEOUT):
             yield
 
-    def changed(self, paths: list[str]) -> set[str]:
-        """Those of ``paths`` (relative to the top) that differ from HEAD or are untracked."""
-        if not paths:
-            return set()
-        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths).stdout
+    def changed(self, pathspecs: list[str] | None = None) -> set[str]:
+        """The paths (relative to the top) under ``pathspecs`` (folders or files; None: everywhere) that
+        differ from HEAD or are untracked."""
+        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *(pathspecs or ["."])).stdout
         found = set()
         parts = iter(out.split("\0"))
         for part in parts:
@@ -195,24 +194,45 @@ class Repository:
         return found
 
 
+def _is_slug(name: str) -> bool:
+    try:
+        return slug(name) == name
+    except WorkspaceError:
+        return False
+
+
+class _Layout:
+    """Which workspace file a path (relative to the repository's top) is: a catalog, a template, a source."""
+
+    def __init__(self, ws: Workspace, repo: Repository):
+        self.locales = PurePosixPath(repo.relative(ws.locales_dir))
+        self.sources = PurePosixPath(repo.relative(ws.source_dir))
+        self.codes = {languages.to_gettext(lang): lang for lang in ws.settings.languages}
+
+    def folders(self) -> list[str]:
+        return sorted({str(self.locales), str(self.sources)})
+
+    def catalog(self, path: str) -> tuple[str, str] | None:
+        """(language, slug) of a catalog of the workspace's languages; None for any other file."""
+        try:
+            parts = PurePosixPath(path).relative_to(self.locales).parts
+        except ValueError:
+            return None
+        if len(parts) != 3 or parts[1] != "LC_MESSAGES" or parts[0] not in self.codes or not parts[2].endswith(".po"):
+            return None
+        name = parts[2][:-3]
+        return (self.codes[parts[0]], name) if _is_slug(name) else None
+
+    def source(self, path: str) -> str | None:
+        """The slug of an article's template or source file; None for any other file."""
+        pure = PurePosixPath(path)
+        if (pure.parent == self.locales and pure.suffix == ".pot") or \
+                (pure.parent == self.sources and pure.suffix in (".html", ".md")):
+            return pure.stem if _is_slug(pure.stem) else None
+        return None
+
+
 # -- committing ------------------------------------------------------------------------------
-
-def _catalogs(ws: Workspace, repo: Repository, langs, names) -> dict[str, tuple[str, str]]:
-    """{catalog path relative to the top: (language, slug)} of the workspace's articles in its languages."""
-    found = {}
-    for lang in langs or ws.settings.languages:
-        for name in names or ws.slugs():
-            found[repo.relative(ws.catalog_path(lang, name))] = (lang, name)
-    return found
-
-
-def _sources(ws: Workspace, repo: Repository, names) -> list[str]:
-    paths = []
-    for name in names or ws.slugs():
-        for path in (ws.template_path(name), ws.source_dir / f"{name}.html", ws.source_dir / f"{name}.md"):
-            paths.append(repo.relative(path))
-    return paths
-
 
 def commit_settled(ws: Workspace, *, langs: list[str] | None = None, names: list[str] | None = None) -> list[Commit]:
     """Commit what changed in the workspace's catalogs, templates and sources (of ``langs`` × ``names``,
@@ -228,18 +248,19 @@ def commit_held(ws: Workspace, repo: Repository, langs, names) -> list[Commit]:
     """:func:`commit_settled` for a caller that holds the repository's lock."""
     store = history.store_of(ws.root)
     made: list[Commit] = []
-    catalogs = _catalogs(ws, repo, langs, names)
-    sources = _sources(ws, repo, names)
-    changed = repo.changed(sorted(catalogs) + sources)
-    moved = sorted(p for p in sources if p in changed)
+    layout = _Layout(ws, repo)
+    changed = repo.changed(layout.folders())
+    catalogs = {path: found for path in changed if (found := layout.catalog(path)) is not None
+                and (not langs or found[0] in langs) and (not names or found[1] in names)}
+    moved = sorted(path for path in changed if (name := layout.source(path)) is not None
+                   and (not names or name in names))
     if moved:
         repo.git("add", "-A", "--", *moved)
         if repo.git("diff", "--cached", "--quiet", "--", *moved, check=False).returncode:
             slugs = sorted({Path(p).stem for p in moved})
             repo.git("commit", "-q", "--no-verify", "-m", f"Sources: {', '.join(slugs)}", "--", *moved)
             made.append(Commit(repo.head(), None, None, (history.SYSTEM,), len(moved)))
-    for path in sorted(p for p in catalogs if p in changed):
-        lang, name = catalogs[path]
+    for path, (lang, name) in sorted(catalogs.items()):
         full = repo.top / path
         with catalog.locked(full, clean=False):
             if store is not None and store.pending(lang, name):
@@ -395,11 +416,12 @@ def _show(repo: Repository, commit: str, path: str) -> bytes | None:
 
 def _bring(ws: Workspace, repo: Repository, ours: str, target: str, report: SyncReport, origin: str) -> list[str]:
     """Make the workspace's files hold ``target``'s version where they held ``ours``'s, then move HEAD."""
-    catalogs = _catalogs(ws, repo, None, None)
+    layout = _Layout(ws, repo)
     changes = repo.git("diff", "--name-only", "-z", "--no-renames", ours, target).stdout.split("\0")
     changes = [p for p in changes if p]
+    catalogs = {path: found for path in changes if (found := layout.catalog(path)) is not None}
     # first: no file the merge changes holds local work outside the record (that would be lost)
-    dirty = repo.changed(changes)
+    dirty = repo.changed() & set(changes)
     blocked = [p for p in dirty if p not in catalogs]
     if blocked:
         raise GitError(f"{', '.join(sorted(blocked)[:5])} changed here and in the merge: commit or put away "

@@ -248,3 +248,25 @@ def test_sync_without_a_remote_or_a_branch_says_so(site, capsys):
     assert cli("--root", site.root, "sync") == 1
     err = capsys.readouterr().err
     assert "git fetch origin failed" in err and "Traceback" not in err
+
+
+def test_a_workspace_in_a_folder_of_a_larger_repository_commits_its_own_files_only(site, capsys):
+    top = site.root.parent
+    with (site.root / "pyproject.toml").open("a", encoding="utf-8") as out:
+        out.write(GIT_ON)
+    (top / ".gitignore").write_text("instance/\nout/\n*.lock\n", encoding="utf-8")
+    (top / "notes.txt").write_text("the publisher's own file\n", encoding="utf-8")
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", ".gitignore")
+    git(top, "commit", "-q", "-m", "The repository")
+    assert cli("--root", site.root, "commit") == 0     # the workspace's files come in: sources, then each catalog
+    first = log(top)
+    assert len(first) == 1 + 1 + 6
+    sources = git(top, "show", "--name-only", "--format=", first[-2]["sha"]).split()
+    assert sorted(sources) == sorted(f"{site.root.name}/{kind}" for kind in (
+        f"source/{SLUG}.html", "source/numbness-copy.html", f"locales/{SLUG}.pot", "locales/numbness-copy.pot"))
+    save(site, "tom", "es", HEADING, "Por qué ocurre esto")
+    assert cli("--root", site.root, "commit") == 0
+    committed = git(top, "show", "--name-only", "--format=", "HEAD").split()
+    assert committed == [f"{site.root.name}/locales/es/LC_MESSAGES/{SLUG}.po"]
+    assert "?? notes.txt" in git(top, "status", "--porcelain")   # not the workspace's: left alone
