@@ -112,6 +112,7 @@ def define(metadata: MetaData) -> None:
 
 
 _IDS = bindparam("ids", expanding=True)
+_SLUGS = bindparam("slugs", expanding=True)
 
 
 class Records:
@@ -206,6 +207,22 @@ class Records:
                 args[column] = value
         with self._read() as db:
             return [Change(*row) for row in db.execute(_sql(sql + " ORDER BY id"), args).fetchall()]
+
+    def approvals(self, language: str, slugs: list[str]) -> dict[str, tuple[list[str], float]]:
+        """{slug: (who approved entries of it, sorted; the time of the last approval)} for the named articles
+        of a language: read from the rows of those articles only, however long the language's history."""
+        if not slugs:
+            return {}
+        with self._read() as db:
+            rows = db.execute(_sql('SELECT slug, "user", max(at) FROM history WHERE language = :language '
+                                   "AND slug IN :slugs AND action = 'approve' AND id NOT IN (SELECT change FROM pending) "
+                                   'GROUP BY slug, "user"').bindparams(_SLUGS),
+                              {"language": language, "slugs": list(slugs)}).fetchall()
+        found: dict[str, tuple[list[str], float]] = {}
+        for slug, user, at in rows:
+            users, last = found.get(slug, ([], 0.0))
+            found[slug] = (sorted([*users, user]), max(last, at))
+        return found
 
     def change(self, change_id: int) -> Change | None:
         with self._read() as db:

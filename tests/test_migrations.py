@@ -105,3 +105,24 @@ def test_the_tables_a_database_is_adopted_with_are_those_the_baseline_makes(tmp_
     with open_database(made).read() as conn, adopted.connect() as other:
         assert shape(conn) == shape(other)
     adopted.dispose()
+
+
+def test_a_store_at_the_first_revision_gains_the_active_jobs_index_and_keeps_its_jobs(tmp_path, capsys):
+    from alembic import command
+
+    from localize import tasks
+
+    path = tmp_path / "at-0001.sqlite3"
+    with open_database(path).write() as conn:
+        command.upgrade(schema._config(conn), "0001")   # as a release of the first revision left it
+        conn.exec_driver_sql("INSERT INTO jobs (id, kind, language, names, \"user\", state, created, updated) "
+                             "VALUES ('j1', 'draft', 'es', '', 'eve', 'done', 1.0, 2.0)")
+    assert schema.current(path) == "0001"
+    with open_database(path).read() as conn:
+        assert "jobs_active" not in {i["name"] for i in inspect(conn).get_indexes("jobs")}
+    assert main(["--root", str(tmp_path), "db", "upgrade", "--database", str(path)]) == 0
+    assert "0001" in capsys.readouterr().out and schema.current(path) == "0002"
+    with open_database(path).read() as conn:
+        index = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("jobs")}
+    assert index["jobs_active"] == ["state", "language", "kind"]
+    assert [(j.id, j.state, j.user) for j in tasks.Jobs(path).recent()] == [("j1", "done", "eve")]

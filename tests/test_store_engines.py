@@ -184,6 +184,29 @@ def test_history_pending_changes_suggestions_and_comments_on_both_engines(databa
     assert store.comments("es", "a-b", "e1") == [said]
 
 
+def test_the_approvals_of_some_articles_are_read_without_the_rest_of_the_history(database):
+    from localize.accounts import Store
+
+    store = Store(database)
+    rows = [change(f"e{n}", "x", user=user, slug=slug, language=lang, action=action, at=at)
+            for n, (user, slug, lang, action, at) in enumerate([
+                ("rita", "a-b", "es", "approve", 10.0), ("rita", "a-b", "es", "approve", 30.0),
+                ("ana", "a-b", "es", "approve", 20.0), ("tina", "a-b", "es", "save", 40.0),
+                ("ana", "c-d", "es", "approve", 50.0), ("rita", "a-b", "fr", "approve", 60.0),
+                ("ana", "e-f", "es", "approve", 70.0)])]
+    ids = store.record_many(rows, pending=True)
+    store.settle(ids[:-1])   # the last still being written: not an approval yet
+    assert store.approvals("es", ["a-b", "c-d", "e-f", "g-h"]) == {"a-b": (["ana", "rita"], 30.0),
+                                                                     "c-d": (["ana"], 50.0)}
+    assert store.approvals("fr", ["a-b"]) == {"a-b": (["rita"], 60.0)} and store.approvals("es", []) == {}
+    expected = {}   # the same as reading the whole history and keeping what is asked for
+    for c in store.history("es"):
+        if c.action == "approve" and c.slug in ("a-b", "c-d"):
+            users, last = expected.get(c.slug, (set(), 0.0))
+            expected[c.slug] = (users | {c.user}, max(last, c.at))
+    assert {k: (sorted(u), t) for k, (u, t) in expected.items()} == store.approvals("es", ["a-b", "c-d"])
+
+
 def test_login_attempts_are_counted_across_workers_on_both_engines(database):
     from localize.accounts import Store
 

@@ -106,22 +106,19 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
 
 
 def _history(ws: Workspace, tags: list[str], names: list[str]) -> dict[tuple[str, str], tuple[list[str], float]]:
-    """{(language, slug): (reviewers, time of the last approval)} from the review history, if there is one."""
+    """{(language, slug): (reviewers, time of the last approval)} from the review history, if there is one:
+    the approvals of the articles exported only, not the language's whole history."""
     from ..history import store_of
 
     store_ = store_of(ws.root)   # the workspace's store, SQLite or PostgreSQL
     if store_ is None:
         return {}
-    wanted = set(names)
-    found: dict[tuple[str, str], tuple[set, float]] = {}
+    found = {}
     for tag in tags:
-        for change in store_.history(tag):
-            if change.action != "approve" or change.slug not in wanted:
-                continue
-            users, last = found.get((tag, change.slug), (set(), 0.0))
-            users.add(change.user)
-            found[(tag, change.slug)] = (users, max(last, change.at))
-    return {key: (sorted(users), last) for key, (users, last) in found.items()}
+        for start in range(0, len(names), 500):   # a bounded list of names a query
+            for slug, approved in store_.approvals(tag, names[start:start + 500]).items():
+                found[(tag, slug)] = approved
+    return found
 
 
 def _committed(ws: Workspace, cfg: Config, tags: list[str], names: list[str]) -> Config:
