@@ -29,8 +29,9 @@ started (and idle) before the clock:
 A failed job, an export not published or an edition missing from the index stops the bench
 (exit 1). Wall = drafts + exports; medians of --runs runs (1 by default: the bench is long).
 After each run: the store's size (SQLite file; PostgreSQL pg_database_size), locales/ and the
-editions, and what an export costs that grows with the site: reading every history row of its
-language (for the edition's reviewers) and reading and writing the index of all editions.
+editions, and what an export costs that may grow with the site: reading its article's approvals
+(for the edition's reviewers; through the store's index, so the same at any size) and reading and
+writing the index of all editions (which grows).
 The first SQLite store is also copied row by row into a PostgreSQL database the app migrated,
 for its size there.
 
@@ -43,7 +44,7 @@ redis-2w / redis-1w), the saves with the ratio PostgreSQL / SQLite, and the extr
 the export's growing parts scaled to that site, hours with 2, 8 and 16 workers (one draft job
 per language at a time; the index written under one lock), and storage.
 
-Usage: bench/bench_scale.py [--articles 100] [--runs 1] [--configs sqlite-1w,redis-1w,redis-2w]
+Usage: bench/bench_scale.py [--articles 200] [--runs 1] [--configs sqlite-1w,redis-1w,redis-2w]
                             [--clients 20] [--saves 25] [--skip-review] [--work DIR] [--shared DIR]
        (--articles 10: a smoke run of about a minute; 100: about 6 minutes on 2 cores)
 Needs: Apertium with eng-spa, eng-cat, en-gl and eo-en (scripts/setup); redis-server and
@@ -65,7 +66,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,31 +342,23 @@ def run_config(name: str, base: Path, work: Path, run: int, redis: Redis | None,
 
 
 def growth(root: Path, names: list[str]) -> dict:
-    """What an export job costs that grows with the site: reading every history row of its language from the
-    store (for the edition's reviewers), and reading and writing the index of every edition (under the
-    editions lock). Measured on the workspace the run left, with the run's store."""
+    """What an export job costs that may grow with the site: reading its article's approvals from the store
+    (for the edition's reviewers: through an index, so by the article's rows, not the language's), and
+    reading and writing the index of every edition (under the editions lock, growing with the site).
+    Measured on the workspace the run left, with the run's store."""
     from localize.editions import store as editions_store
 
-    found = {"history_rows": 0.0, "history_seconds": 0.0, "history_per_row": 0.0, "history_bytes_per_row": 0.0}
+    found = {"history_rows": 0.0, "history_seconds": 0.0}
     store = history.store_of(root)
     if store is not None:
-        reads, slopes = [], []
-        for lang in LANGS:
-            clock = time.perf_counter()
-            few = len(store.history(lang, names[0]))       # one article's rows: the query's own cost
-            middle = time.perf_counter()
-            rows_ = len(store.history(lang))
-            end = time.perf_counter()
-            found["history_rows"] += rows_ / len(LANGS)
-            reads.append(end - middle)
-            slopes.append(max(0.0, (end - middle) - (middle - clock)) / max(1, rows_ - few))
+        reads = []
+        for lang in LANGS:   # what an export job reads: the approvals of its article, by the store's index
+            found["history_rows"] += len(store.history(lang)) / len(LANGS)
+            for name in names[:20]:
+                clock = time.perf_counter()
+                store.approvals(lang, [name])
+                reads.append(time.perf_counter() - clock)
         found["history_seconds"] = statistics.median(reads)
-        found["history_per_row"] = statistics.median(slopes)
-        tracemalloc.start()                               # what one export holds of it at once
-        held = store.history(LANGS[0])
-        found["history_bytes_per_row"] = tracemalloc.get_traced_memory()[1] / max(1, len(held))
-        tracemalloc.stop()
-        del held
     folder = root / "out" / "editions"
     index = editions_store.read_index(folder)
     editions = sum(len(langs) for langs in index["articles"].values())
@@ -587,29 +579,25 @@ def report(results: dict[str, list[Run]], saves: dict[str, dict], copied: tuple[
     d = med(runs, lambda r: r.drafts) / pairs      # one worker's seconds per article × language
     e = med(runs, lambda r: r.exports) / pairs
     g = runs[0].growth
-    # An export job here read the whole history of its language, and read and wrote an index that grew
-    # from nothing to every edition (on average half of them): both grow with the site.
-    per_row = g["history_per_row"]
+    # An export job reads its article's approvals (as many rows per article however big the site) and reads
+    # and writes an index that grew from nothing to every edition (on average half of them): that grows.
     per_edition = g["index_per_edition"]
     index_base = max(0.0, g["index_seconds"] - per_edition * g["index_editions"])
     index_here = index_base + per_edition * g["index_editions"] / 2
-    fixed = max(0.0, e - g["history_seconds"] - index_here)
-    rows_target = g["history_rows"] / articles * n_art
+    fixed = max(0.0, e - index_here)
     editions_target = n_art * (n_lang + 1)
-    history_target = g["history_seconds"] + per_row * (rows_target - g["history_rows"])
     index_target = index_base + per_edition * editions_target / 2
-    e_target = fixed + history_target + index_target
+    e_target = fixed + index_target
     print()
     print(f"extrapolation to {n_art:,} articles × {n_lang} languages ({target_pairs:,} article × language pairs), "
           f"from {CONFIGS[one][0].lower()} (a worker here has {cores} cores; Apertium runs one process per core):")
     print(f"  drafting: {d:.3f} s per pair → {target_pairs * d / 3600:,.1f} worker-hours")
-    print(f"  publishing: {e:.3f} s per pair here, of which reading the {g['history_rows']:,.0f} history rows of the "
-          f"language {g['history_seconds']:.3f} s and the index of {g['index_editions']:,} editions "
-          f"({human(g['index_bytes'])}) {index_here:.3f} s on average; both grow with the site:")
-    print(f"    at {n_art:,} articles the history of a language holds ~{rows_target:,.0f} rows ({history_target:.2f} s "
-          f"and {human(g['history_bytes_per_row'] * rows_target)} of memory a job) "
-          f"and the index on average {editions_target // 2:,} editions ({index_target:.2f} s a job, under the editions "
-          f"lock: one export at a time) → {e_target:.2f} s per pair")
+    print(f"  publishing: {e:.3f} s per pair here, of which the article's approvals {g['history_seconds'] * 1000:.1f} ms "
+          f"(of {g['history_rows']:,.0f} history rows in the language: read through the index, the same at any "
+          f"size) and the index of {g['index_editions']:,} editions ({human(g['index_bytes'])}) {index_here:.3f} s "
+          f"on average, which grows with the site:")
+    print(f"    at {n_art:,} articles the index holds on average {editions_target // 2:,} editions "
+          f"({index_target:.2f} s a job, under the editions lock: one export at a time) → {e_target:.2f} s per pair")
     flat = target_pairs * (d + e) / 3600
     worker_hours = target_pairs * (d + e_target) / 3600
     serial = target_pairs * index_target / 3600
@@ -662,7 +650,7 @@ def report(results: dict[str, list[Run]], saves: dict[str, dict], copied: tuple[
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--articles", type=int, default=100, help="articles in the corpus")
+    ap.add_argument("--articles", type=int, default=200, help="articles in the corpus")
     ap.add_argument("--runs", type=int, default=1, help="timed runs per configuration")
     ap.add_argument("--configs", default=",".join(DEFAULT_CONFIGS), help=f"of {', '.join(CONFIGS)}")
     ap.add_argument("--clients", type=int, default=20, help="review clients")
