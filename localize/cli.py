@@ -10,13 +10,20 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, catalog, languages, po
-from . import jobs as work
+from . import __version__
 from .errors import LocalizeError, WorkspaceError
-from .workspace import INIT_CONFIG, CONFIG, Workspace
+from .lazy import Lazy
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+
+# what a command uses, imported when it runs: `localize --version` and single-file commands start fast
+catalog, languages, po, work = (Lazy(f".{name}") for name in ("catalog", "languages", "po", "jobs"))
 
 
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1),
@@ -24,6 +31,8 @@ JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1),
 
 
 def _workspace(ctx: click.Context) -> Workspace:
+    from .workspace import Workspace
+
     root = ctx.find_root().params.get("root")
     return Workspace.open(Path(root)) if root else Workspace.find()
 
@@ -42,7 +51,21 @@ def _summary(ws: Workspace, outcome: work.Outcome, what: str, verbose: bool) -> 
     click.echo(f"{what}: {len(outcome.written)} written, {outcome.unchanged} unchanged")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands, and those other packages add (entry points ``localize.commands``: the web face adds
+    ``serve``), looked up only when a command is not one of ours or the list is shown."""
+
+    def list_commands(self, ctx):
+        _plugged_in()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        if name not in self.commands:
+            _plugged_in()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False), help="The workspace folder (default: found upward from here).")
 @click.version_option(__version__, prog_name="localize")
 def cli(root):
@@ -53,6 +76,8 @@ def cli(root):
 @click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
 def init(directory):
     """Make DIRECTORY (default: here) a workspace: source/, locales/, pyproject.toml."""
+    from .workspace import CONFIG, INIT_CONFIG
+
     root = Path(directory)
     config = root / CONFIG
     root.mkdir(parents=True, exist_ok=True)
@@ -655,6 +680,8 @@ def db_upgrade(ctx, address):
         where = history.address(address)
     else:
         root = ctx.find_root().params.get("root")
+        from .workspace import Workspace
+
         where = history.database(Path(root) if root else Workspace.find().root)
     before, after = schema.upgrade(where)
     if before == after:
@@ -668,8 +695,14 @@ from .cli_export import export  # noqa: E402  (the export command lives in its o
 cli.add_command(export)
 
 
+_PLUGGED: list[bool] = []
+
+
 def _plugged_in() -> None:
-    """Commands other packages add (the web face adds ``serve``): entry points ``localize.commands``."""
+    """Add the commands other packages add (the web face adds ``serve``), once."""
+    if _PLUGGED:
+        return
+    _PLUGGED.append(True)
     from importlib.metadata import entry_points
 
     for point in entry_points(group="localize.commands"):
@@ -701,9 +734,6 @@ class _Deferred(click.Command):
 
     def invoke(self, ctx):
         return self._command().invoke(ctx)
-
-
-_plugged_in()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,15 +7,19 @@ Kept apart from :mod:`localize.cli`, which adds it to the command group
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import editions
 from .errors import LocalizeError
-from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 
 def _workspace(ctx: click.Context) -> Workspace:
+    from .workspace import Workspace
+
     root = ctx.find_root().params.get("root")
     return Workspace.open(Path(root)) if root else Workspace.find()
 
@@ -53,6 +57,8 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
     command names what blocks it and exits 1. With --site DIR (and no --lang),
     only the static site is written.
     """
+    from . import editions
+
     if not langs and not site:
         raise click.UsageError("give --lang L (or --site DIR for the static site alone)")
     if site and allow_drafts:

@@ -11,10 +11,17 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import article, catalog, changes, history, languages, markup, po
-from .accounts import User
+from typing import TYPE_CHECKING
+
+from . import article, catalog, changes, languages, markup, po
 from .errors import CatalogError, LanguageError, WorkspaceError
+from .lazy import Lazy
 from .workspace import Workspace, slug
+
+if TYPE_CHECKING:
+    from .accounts import User
+
+history = Lazy(".history")   # the store: SQLAlchemy, which extracting and rendering never need
 
 _CREATION = "POT-Creation-Date"
 
