@@ -174,7 +174,9 @@ def html_step(work: Path, source: Path, n: int, runs: int) -> dict:
                           cwd=ws))
         peer.append(timed([tool("po2html"), "--progress=none", "-t", str(source), "-i", str(peer_po),
                            "-o", str(work / f"po2html-{i}")]))
-    published = json.loads((work / "editions-0" / "index.json").read_text(encoding="utf-8"))["articles"]
+    from localize.editions.store import read_index
+
+    published = read_index(work / "editions-0")["articles"]
     made = sum("es" in langs for langs in published.values())
     if made != n:
         sys.exit(f"bench: only {made} of {n} Spanish editions were published")

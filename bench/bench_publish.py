@@ -143,9 +143,10 @@ def publish(session: requests.Session, url: str, token: str) -> tuple[float, str
 def check(root: Path, job_id: str, made_before: str | None) -> str:
     """The edition is listed, its PDF a PDF, its manifest new and recorded with its hash; the manifest's date."""
     from localize.editions import record
+    from localize.editions.store import read_index
 
     folder = root / "out" / "editions"
-    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    index = read_index(folder)
     manifest_path = folder / "es" / f"{SLUG}.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     acts = [a for a in record.Publications.of(root).history("es", SLUG) if a.job == job_id]

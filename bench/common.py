@@ -27,10 +27,10 @@ def tool(name: str) -> str:
 
 
 def timed(argv: list[str], *, cwd: Path | None = None, out: Path | None = None,
-          ok: tuple[int, ...] = (0,)) -> float:
-    """Seconds a whole process takes, after letting the disk settle; its output to ``out``."""
+          ok: tuple[int, ...] = (0,), settle: float = 1.0) -> float:
+    """Seconds a whole process takes, after letting the disk settle (``settle`` seconds); its output to ``out``."""
     subprocess.run(["sync"], check=True)
-    time.sleep(1.0)
+    time.sleep(settle)
     with (out.open("wb") if out else open("/dev/null", "wb")) as sink:
         start = time.perf_counter()
         result = subprocess.run(argv, cwd=cwd, stdout=sink, stderr=subprocess.PIPE)

@@ -18,6 +18,7 @@ import pytest
 from conftest import assert_msgfmt_ok, snapshot
 from localize.accounts import Store
 from localize.cli import main
+from localize.editions.store import read_index
 from test_api import PASSWORD, SLUG, site, template  # noqa: F401  (fixtures: a workspace with accounts)
 
 KEPT = ("pyproject.toml", "source", "locales")
@@ -83,8 +84,8 @@ def test_a_workspace_backed_up_while_its_server_writes_is_restored_whole(site, t
     comments = rows(restored, "comments")
     assert comments == rows(database, "comments")[:len(comments)]          # a consistent moment of it
     assert (target / "out" / "editions" / "es" / f"{SLUG}.html").is_file()
-    assert (target / "out" / "editions" / "index.json").read_bytes() == \
-        (site.root / "out" / "editions" / "index.json").read_bytes()
+    assert read_index(target / "out" / "editions") == read_index(site.root / "out" / "editions")
+    assert read_index(target / "out" / "editions")["articles"][SLUG].keys() == {"en", "es"}
     for path in (target / "locales").rglob("*.po"):
         assert_msgfmt_ok(path)
     assert Store(restored).authenticate("eve", PASSWORD).name == "eve"      # the accounts log in as before

@@ -31,6 +31,7 @@ from localize.accounts import Store
 from localize.cli import cli, main
 from localize.cli_export import export as export_command
 from localize.editions import labels, page, pdf
+from localize.editions.store import read_index
 
 SLUG = "emotional-numbness"
 SPANISH_HEADINGS = ["ES What the research actually shows", "ES Why this happens", "ES The nuance",
@@ -435,7 +436,7 @@ def test_gate_refuses_below_threshold_and_names_why(published, run):
     assert result.err.startswith("localize: error: fr/emotional-numbness not published: 0 of 46 units approved")
     assert "headings and FAQ units" in result.err and result.err.count("\n") == 1
     assert not edition(published, "fr").exists()
-    assert "fr" not in json.loads((published / "out/editions/index.json").read_text())["articles"][SLUG]
+    assert "fr" not in read_index(published / "out/editions")["articles"][SLUG]
 
 
 def test_gate_threshold_is_configurable_and_stricter_for_headings(ws, run):
@@ -523,9 +524,7 @@ def test_preview_shows_drafts_with_a_notice_noindex_and_is_never_published(ws, r
     assert all("headline" not in b and b["@type"] != "FAQPage" for b in blocks)   # no approved unit
     assert "Traduction automatique" in pdf_text(edition(ws, "fr", "pdf", folder="previews"))
     assert not edition(ws, "fr").exists()
-    index = json.loads((ws / "out/editions/index.json").read_text()) if (ws / "out/editions/index.json").exists() \
-        else {"articles": {}}
-    assert "fr" not in index["articles"].get(SLUG, {})
+    assert "fr" not in read_index(ws / "out/editions")["articles"].get(SLUG, {})
     manifest = json.loads(edition(ws, "fr", "json", folder="previews").read_text())
     assert manifest["status"] == "preview"
 

@@ -15,6 +15,7 @@ import pytest
 from localize import tasks
 from localize.cli import main
 from localize.editions import record
+from localize.editions.store import read_index
 from test_api import COPY, SLUG, site, template  # noqa: F401  (fixtures: a workspace with accounts)
 from test_jobs import consumer
 
@@ -159,8 +160,7 @@ def test_withdraw_needs_the_confirmation_then_readers_get_the_404_page(site):
     assert gone.status_code == 404
     assert f'href="/en/{SLUG}/"' in text(gone)   # the not-published page lists the original
     assert reader.get(f"/es/{SLUG}/{SLUG}.pdf").status_code == 404
-    index = json.loads((site.root / EDITIONS / "index.json").read_text(encoding="utf-8"))
-    assert list(index["articles"][SLUG]) == ["en"]
+    assert list(read_index(site.root / EDITIONS)["articles"][SLUG]) == ["en"]
     english = (site.root / EDITIONS / "en" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert 'hreflang="es"' not in english   # the original no longer offers the withdrawn language
 

@@ -89,19 +89,11 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
     now = now or datetime.now(timezone.utc)
     history = _history(ws, [t.tag for t in targets], names)
     terms = glossary.for_workspace(ws)
-    with store.locked(cfg.folder):
-        index = store.read_index(cfg.folder)
-        work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, index, strict)
-        if "pdf" in formats:   # one renderer warmed before any worker is forked: each inherits it
-            pdf.preload(cfg.folder / "assets", tuple(dict.fromkeys([source, *(t.tag for t in targets)])))
-        # a PDF costs so much more than starting a worker that two articles are worth sharing out
-        outcomes = share_out(work, names, jobs, parallel_from=2 if "pdf" in formats else PARALLEL_FROM)
-        if not allow_drafts and any(o.status == PUBLISHED for o in outcomes):
-            index["source_language"] = source
-            for o in outcomes:
-                if o.status == PUBLISHED:
-                    index["articles"].setdefault(o.slug, {})[o.language] = o.entry
-            store.write_json(cfg.folder / store.INDEX, index)
+    work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, strict)
+    if "pdf" in formats:   # one renderer warmed before any worker is forked: each inherits it
+        pdf.preload(cfg.folder / "assets", tuple(dict.fromkeys([source, *(t.tag for t in targets)])))
+    # a PDF costs so much more than starting a worker that two articles are worth sharing out
+    outcomes = share_out(work, names, jobs, parallel_from=2 if "pdf" in formats else PARALLEL_FROM)
     return Report(outcomes, cfg.folder)
 
 
@@ -136,42 +128,57 @@ def _committed(ws: Workspace, cfg: Config, tags: list[str], names: list[str]) ->
 # -- one process's share ---------------------------------------------------------------
 
 def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: tuple[str, ...], preview: bool,
-                 now: datetime, history: dict, terms: glossary.Glossary, index: dict, strict: bool,
+                 now: datetime, history: dict, terms: glossary.Glossary, strict: bool,
                  names: list[str]) -> list[Outcome]:
     done = []
-    source = ws.settings.source_language
     for slug in names:
-        page_path = ws.source_path(slug)
-        page_bytes = page_path.read_bytes()   # one read: every edition of the article is made from it
-        wanted = list(targets)
-        if not preview and source not in {t.tag for t in wanted} and \
-                _source_outdated(cfg, source, slug, page_bytes, formats):
-            wanted.insert(0, languages.parse(source))
-        before = list(index["articles"].get(slug, {}))
-        judged = [judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes), strict)
-                  for language in wanted]
-        passing = [s.language.tag for s, *_, v in judged if v.passed]
-        now_published = store.order(set(before) | set(passing), source)
-        unmade: set[str] = set()
-        for snapshot, tree, units, approved, verdict in judged:
-            tag = snapshot.language.tag
-            if not preview and not verdict.passed:
-                done.append(Outcome(tag, slug, REFUSED, blocks=verdict.blocks, counts=verdict.counts))
-                continue
-            try:
-                done.append(_make(cfg, snapshot, tree, units, approved, verdict, formats, preview, now,
-                                  history.get((tag, slug)), now_published))
-            except pdf.MissingGlyphs as exc:   # that edition only: nothing of it is written, the others go on
-                done.append(Outcome(tag, slug, REFUSED, blocks=[str(exc)], counts=verdict.counts))
-                unmade.add(tag)
-        if preview:
+        with store.locked(cfg.folder, slug):   # this article's editions: others are made meanwhile
+            done += _export_one(ws, cfg, targets, formats, preview, now, history, terms, strict, slug)
+    return done
+
+
+def _export_one(ws: Workspace, cfg: Config, targets: list[Language], formats: tuple[str, ...], preview: bool,
+                now: datetime, history: dict, terms: glossary.Glossary, strict: bool, slug: str) -> list[Outcome]:
+    """Make one article's editions, relink its others, and list what was published (under its lock)."""
+    done: list[Outcome] = []
+    source = ws.settings.source_language
+    page_path = ws.source_path(slug)
+    page_bytes = page_path.read_bytes()   # one read: every edition of the article is made from it
+    wanted = list(targets)
+    if not preview and source not in {t.tag for t in wanted} and \
+            _source_outdated(cfg, source, slug, page_bytes, formats):
+        wanted.insert(0, languages.parse(source))
+    listed = store.article(cfg.folder, slug)
+    before = list(listed)
+    judged = [judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes), strict)
+              for language in wanted]
+    passing = [s.language.tag for s, *_, v in judged if v.passed]
+    now_published = store.order(set(before) | set(passing), source)
+    unmade: set[str] = set()
+    for snapshot, tree, units, approved, verdict in judged:
+        tag = snapshot.language.tag
+        if not preview and not verdict.passed:
+            done.append(Outcome(tag, slug, REFUSED, blocks=verdict.blocks, counts=verdict.counts))
             continue
-        made = [tag for tag in passing if tag not in unmade]
-        final = store.order(set(before) | set(made), source)
-        if unmade:   # the editions made list a language that did not come: every published one is relinked
-            done[-1].relinked.extend(relink(cfg, slug, final, final))
-        elif final != store.order(before, source):
-            done[-1].relinked.extend(relink(cfg, slug, [l for l in before if l not in set(made)], final))
+        try:
+            done.append(_make(cfg, snapshot, tree, units, approved, verdict, formats, preview, now,
+                              history.get((tag, slug)), now_published))
+        except pdf.MissingGlyphs as exc:   # that edition only: nothing of it is written, the others go on
+            done.append(Outcome(tag, slug, REFUSED, blocks=[str(exc)], counts=verdict.counts))
+            unmade.add(tag)
+    if preview:
+        return done
+    made = [tag for tag in passing if tag not in unmade]
+    final = store.order(set(before) | set(made), source)
+    if unmade:   # the editions made list a language that did not come: every published one is relinked
+        done[-1].relinked.extend(relink(cfg, slug, final, final))
+    elif final != store.order(before, source):
+        done[-1].relinked.extend(relink(cfg, slug, [l for l in before if l not in set(made)], final))
+    published = [o for o in done if o.status == PUBLISHED]
+    if published:
+        for o in published:
+            listed[o.language] = o.entry
+        store.set_article(cfg.folder, slug, listed, source)
     return done
 
 

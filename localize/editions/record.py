@@ -204,7 +204,7 @@ def states(ws: Workspace, pairs: Iterable[tuple[str, str]], cfg: Config | None =
     """{(language, slug): State} of the given editions."""
     cfg = cfg or config(ws)
     try:
-        listed = store.read_index(cfg.folder)["articles"] if cfg.folder.is_dir() else {}
+        listed = store.listing(cfg.folder) if cfg.folder.is_dir() else {}
     except LocalizeError:   # a torn index: the dashboard still shows the rest
         listed = {}
     acts = Publications.of(ws.root).latest()
