@@ -5,6 +5,7 @@ On the shared corpus (../shared/bench/make_corpus.py), in the same run,
 timing whole processes as a user would run them:
 
   html  localize export --lang es --format html     vs  po2html -t SRC -i PO_DIR   (all --n articles)
+        then again into the same folder: with nothing changed, and with one article's catalog changed
   pdf   localize export --lang es --format pdf       vs  chromium --headless --print-to-pdf, once per article
         (--pdf articles, one warm renderer)          vs  weasyprint EDITION.html OUT.pdf, once per article
 
@@ -181,7 +182,33 @@ def html_step(work: Path, source: Path, n: int, runs: int) -> dict:
     if made != n:
         sys.exit(f"bench: only {made} of {n} Spanish editions were published")
     print(f"html: {made} Spanish editions published per run")
-    return report("html", ours, {"po2html": peer}, 5)
+    found = report("html", ours, {"po2html": peer}, 5)
+    found["again"] = incremental(ws, work / "editions-0", runs, found["localize_s"])
+    return found
+
+
+def incremental(ws: Path, out: Path, runs: int, cold: float) -> dict:
+    """Publishing again into a folder that holds every edition: with nothing changed, and after one
+    article's catalog changed (a new text each run); medians against the cold export."""
+    import polib
+
+    export = command("export", "--lang", "es", "--format", "html", "--out", str(out))
+    same = [timed(export, cwd=ws) for _ in range(runs)]
+    changed_catalog = sorted((ws / "locales" / "es" / "LC_MESSAGES").glob("*.po"))[0]
+    one = []
+    for i in range(runs):
+        cat = polib.pofile(str(changed_catalog), wrapwidth=0)
+        entry = next(e for e in cat if e.msgid and not e.obsolete and "<" not in e.msgid)
+        entry.msgstr = f"{entry.msgstr.split(' ~', 1)[0]} ~{'abcdefghijklmnopqrstuvwxyz'[i % 26]}"   # no digit
+        cat.save(str(changed_catalog))
+        one.append(timed(export, cwd=ws))
+    found = {}
+    for name, times in (("nothing changed", same), ("one article changed", one)):
+        median = statistics.median(t for t, _ in times)
+        print(f"{'':5} again, {name:20} {median:7.3f} s   {100 * median / cold:5.1f} % of the cold export   "
+              f"(runs: {', '.join(f'{t:.2f}' for t, _ in times)} s)")
+        found[name] = {"localize_s": median, "share_of_cold": median / cold}
+    return found
 
 
 def pdf_step(work: Path, source: Path, runs: int, pdfs: int) -> dict:

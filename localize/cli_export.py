@@ -45,17 +45,21 @@ def _shown(ws: Workspace, path: Path) -> str:
 @click.option("--strict", is_flag=True,
               help="An edition with a unit shown untranslated because its markup was refused is not published; "
                    "with --site, a static site without [tool.localize] site-url is an error.")
+@click.option("--force", is_flag=True,
+              help="Make every edition again, also those published from the same inputs as now.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes for many articles (default: LOCALIZE_JOBS, else one per core).")
 @click.pass_context
-def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
+def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, force, jobs):
     """Publish editions: HTML and PDF per language, if the publish gate lets them through.
 
     An edition is published when enough of its units are approved
     ([tool.localize] publish-threshold, default 100 %; publish-threshold-strict
     for headings and FAQ), none is stale and no QA error is left; otherwise the
-    command names what blocks it and exits 1. With --site DIR (and no --lang),
-    only the static site is written.
+    command names what blocks it and exits 1. An edition published from the
+    same inputs (source, catalog, reviewers, glossary, settings, this version)
+    is left as it is ("unchanged") unless --force. With --site DIR (and no
+    --lang), only the static site is written.
     """
     from . import editions
 
@@ -72,7 +76,7 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
     refused = []
     if langs:
         report = editions.export(ws, list(langs), list(names), formats=formats, out=cfg.folder,
-                                 allow_drafts=allow_drafts, jobs=jobs, strict=strict)
+                                 allow_drafts=allow_drafts, jobs=jobs, strict=strict, force=force)
         if not allow_drafts:
             from .editions import record
 
@@ -83,7 +87,8 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, jobs):
                 continue
             counts = outcome.counts
             what = ", ".join(_shown(ws, p) for p in outcome.files if p.suffix != ".json")
-            click.echo(f"{outcome.status} {outcome.describe()}: {what} "
+            status = "unchanged" if outcome.unchanged else outcome.status
+            click.echo(f"{status} {outcome.describe()}: {what} "
                        f"({counts.get('approved', 0)}/{counts.get('units', 0)} units approved)")
             for path in outcome.relinked:
                 click.echo(f"updated the language links of {_shown(ws, path)}")

@@ -46,6 +46,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     entry: dict | None = None   # its line in the index of published editions
     relinked: list[Path] = field(default_factory=list)
+    unchanged: bool = False     # published already from the same inputs: nothing was written
 
     def describe(self) -> str:
         return f"{self.language}/{self.slug}"
@@ -73,8 +74,13 @@ def formats_of(value: str | tuple | list) -> tuple[str, ...]:
 
 def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] | tuple[str, ...] = (), *,
            formats: tuple[str, ...] = store.FORMATS, out: Path | None = None, allow_drafts: bool = False,
-           jobs: int | None = None, now: datetime | None = None, strict: bool = False) -> Report:
-    """Make the editions of the named articles (default: all) in the given languages (default: all)."""
+           jobs: int | None = None, now: datetime | None = None, strict: bool = False,
+           force: bool = False) -> Report:
+    """Make the editions of the named articles (default: all) in the given languages (default: all).
+
+    An edition published from the same inputs as now (:func:`inputs`: its source, catalog, reviewers,
+    glossary, settings, the code that makes it) and listing the same languages is left as it is
+    (``unchanged``), unless ``force``."""
     cfg = config(ws, out)
     source = ws.settings.source_language
     targets = [languages.parse(code) for code in ws.languages(langs or [source, *ws.settings.languages], source=True)]
@@ -89,7 +95,7 @@ def export(ws: Workspace, langs: list[str] | tuple[str, ...], names: list[str] |
     now = now or datetime.now(timezone.utc)
     history = _history(ws, [t.tag for t in targets], names)
     terms = glossary.for_workspace(ws)
-    work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, strict)
+    work = partial(_export_some, ws, cfg, targets, formats, allow_drafts, now, history, terms, strict, force)
     if "pdf" in formats:   # one renderer warmed before any worker is forked: each inherits it
         pdf.preload(cfg.folder / "assets", tuple(dict.fromkeys([source, *(t.tag for t in targets)])))
     # a PDF costs so much more than starting a worker that two articles are worth sharing out
@@ -128,18 +134,22 @@ def _committed(ws: Workspace, cfg: Config, tags: list[str], names: list[str]) ->
 # -- one process's share ---------------------------------------------------------------
 
 def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: tuple[str, ...], preview: bool,
-                 now: datetime, history: dict, terms: glossary.Glossary, strict: bool,
+                 now: datetime, history: dict, terms: glossary.Glossary, strict: bool, force: bool,
                  names: list[str]) -> list[Outcome]:
     done = []
+    shared = _Shared(ws, cfg, formats, terms)
     for slug in names:
         with store.locked(cfg.folder, slug):   # this article's editions: others are made meanwhile
-            done += _export_one(ws, cfg, targets, formats, preview, now, history, terms, strict, slug)
+            done += _export_one(ws, cfg, targets, formats, preview, now, history, terms, strict, slug,
+                                None if force or preview else shared)
     return done
 
 
 def _export_one(ws: Workspace, cfg: Config, targets: list[Language], formats: tuple[str, ...], preview: bool,
-                now: datetime, history: dict, terms: glossary.Glossary, strict: bool, slug: str) -> list[Outcome]:
-    """Make one article's editions, relink its others, and list what was published (under its lock)."""
+                now: datetime, history: dict, terms: glossary.Glossary, strict: bool, slug: str,
+                shared: "_Shared | None" = None) -> list[Outcome]:
+    """Make one article's editions, relink its others, and list what was published (under its lock);
+    with ``shared``, leave as they are the editions whose inputs did not change."""
     done: list[Outcome] = []
     source = ws.settings.source_language
     page_path = ws.source_path(slug)
@@ -150,19 +160,39 @@ def _export_one(ws: Workspace, cfg: Config, targets: list[Language], formats: tu
         wanted.insert(0, languages.parse(source))
     listed = store.article(cfg.folder, slug)
     before = list(listed)
+    kept: dict[str, dict] = {}   # language: the manifest of an edition whose inputs did not change
+    if shared is not None:
+        for language in wanted:
+            if language.tag not in listed:
+                continue
+            digest = shared.inputs(language, slug, page_bytes, history.get((language.tag, slug)),
+                                   shared.catalog_sha256(language, slug))
+            previous = _previous(store.files(cfg.folder, language.tag, slug).manifest)
+            if previous.get("inputs") == digest and _intact(cfg, language.tag, slug, previous):
+                kept[language.tag] = previous
     judged = [judge(ws, cfg, language, slug, preview, terms, (page_path, page_bytes), strict)
-              for language in wanted]
-    passing = [s.language.tag for s, *_, v in judged if v.passed]
+              for language in wanted if language.tag not in kept]
+    passing = [s.language.tag for s, *_, v in judged if v.passed] + list(kept)
     now_published = store.order(set(before) | set(passing), source)
+    for tag in [tag for tag, manifest in kept.items() if manifest.get("alternates") != now_published]:
+        del kept[tag]   # its language links change: made again
+        judged.append(judge(ws, cfg, languages.parse(tag), slug, preview, terms, (page_path, page_bytes), strict))
     unmade: set[str] = set()
+    for tag, manifest in kept.items():
+        paths = store.files(cfg.folder, tag, slug)
+        done.append(Outcome(tag, slug, PUBLISHED, files=[getattr(paths, fmt) for fmt in manifest["files"]]
+                            + [paths.manifest], counts=manifest.get("counts", {}),
+                            entry=store.index_entry(manifest), unchanged=True))
     for snapshot, tree, units, approved, verdict in judged:
         tag = snapshot.language.tag
         if not preview and not verdict.passed:
             done.append(Outcome(tag, slug, REFUSED, blocks=verdict.blocks, counts=verdict.counts))
             continue
         try:
+            digest = None if shared is None else shared.inputs(snapshot.language, slug, page_bytes,
+                                                               history.get((tag, slug)), snapshot.catalog_sha256)
             done.append(_make(cfg, snapshot, tree, units, approved, verdict, formats, preview, now,
-                              history.get((tag, slug)), now_published))
+                              history.get((tag, slug)), now_published, digest))
         except pdf.MissingGlyphs as exc:   # that edition only: nothing of it is written, the others go on
             done.append(Outcome(tag, slug, REFUSED, blocks=[str(exc)], counts=verdict.counts))
             unmade.add(tag)
@@ -174,7 +204,7 @@ def _export_one(ws: Workspace, cfg: Config, targets: list[Language], formats: tu
         done[-1].relinked.extend(relink(cfg, slug, final, final))
     elif final != store.order(before, source):
         done[-1].relinked.extend(relink(cfg, slug, [l for l in before if l not in set(made)], final))
-    published = [o for o in done if o.status == PUBLISHED]
+    published = [o for o in done if o.status == PUBLISHED and not o.unchanged]
     if published:
         for o in published:
             listed[o.language] = o.entry
@@ -239,7 +269,7 @@ def _source_outdated(cfg: Config, source: str, slug: str, page: bytes, formats: 
 
 def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str, str], verdict: gate.Verdict,
           formats: tuple[str, ...], preview: bool, now: datetime, reviewed_by: tuple[list[str], float] | None,
-          published: list[str]) -> Outcome:
+          published: list[str], inputs: str | None = None) -> Outcome:
     """Write one edition from its rendered tree: its HTML, its PDF from that HTML, and its manifest last."""
     language, slug = snapshot.language, snapshot.slug
     paths = store.files(cfg.folder, language.tag, slug, preview=preview)
@@ -301,10 +331,77 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
     }
     if cfg.commit:
         manifest["commit"] = cfg.commit
+    if not preview:
+        manifest["alternates"] = published
+        if inputs is not None:
+            manifest["inputs"] = inputs
     store.write_json(paths.manifest, manifest)
     outcome.files = [record[0] for record in written.values()] + [paths.manifest]
     outcome.entry = store.index_entry(manifest)
     return outcome
+
+
+class _Shared:
+    """What every edition of an export is made from besides its own article and catalog, hashed once."""
+
+    def __init__(self, ws: Workspace, cfg: Config, formats: tuple[str, ...], terms: glossary.Glossary):
+        self.ws = ws
+        glossary_file = glossary.path_for(ws)
+        settings = {"formats": sorted(formats), "threshold": cfg.threshold, "strict": cfg.strict,
+                    "site_url": cfg.site_url, "provenance": cfg.provenance, "publisher": cfg.publisher,
+                    "references": ws.settings.translate_references, "source": ws.settings.source_language,
+                    "glossary": _sha256(glossary_file.read_bytes()) if glossary_file.is_file() else None,
+                    "code": code_digest()}
+        self.base = json.dumps(settings, sort_keys=True, default=str)
+
+    def catalog_sha256(self, language: Language, slug: str) -> str | None:
+        """The catalog as the gate's snapshot hashes it (None: the source language has none)."""
+        if language.tag == self.ws.settings.source_language:
+            return None
+        try:
+            return _sha256(catalog.read_text(self.ws.catalog_path(language.tag, slug)).encode("utf-8"))
+        except (OSError, LocalizeError):
+            return "unreadable"
+
+    def inputs(self, language: Language, slug: str, page: bytes, reviewed_by, catalog_sha: str | None) -> str:
+        """The digest of everything an edition is made from: the same digest, the same edition."""
+        mine = json.dumps([self.base, language.tag, _sha256(page), catalog_sha, self.ws.settings.links(language.tag),
+                           reviewed_by], sort_keys=True, default=str)
+        return _sha256(mine.encode("utf-8"))
+
+
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """A digest of the code, templates, labels, styles and fonts' list that make an edition (once a process)."""
+    if not _CODE:
+        import hashlib
+
+        digest = hashlib.sha256(__version__.encode("utf-8"))
+        here = Path(__file__).parent
+        for path in sorted(p for p in here.rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".json", ".toml",
+                                                                                        ".po", ".html", ".js")):
+            digest.update(path.relative_to(here).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _intact(cfg: Config, lang: str, slug: str, manifest: dict) -> bool:
+    """Whether an edition's files are all there as its manifest lists them (sizes; a file changed by hand
+    or half written is made again)."""
+    paths = store.files(cfg.folder, lang, slug)
+    try:
+        return manifest.get("status") == PUBLISHED and all(
+            getattr(paths, fmt).stat().st_size == record["bytes"] for fmt, record in manifest["files"].items())
+    except (OSError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def _file_record(path: Path, data: bytes) -> tuple[Path, str, int]:
@@ -397,6 +494,7 @@ def relink(cfg: Config, slug: str, others: list[str], published: list[str]) -> l
         new = page.relink(text, slug, published, cfg.site_url).encode("utf-8")
         store.write(paths.html, new)
         manifest["files"]["html"].update(sha256=hashlib.sha256(new).hexdigest(), bytes=len(new))
+        manifest["alternates"] = published
         store.write_json(paths.manifest, manifest)
         changed.append(paths.html)
     return changed

@@ -147,8 +147,8 @@ def published(ws: Workspace, outcomes, user: str, job: str | None = None,
     book = Publications.of(ws.root)
     done = []
     for outcome in outcomes:
-        if outcome.status != "published":
-            continue
+        if outcome.status != "published" or getattr(outcome, "unchanged", False):
+            continue   # refused, or left as it was published: no new act
         manifest = store.files(cfg.folder, outcome.language, outcome.slug).manifest
         formats = [f for f in store.FORMATS if any(p.suffix == f".{f}" for p in outcome.files)]
         done.append(book.add(user, PUBLISH, outcome.language, outcome.slug, file_sha256(manifest), formats, job))
