@@ -1,0 +1,78 @@
+"""A big catalog's fuzzy matching: above catalog.EXHAUSTIVE pairs, each changed unit is compared with a
+shortlist of old units (those sharing its rarest runs of words), not with all of them. On paragraphs made
+of the same sentences (the hard case: many near twins), it finds the same predecessors as comparing
+every pair, and every edited paragraph its own old version."""
+
+from __future__ import annotations
+
+import random
+
+from localize import catalog, po
+from localize.po import Catalog, Entry
+
+SENTENCES = [f"The {adj} {noun} {verb} the {adj2} {noun2}." for adj, noun, verb, adj2, noun2 in [
+    ("quiet", "river", "follows", "narrow", "valley"), ("bright", "window", "faces", "busy", "street"),
+    ("gentle", "teacher", "answers", "curious", "student"), ("hollow", "tree", "shelters", "small", "owl"),
+    ("steady", "rain", "fills", "empty", "barrel"), ("distant", "bell", "marks", "early", "hour"),
+    ("tender", "voice", "calms", "frightened", "child"), ("plain", "letter", "carries", "long", "apology"),
+    ("vivid", "dream", "recalls", "forgotten", "summer"), ("careful", "reader", "notes", "hidden", "detail"),
+    ("old", "bridge", "joins", "two", "villages"), ("warm", "kitchen", "gathers", "tired", "family"),
+]]
+TOPICS = ["grief", "anger", "burnout", "envy", "shame", "joy", "fear", "guilt"]
+
+
+def paragraphs(n: int, rng: random.Random) -> list[str]:
+    found = set()
+    while len(found) < n:   # three or four sentences of twelve, with a topic: many paragraphs are near twins
+        picked = rng.sample(SENTENCES, rng.choice((3, 4)))
+        found.add(f"On {rng.choice(TOPICS)}: " + " ".join(picked))
+    return sorted(found)
+
+
+def edit(text: str, rng: random.Random) -> str:
+    words = text.split()
+    i = rng.randrange(1, len(words) - 1)
+    words[i] = rng.choice(["really", "often", "truly", "seldom"]) + " " + words[i]
+    return " ".join(words)
+
+
+def catalogs(n_old: int, n_changed: int) -> tuple[Catalog, Catalog, dict[str, str]]:
+    rng = random.Random(7)
+    texts = paragraphs(n_old, rng)
+    old = Catalog(header={"Language": "es", "Content-Type": "text/plain; charset=UTF-8"},
+                  entries=[Entry(t, msgstr="ES " + t) for t in texts])
+    changed = set(rng.sample(range(n_old), n_changed))
+    truth = {}
+    new_texts = []
+    for i, t in enumerate(texts):
+        if i in changed:
+            new = edit(t, rng)
+            truth[new] = t
+            new_texts.append(new)
+        else:
+            new_texts.append(t)
+    pot = Catalog(header={"Content-Type": "text/plain; charset=UTF-8"}, entries=[Entry(t) for t in new_texts])
+    return old, pot, truth
+
+
+def predecessors(merged: Catalog) -> dict[str, str | None]:
+    return {e.msgid: e.previous_msgid for e in merged.entries if not e.obsolete and e.fuzzy}
+
+
+def test_a_big_catalog_finds_each_edited_paragraph_its_own_old_version(monkeypatch):
+    old, pot, truth = catalogs(1500, 300)
+    assert len(truth) * len(old.entries) > catalog.EXHAUSTIVE   # the shortlist is what runs
+    merged = catalog.merge(old, pot)
+    found = predecessors(merged)
+    assert {new: found.get(new) for new in truth} == truth
+    for entry in merged.entries:
+        if entry.msgid in truth:
+            assert entry.msgstr == "ES " + truth[entry.msgid] and entry.state == po.STALE
+
+
+def test_the_shortlist_chooses_as_comparing_every_pair_does(monkeypatch):
+    old, pot, truth = catalogs(1200, 250)
+    shortlisted = predecessors(catalog.merge(old, pot))
+    monkeypatch.setattr(catalog, "EXHAUSTIVE", 10 ** 12)   # every pair compared
+    everything = predecessors(catalog.merge(*catalogs(1200, 250)[:2]))
+    assert shortlisted == everything and len(shortlisted) == len(truth)
