@@ -625,8 +625,6 @@ def _match_in_form(unmatched: list[Entry], old: Catalog, used: set[int], kinds) 
 
 
 EXHAUSTIVE = 200_000   # pairs of changed and old units compared one by one; above, a shortlist per unit
-SHORTLIST = 32         # old units compared with a changed one: those sharing the most of its rarest runs of words
-RAREST = 8             # the runs of words of a changed unit looked up: those the fewest old units have
 
 
 def _match_fuzzy(unmatched: list[Entry], old: Catalog, used: set[int], kinds, cutoff: float) -> None:
@@ -634,11 +632,8 @@ def _match_fuzzy(unmatched: list[Entry], old: Catalog, used: set[int], kinds, cu
 
     Similarity is rapidfuzz's ``ratio`` (msgmerge's measure, an edit distance), at least ``cutoff``.
     A small catalog compares every pair. A big one would compare every changed unit with every old
-    one, growing as the square of its size: each changed unit is compared with the ``SHORTLIST`` old
-    units that share the most of its ``RAREST`` rarest runs of three words (an old version of a
-    paragraph edited by a word shares almost all of its runs, the rare ones included, where paragraphs
-    made of the same sentences share the common ones), and those whose length rules the cutoff out
-    are never compared.
+    one, growing as the square of its size: each changed unit is compared with a shortlist of old
+    units (:class:`localize.similar.Shortlist`).
     """
     # an old unit kept as it is elsewhere in the article still lends its translation (msgmerge's way)
     candidates = [e for e in old.entries if e.translated and e.msgid_plural is None and e.msgid
@@ -648,63 +643,21 @@ def _match_fuzzy(unmatched: list[Entry], old: Catalog, used: set[int], kinds, cu
         return
     from rapidfuzz import fuzz, process  # only a changed article needs it
 
+    from .similar import Shortlist
+
     choices = [e.msgid for e in candidates]
-    shortlist = None if len(choices) * len(wanted) <= EXHAUSTIVE else _Shortlist(choices, cutoff)
+    shortlist = None if len(choices) * len(wanted) <= EXHAUSTIVE else Shortlist(choices)
     for entry in wanted:
         if shortlist is None:
             best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
             found = None if best is None else best[2]
         else:
-            found = shortlist.best(entry.msgid, fuzz.ratio, cutoff)
+            found = shortlist.best(entry.msgid, cutoff)
         if found is None:
             continue
         source = candidates[found]
         used.add(id(source))
         _make_stale(entry, source, kinds(source.msgid, entry.msgid))
-
-
-def _shingles(text: str) -> set[int]:
-    """The runs of three words of a text (of its words, if it has fewer), hashed: a paragraph edited by a
-    word keeps almost all of them, while paragraphs that merely share words share few."""
-    words = _WORD.findall(text.lower())
-    if len(words) < 3:
-        return {hash(tuple(words))} if words else set()
-    return {hash(run) for run in zip(words, words[1:], words[2:])}
-
-
-class _Shortlist:
-    """Old units by the runs of words they hold, to compare a changed unit with the few that can be its
-    old version."""
-
-    def __init__(self, texts: list[str], cutoff: float):
-        self.texts = texts
-        self.lengths = [len(t) for t in texts]
-        self.share = cutoff / 100.0
-        postings: dict[int, list[int]] = {}
-        for i, text in enumerate(texts):
-            for key in _shingles(text):
-                postings.setdefault(key, []).append(i)
-        self.postings = postings
-
-    def best(self, text: str, scorer, cutoff: float) -> int | None:
-        """The old unit most like ``text`` (at least ``cutoff``) among the shortlist, or None."""
-        import heapq
-
-        found = [ids for key in _shingles(text) if (ids := self.postings.get(key))]
-        hits: dict[int, int] = {}
-        for ids in heapq.nsmallest(RAREST, found, key=len):
-            for i in ids:
-                hits[i] = hits.get(i, 0) + 1
-        size = len(text)
-        best, score = None, cutoff
-        for i in heapq.nlargest(SHORTLIST, hits, key=hits.__getitem__):
-            other = self.lengths[i]
-            if 2 * min(size, other) < self.share * (size + other):   # too short or too long to reach the cutoff
-                continue
-            found_score = scorer(text, self.texts[i], score_cutoff=score)
-            if found_score and (found_score > score or best is None):
-                best, score = i, found_score
-        return best
 
 
 def _make_stale(entry: Entry, source: Entry, change: tuple[str, ...]) -> None:

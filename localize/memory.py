@@ -26,6 +26,7 @@ from .errors import CatalogError
 from .workspace import Workspace
 
 CUTOFF = 75  # below this, a match costs a translator more than it saves
+EXHAUSTIVE = 2_000   # units of a language compared one by one with a text; above, a shortlist (localize.similar)
 
 
 class _Shelf:
@@ -40,6 +41,8 @@ class _Shelf:
 
 _SHELVES: dict[tuple[Path, str], _Shelf] = {}
 _SHELVES_LOCK = threading.Lock()
+_INDEX: dict[tuple, tuple] = {}   # (workspace, language) → (units, their number, sources, Shortlist)
+_INDEX_LOCK = threading.Lock()
 
 
 def _approved(found: po.Catalog) -> list[tuple[str, str]]:
@@ -139,8 +142,29 @@ class Memory(Engine):
         exact = units.get(text)
         if exact is not None and limit == 1:
             return [Match(100, text, *exact)]
-        found = process.extract(text, units.keys(), scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=limit)
-        return [Match(int(score), source, *units[source]) for source, score, _ in found]
+        if len(units) <= EXHAUSTIVE:
+            found = process.extract(text, units.keys(), scorer=fuzz.ratio, score_cutoff=self.cutoff, limit=limit)
+            return [Match(int(score), source, *units[source]) for source, score, _ in found]
+        sources, shortlist = self._shortlist(language, units)
+        ranked = shortlist.ranked(text, self.cutoff, limit)
+        if exact is not None and not any(sources[i] == text for i, _ in ranked):
+            ranked = [(sources.index(text), 100.0), *ranked][:limit]
+        return [Match(int(score), sources[i], *units[sources[i]]) for i, score in ranked]
+
+    def _shortlist(self, language: str, units: dict[str, tuple[str, str]]):
+        """The language's sources and their index: kept by the process while the units are the same (every
+        request's memory of a workspace shares them), made again when they changed."""
+        from .similar import Shortlist
+
+        shared = self.workspace is not None and language in self._shared
+        cache = _INDEX if shared else self.__dict__.setdefault("_own_index", {})
+        key = (self.workspace.root, language) if shared else language
+        with _INDEX_LOCK:
+            kept = cache.get(key)
+            if kept is None or kept[0] is not units or kept[1] != len(units):
+                sources = list(units)
+                kept = cache[key] = (units, len(units), sources, Shortlist(sources, rarest=64, shortlist=512))
+        return kept[2], kept[3]
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[Draft | None]:
         drafts: list[Draft | None] = []

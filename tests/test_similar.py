@@ -1,4 +1,4 @@
-"""A big catalog's fuzzy matching: above catalog.EXHAUSTIVE pairs, each changed unit is compared with a
+"""Finding similar texts among many (localize.similar), for a big catalog and a big memory. A big catalog's fuzzy matching: above catalog.EXHAUSTIVE pairs, each changed unit is compared with a
 shortlist of old units (those sharing its rarest runs of words), not with all of them. On paragraphs made
 of the same sentences (the hard case: many near twins), it finds the same predecessors as comparing
 every pair, and every edited paragraph its own old version."""
@@ -76,3 +76,21 @@ def test_the_shortlist_chooses_as_comparing_every_pair_does(monkeypatch):
     monkeypatch.setattr(catalog, "EXHAUSTIVE", 10 ** 12)   # every pair compared
     everything = predecessors(catalog.merge(*catalogs(1200, 250)[:2]))
     assert shortlisted == everything and len(shortlisted) == len(truth)
+
+
+def test_a_big_memory_suggests_what_comparing_every_unit_suggests(monkeypatch):
+    from localize import memory
+
+    rng = random.Random(11)
+    texts = paragraphs(3000, rng)
+    mem = memory.Memory()
+    mem.prime("es")
+    for text in texts:
+        mem.add("es", text, "ES " + text, "corpus")
+    assert len(texts) > memory.EXHAUSTIVE                 # the index is what answers
+    queries = [edit(t, rng) for t in rng.sample(texts, 60)] + texts[:5]
+    indexed = [[(m.source, m.score) for m in mem.lookup(q, "es", limit=3)] for q in queries]
+    monkeypatch.setattr(memory, "EXHAUSTIVE", 10 ** 9)
+    everything = [[(m.source, m.score) for m in mem.lookup(q, "es", limit=3)] for q in queries]
+    assert [found[0] for found in indexed] == [found[0] for found in everything]   # the best one, always
+    assert all(found[0][1] == 100 for found in indexed[-5:])                      # a text it holds: itself
