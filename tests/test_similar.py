@@ -1,7 +1,9 @@
-"""Finding similar texts among many (localize.similar), for a big catalog and a big memory. A big catalog's fuzzy matching: above catalog.EXHAUSTIVE pairs, each changed unit is compared with a
-shortlist of old units (those sharing its rarest runs of words), not with all of them. On paragraphs made
-of the same sentences (the hard case: many near twins), it finds the same predecessors as comparing
-every pair, and every edited paragraph its own old version."""
+"""Finding similar texts among many (localize.similar), for a big catalog and a big memory.
+
+Above catalog.EXHAUSTIVE pairs, each changed unit of a merge is compared with a shortlist of old units
+(those sharing its rarest runs of words), not with all of them; a memory above memory.EXHAUSTIVE units
+likewise. On paragraphs made of the same sentences (the hard case: many near twins), they find what
+comparing every pair finds, and every edited paragraph its own old version."""
 
 from __future__ import annotations
 
