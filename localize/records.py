@@ -215,7 +215,8 @@ class Records:
             return {}
         with self._read() as db:
             rows = db.execute(_sql('SELECT slug, "user", max(at) FROM history WHERE language = :language '
-                                   "AND slug IN :slugs AND action = 'approve' AND id NOT IN (SELECT change FROM pending) "
+                                   "AND slug IN :slugs AND action = 'approve' "
+                                   "AND id NOT IN (SELECT change FROM pending) "
                                    'GROUP BY slug, "user"').bindparams(_SLUGS),
                               {"language": language, "slugs": list(slugs)}).fetchall()
         found: dict[str, tuple[list[str], float]] = {}
