@@ -641,17 +641,7 @@ def start_article(ws: Workspace, name: str, kind: str, data: bytes, shown: str, 
     sources.check(ws, name, kind, data, shown)
     jobs = Jobs.of(ws.root)
     job = jobs.create(ws.settings.source_language, None, [name], user, kind="article")
-    upload = upload_path(ws.root, job.id, kind)
-    try:
-        sources.put(upload, data)
-    except OSError as exc:
-        jobs.fail(job.id, f"the upload could not be kept: {exc.strerror or exc}")
-        raise LocalizeError(f"the upload could not be kept: {exc.strerror or exc}") from None
-    try:
-        _enqueue(ws, jobs, job, "article", (str(ws.root), name, kind, shown, job.id))
-    except BaseException:
-        upload.unlink(missing_ok=True)
-        raise
+    _enqueue_upload(ws, jobs, job, kind, data, (str(ws.root), name, kind, shown, job.id))
     return job
 
 
@@ -695,18 +685,23 @@ def start_import(ws: Workspace, lang: str, name: str, data: bytes, filename: str
     read_upload(data, shown)   # a file that is not a catalog is refused at once
     jobs = Jobs.of(ws.root)
     job = jobs.create(tag, None, [name], user, kind="import")
-    upload = upload_path(ws.root, job.id, ".po")
+    _enqueue_upload(ws, jobs, job, ".po", data, (str(ws.root), tag, name, shown, job.id))
+    return job
+
+
+def _enqueue_upload(ws: Workspace, jobs: Jobs, job: Job, suffix: str, data: bytes, args: tuple) -> None:
+    """Keep an upload in ``instance/uploads`` for the worker, then queue its job (the upload goes if that fails)."""
+    upload = upload_path(ws.root, job.id, suffix)
     try:
         sources.put(upload, data)
     except OSError as exc:
         jobs.fail(job.id, f"the upload could not be kept: {exc.strerror or exc}")
         raise LocalizeError(f"the upload could not be kept: {exc.strerror or exc}") from None
     try:
-        _enqueue(ws, jobs, job, "import", (str(ws.root), tag, name, shown, job.id))
+        _enqueue(ws, jobs, job, job.kind, args)
     except BaseException:
         upload.unlink(missing_ok=True)
         raise
-    return job
 
 
 def _enqueue(ws: Workspace, jobs: Jobs, job: Job, kind: str, args: tuple) -> None:
