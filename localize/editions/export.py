@@ -138,10 +138,16 @@ def _export_some(ws: Workspace, cfg: Config, targets: list[Language], formats: t
                  names: list[str]) -> list[Outcome]:
     done = []
     shared = _Shared(ws, cfg, formats, terms)
-    for slug in names:
-        with store.locked(cfg.folder, slug):   # this article's editions: others are made meanwhile
-            done += _export_one(ws, cfg, targets, formats, preview, now, history, terms, strict, slug,
-                                None if force or preview else shared)
+    if not preview:
+        store.prepare(cfg.folder)
+    try:
+        for slug in names:
+            with store.locked(cfg.folder, slug):   # this article's editions: others are made meanwhile
+                done += _export_one(ws, cfg, targets, formats, preview, now, history, terms, strict, slug,
+                                    None if force or preview else shared)
+    finally:   # what was published is shown to readers at once, also when a later article failed
+        if any(o.status == PUBLISHED and not o.unchanged for o in done):
+            store.bump_generation(cfg.folder, ws.settings.source_language)
     return done
 
 
@@ -208,7 +214,7 @@ def _export_one(ws: Workspace, cfg: Config, targets: list[Language], formats: tu
     if published:
         for o in published:
             listed[o.language] = o.entry
-        store.set_article(cfg.folder, slug, listed, source)
+        store.set_article(cfg.folder, slug, listed, source, bump=False)   # the export bumps it once, at its end
     return done
 
 

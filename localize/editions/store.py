@@ -159,18 +159,33 @@ def article(folder: Path, slug: str) -> dict[str, dict]:
     return data["languages"]
 
 
-def set_article(folder: Path, slug: str, langs: dict[str, dict], source_language: str | None = None) -> None:
-    """Write one article's index (no languages: it is unlisted) and bump the generation readers look at.
+def prepare(folder: Path) -> None:
+    """Make the folder's index ready to be written article by article (an earlier release's split)."""
+    if not (folder / SHARDS).is_dir():
+        with locked(folder):
+            _split_legacy(folder)
+            (folder / SHARDS).mkdir(exist_ok=True)
 
-    The caller holds the article's lock; this takes the folder's for the short write.
+
+def set_article(folder: Path, slug: str, langs: dict[str, dict], source_language: str | None = None, *,
+                bump: bool = True) -> None:
+    """Write one article's index (no languages: it is unlisted); with ``bump``, bump the generation readers
+    look at too (an export of many articles bumps it once, at its end: :func:`bump_generation`).
+
+    The caller holds the article's lock.
     """
+    prepare(folder)
+    if langs:
+        write_json(_shard(folder, slug), {"languages": langs})
+    else:
+        _shard(folder, slug).unlink(missing_ok=True)
+    if bump:
+        bump_generation(folder, source_language)
+
+
+def bump_generation(folder: Path, source_language: str | None = None) -> None:
+    """Tell readers the index changed (and its source language), in one short step under the folder's lock."""
     with locked(folder):
-        _split_legacy(folder)
-        (folder / SHARDS).mkdir(exist_ok=True)
-        if langs:
-            write_json(_shard(folder, slug), {"languages": langs})
-        else:
-            _shard(folder, slug).unlink(missing_ok=True)
         now = site(folder)
         source = source_language or now.get("source_language")
         write_json(folder / SHARDS / SITE, {"source_language": source, "generation": now.get("generation", 0) + 1})
