@@ -70,6 +70,7 @@ class Memory(Engine):
         self.cutoff = cutoff
         self._units: dict[str, dict[str, tuple[str, str]]] = {}  # lang → {source: (translation, where)}
         self._shared: set[str] = set()   # languages whose units are the process's shelf: copied before a change
+        self._own_index: dict[str, tuple] = {}   # lang → the index of units this memory changed (not shared)
         self.unreadable: list[str] = []
 
     def add(self, language: str, source: str, translation: str, where: str = "") -> None:
@@ -157,7 +158,7 @@ class Memory(Engine):
         from .similar import Shortlist
 
         shared = self.workspace is not None and language in self._shared
-        cache = _INDEX if shared else self.__dict__.setdefault("_own_index", {})
+        cache = _INDEX if shared else self._own_index
         key = (self.workspace.root, language) if shared else language
         with _INDEX_LOCK:
             kept = cache.get(key)

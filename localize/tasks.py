@@ -42,6 +42,7 @@ from . import draft, history, sources
 from .engines import REGISTRY, UnknownEngine
 from .errors import ConflictError, LocalizeError, Unavailable, WorkspaceError
 from .db import open_database
+from .jobs import _known
 from .workspace import Workspace, slug
 
 QUEUE_NAME = "localize"
@@ -648,10 +649,7 @@ def start_article(ws: Workspace, name: str, kind: str, data: bytes, shown: str, 
 def start_check(ws: Workspace, lang: str, names: list[str], user: str) -> Job:
     """Queue the QA checks of one language (of the named articles, default all); the job as recorded."""
     tag = ws.language(lang)
-    names = [slug(n) for n in names]
-    for name in names:
-        if not ws.source_path(name).is_file():
-            raise WorkspaceError(f"no article {name} in {ws.settings.source_dir}")
+    names = [*map(_known(ws), names)]
     jobs = Jobs.of(ws.root)
     job = jobs.create(tag, None, names, user, kind="check")
     _enqueue(ws, jobs, job, "check", (str(ws.root), tag, names, job.id))
@@ -660,10 +658,7 @@ def start_check(ws: Workspace, lang: str, names: list[str], user: str) -> Job:
 
 def start_extract(ws: Workspace, names: list[str], user: str) -> Job:
     """Queue extracting the articles' templates again and merging every catalog; the job as recorded."""
-    names = [slug(n) for n in names]
-    for name in names:
-        if not ws.source_path(name).is_file():
-            raise WorkspaceError(f"no article {name} in {ws.settings.source_dir}")
+    names = [*map(_known(ws), names)]
     if not (names or ws.slugs()):
         raise WorkspaceError(f"no articles in {ws.settings.source_dir}")
     jobs = Jobs.of(ws.root)
