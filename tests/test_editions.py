@@ -180,6 +180,19 @@ def test_pdf_metadata_bookmarks_and_paper(published):
         assert f">{heading}</item>" in outline
 
 
+def test_every_publication_act_names_the_manifest_as_it_is_on_disk(published):
+    """One export of three editions (en, es, ar): three acts recorded, each with the hash of the manifest the
+    folder now holds, after the relinking of the editions made before."""
+    from localize.editions import record
+
+    acts = record.Publications.of(published).history()
+    assert sorted(a.language for a in acts if a.action == "publish") == ["ar", "en", "es"]
+    for act in acts:
+        manifest = published / "out" / "editions" / act.language / f"{SLUG}.json"
+        assert act.manifest_sha256 == hashlib.sha256(manifest.read_bytes()).hexdigest(), act.language
+        assert json.loads(manifest.read_text(encoding="utf-8"))["files"]["pdf"]   # still the JSON readers parse
+
+
 def test_pdf_and_html_come_from_one_snapshot(published):
     manifest = json.loads(edition(published, "es", "json").read_text(encoding="utf-8"))
     for fmt in ("html", "pdf"):

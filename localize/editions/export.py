@@ -47,6 +47,7 @@ class Outcome:
     entry: dict | None = None   # its line in the index of published editions
     relinked: list[Path] = field(default_factory=list)
     unchanged: bool = False     # published already from the same inputs: nothing was written
+    manifest_sha256: str = ""   # of the manifest as written
 
     def describe(self) -> str:
         return f"{self.language}/{self.slug}"
@@ -208,6 +209,8 @@ def _export_one(ws: Workspace, cfg: Config, targets: list[Language], formats: tu
     final = store.order(set(before) | set(made), source)
     if unmade:   # the editions made list a language that did not come: every published one is relinked
         done[-1].relinked.extend(relink(cfg, slug, final, final))
+        for outcome in done:   # their manifests were written again: the record reads them
+            outcome.manifest_sha256 = ""
     elif final != store.order(before, source):
         done[-1].relinked.extend(relink(cfg, slug, [l for l in before if l not in set(made)], final))
     published = [o for o in done if o.status == PUBLISHED and not o.unchanged]
@@ -341,7 +344,7 @@ def _make(cfg: Config, snapshot: gate.Snapshot, tree, units, approved: dict[str,
         manifest["alternates"] = published
         if inputs is not None:
             manifest["inputs"] = inputs
-    store.write_json(paths.manifest, manifest)
+    outcome.manifest_sha256 = _sha256(store.write_json(paths.manifest, manifest))
     outcome.files = [record[0] for record in written.values()] + [paths.manifest]
     outcome.entry = store.index_entry(manifest)
     return outcome

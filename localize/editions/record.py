@@ -86,16 +86,27 @@ class Publications:
     def add(self, user: str, action: str, language: str, slug: str, manifest_sha256: str = "",
             formats: Iterable[str] = (), job: str | None = None, at: float | None = None) -> Publication:
         """Record one act; the row as stored."""
-        if action not in (PUBLISH, WITHDRAW):
-            raise ValueError(f"no publication action {action!r}")
-        row = {"at": time.time() if at is None else at, "user": user, "action": action, "language": language,
-               "slug": slug, "manifest_sha256": manifest_sha256, "formats": " ".join(formats), "job": job}
+        return self.add_many([(user, action, language, slug, manifest_sha256, tuple(formats), job, at)])[0]
+
+    def add_many(self, acts: list[tuple]) -> list[Publication]:
+        """Record acts ``(user, action, language, slug, manifest_sha256, formats, job, at)`` in one transaction
+        (an export of many articles: one commit, not one per edition); the rows as stored."""
+        rows = []
+        for user, action, language, slug, manifest_sha256, formats, job, at in acts:
+            if action not in (PUBLISH, WITHDRAW):
+                raise ValueError(f"no publication action {action!r}")
+            rows.append({"at": time.time() if at is None else at, "user": user, "action": action,
+                         "language": language, "slug": slug, "manifest_sha256": manifest_sha256,
+                         "formats": " ".join(formats), "job": job})
+        if not rows:
+            return []
+        insert = text('INSERT INTO publications (at, "user", action, language, slug, manifest_sha256, formats, job) '
+                      "VALUES (:at, :user, :action, :language, :slug, :manifest_sha256, :formats, :job) RETURNING id")
         with self.db.write() as conn:
-            made = conn.execute(text('INSERT INTO publications (at, "user", action, language, slug, manifest_sha256, '
-                                     "formats, job) VALUES (:at, :user, :action, :language, :slug, "
-                                     ":manifest_sha256, :formats, :job) RETURNING id"), row).scalar_one()
-        return Publication(made, row["at"], user, action, language, slug, manifest_sha256,
-                           tuple(row["formats"].split()), job)
+            made = [conn.execute(insert, row).scalar_one() for row in rows]
+        return [Publication(id_, row["at"], row["user"], row["action"], row["language"], row["slug"],
+                            row["manifest_sha256"], tuple(row["formats"].split()), row["job"])
+                for id_, row in zip(made, rows)]
 
     def history(self, language: str | None = None, slug: str | None = None, limit: int = 50) -> list[Publication]:
         """The newest acts first, of one edition or all."""
@@ -144,15 +155,15 @@ def published(ws: Workspace, outcomes, user: str, job: str | None = None,
               out: Path | None = None) -> list[Publication]:
     """Record the editions an export published (``outcomes`` of its report), each with its manifest's hash."""
     cfg = config(ws, out)
-    book = Publications.of(ws.root)
-    done = []
+    acts = []
     for outcome in outcomes:
         if outcome.status != "published" or getattr(outcome, "unchanged", False):
             continue   # refused, or left as it was published: no new act
-        manifest = store.files(cfg.folder, outcome.language, outcome.slug).manifest
-        formats = [f for f in store.FORMATS if any(p.suffix == f".{f}" for p in outcome.files)]
-        done.append(book.add(user, PUBLISH, outcome.language, outcome.slug, file_sha256(manifest), formats, job))
-    return done
+        digest = getattr(outcome, "manifest_sha256", "") or \
+            file_sha256(store.files(cfg.folder, outcome.language, outcome.slug).manifest)
+        formats = tuple(f for f in store.FORMATS if any(p.suffix == f".{f}" for p in outcome.files))
+        acts.append((user, PUBLISH, outcome.language, outcome.slug, digest, formats, job, None))
+    return Publications.of(ws.root).add_many(acts) if acts else []
 
 
 def withdraw(ws: Workspace, lang: str, slug: str, user: str | None = None, *, out: Path | None = None,
