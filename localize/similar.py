@@ -42,7 +42,9 @@ class Shortlist:
     def _shortlist(self, text: str) -> list[int]:
         found = [ids for key in shingles(text) if (ids := self.postings.get(key))]
         hits: dict[int, int] = {}
-        for ids in heapq.nsmallest(self.rarest, found, key=len):
+        # ties between runs as rare as each other broken by the texts holding them, not by the order of a
+        # set of hashes (which changes from one process to the next): the same merge every time
+        for ids in heapq.nsmallest(self.rarest, found, key=lambda ids: (len(ids), ids)):
             for i in ids:
                 hits[i] = hits.get(i, 0) + 1
         return heapq.nlargest(self.size, hits, key=hits.__getitem__)

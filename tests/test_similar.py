@@ -7,7 +7,9 @@ comparing every pair finds, and every edited paragraph its own old version."""
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 from localize import catalog, po
 from localize.po import Catalog, Entry
@@ -96,3 +98,26 @@ def test_a_big_memory_suggests_what_comparing_every_unit_suggests(monkeypatch):
     everything = [[(m.source, m.score) for m in mem.lookup(q, "es", limit=3)] for q in queries]
     assert [found[0] for found in indexed] == [found[0] for found in everything]   # the best one, always
     assert all(found[0][1] == 100 for found in indexed[-5:])                      # a text it holds: itself
+
+
+def test_the_shortlist_is_the_same_in_every_process(tmp_path):
+    """Runs of words as rare as each other are ranked by the texts holding them, not by the order of a set of
+    hashes, which Python changes from one process to the next (PYTHONHASHSEED): the same big merge writes the
+    same catalog every time."""
+    import subprocess
+    import sys
+
+    script = (
+        "import random, sys; sys.path.insert(0, sys.argv[1]); import test_similar as t\n"
+        "from localize.similar import Shortlist\n"
+        "texts = t.paragraphs(400, random.Random(3))\n"
+        "index = Shortlist(texts, rarest=2, shortlist=4)\n"
+        "rng = random.Random(5)\n"
+        "for text in texts[:150]:\n"
+        "    print(index.ranked(t.edit(text, rng), 50, 3))\n")
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        seen.add(done.stdout)
+    assert len(seen) == 1 and seen.pop().count("\n") == 150
