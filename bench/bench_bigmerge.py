@@ -18,9 +18,10 @@ exponent of each tool between the smallest and largest size (time ∝ size^k).
 Targets: ratio >= 20x at every size, recall >= msgmerge's, our exponent <= 1.2,
 our peak RSS <= 200 MB.
 
-msgmerge grows as n^1.7: at 1,000 articles (32k units) it takes about 20
-minutes. The default sizes (125, 250, 500 articles: 4k, 8k, 16k units) take
-about 10 minutes; --sizes 125,250,500,1000 the full run; --no-peer our side only.
+msgmerge grows as n^1.9: at 1,160 articles (32k units) it takes about 20
+minutes. The default sizes (125, 250, 500 articles: 4k, 8k, 14k units) take
+about 10 minutes; --sizes 125,250,500,1160 the full run (32k units at the
+largest); --no-peer our side only.
 
 Usage: bench/bench_bigmerge.py [--sizes 125,250,500] [--runs 3] [--no-peer] [--work DIR] [--shared DIR]
 Needs: the bench extra (polib), GNU gettext.

@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import errno
 import fcntl
+import io
 import os
 import re
 import shutil
@@ -136,15 +137,14 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_temporary(path: Path, text: str, *, sync: bool, keep_open: bool = False):
-    """Write text to a new temporary file beside ``path``; return its name.
+def _write_temporary(path: Path, text: str | Iterable[str], *, sync: bool, keep_open: bool = False):
+    """Write text (or its pieces, one at a time) to a new temporary file beside ``path``; return its name.
 
     With ``keep_open``, return ``(name, descriptor)``, the file still open, so
     that a later fsync reports an error the writing back met. A failure (no
     space, no inode, an I/O error) removes the temporary file and raises
     :class:`WriteError` naming ``path``.
     """
-    data = text.encode("utf-8")
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -154,7 +154,8 @@ def _write_temporary(path: Path, text: str, *, sync: bool, keep_open: bool = Fal
     is_open = True
     try:
         with os.fdopen(fd, "wb", closefd=False) as handle:
-            handle.write(data)
+            for piece in (text,) if isinstance(text, str) else text:
+                handle.write(piece.encode("utf-8"))
         if sync:
             os.fsync(fd)
         os.fchmod(fd, 0o644)
@@ -172,7 +173,7 @@ def _write_temporary(path: Path, text: str, *, sync: bool, keep_open: bool = Fal
     return (tmp, fd) if keep_open else tmp
 
 
-def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+def write_atomic(path: Path, text: str | Iterable[str], *, durable: bool = True) -> None:
     """Replace a file with new content so that readers see the old or the new, never a part.
 
     ``durable=False`` skips the flushes to disk, for files made from others
@@ -436,14 +437,32 @@ def glob_escape(name: str) -> str:
 
 
 def save(path: Path, catalog: Catalog, *, original: str | None = None) -> bool:
-    """Write a catalog (the caller holds the lock); False when nothing changed."""
-    text = po.dumps(catalog)
-    if original is None and path.exists():
-        original = path.read_text(encoding="utf-8", errors="replace")
-    if text == original:
+    """Write a catalog (the caller holds the lock); False when nothing changed (``original``: the file's text,
+    if the caller read it).
+
+    The text is made and written a piece at a time (:func:`po.pieces`), and compared with the file's a
+    piece at a time first: a big catalog is never held whole as text, nor as bytes.
+    """
+    if _same_text(path, catalog, original):
         return False
-    write_atomic(path, text)
+    write_atomic(path, po.pieces(catalog))
     return True
+
+
+def _same_text(path: Path, catalog: Catalog, original: str | None) -> bool:
+    """Whether the catalog's text is the file's (or ``original``), read no further than the first difference."""
+    try:
+        handle = io.StringIO(original) if original is not None else \
+            path.open(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise _failed(path, exc) from None
+    with handle:
+        for piece in po.pieces(catalog):
+            if handle.read(len(piece)) != piece:
+                return False
+        return handle.read(1) == ""
 
 
 @contextlib.contextmanager

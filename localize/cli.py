@@ -139,6 +139,9 @@ def update(ctx, langs, old, new_template, output, verbose, jobs):
     if old or new_template or output:
         if not (old and new_template and output):
             raise click.UsageError("single-file mode needs --po OLD.po NEW.pot -o OUT.po")
+        from .heap import give_back_big_buffers
+
+        give_back_big_buffers()   # a big catalog's text, freed once read, is not kept as holes in the heap
         before, template = catalog.validate(Path(old)), catalog.validate(Path(new_template))
         merged = catalog.merge(before, template)
         with catalog.locked(Path(output)):

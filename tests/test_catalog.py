@@ -563,3 +563,39 @@ def test_update_keeps_the_header_entry_as_the_file_has_it(tmp_path):
     path = tmp_path / "es.po"
     path.write_text(text, encoding="utf-8")
     assert_msgfmt_accepts(path)
+
+
+def test_save_writes_a_piece_at_a_time_and_leaves_an_unchanged_file_alone(tmp_path):
+    """A catalog is compared with the file piece by piece, up to its last line: the same text is not written
+    again (the file keeps its inode and time), a difference anywhere (its last entry, a longer or a shorter
+    file) writes the whole catalog, which reads back the same."""
+    path = tmp_path / "big.po"
+    cat = po.Catalog(header={"Language": "es", "Content-Type": "text/plain; charset=UTF-8"},
+                     entries=[po.Entry(f"Unit {i}", msgstr=f"Unidad {i}", references=[f"a.html:{i}"])
+                              for i in range(5000)])   # more lines than one piece holds
+    assert catalog.save(path, cat) is True
+    assert path.read_text(encoding="utf-8") == po.dumps(cat)
+    assert_msgfmt_accepts(path)
+    before = path.stat()
+    assert catalog.save(path, cat) is False
+    assert catalog.save(path, cat, original=po.dumps(cat)) is False
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    cat.entries[-1].msgstr = "Unidad final"
+    assert catalog.save(path, cat) is True
+    assert po.parse(path.read_text(encoding="utf-8")).entries[-1].msgstr == "Unidad final"
+    for tamper in (lambda t: t + "# more\n", lambda t: t[:-40]):
+        path.write_text(tamper(po.dumps(cat)), encoding="utf-8")
+        assert catalog.save(path, cat) is True
+        assert path.read_text(encoding="utf-8") == po.dumps(cat)
+
+
+def test_big_buffers_are_given_back_to_the_system_on_glibc():
+    """The single-file update fixes glibc's mmap threshold (mallopt), so a big catalog's text, once freed,
+    is unmapped rather than left as a hole in the heap; this machine's C library is glibc."""
+    import platform
+
+    from localize import heap
+
+    assert platform.libc_ver()[0] == "glibc"
+    assert heap.give_back_big_buffers() is True

@@ -168,6 +168,7 @@ def test_written_catalog_is_valid_gettext_and_reads_back(catalog, scratch):
     scratch.write_text(text, encoding="utf-8")
 
     assert_msgfmt_accepts(scratch)
+    assert "".join(po.pieces(catalog, lines=3)) == text   # what writes big catalogs a piece at a time
 
     ours = po.parse(text, str(scratch))
     assert ours.header == HEADER

@@ -37,8 +37,8 @@ from .charset import declared_charset, decode
 from .model import APPROVED, DRAFT_COMMENT, NEEDS_REVIEW, STALE, STATES, UNTRANSLATED, Catalog, Entry, header_msgstr
 from .parser import _Parser
 from .read import _parse_plain, parse
-from .write import dumps, generate
+from .write import dumps, generate, pieces
 
 __all__ = ["APPROVED", "DRAFT_COMMENT", "NEEDS_REVIEW", "STALE", "STATES", "UNTRANSLATED", "Catalog", "Entry",
-           "declared_charset", "decode", "dumps", "generate", "header_msgstr", "parse",
+           "declared_charset", "decode", "dumps", "generate", "header_msgstr", "parse", "pieces",
            "_Parser", "_parse_plain"]   # the two readers by themselves, which tests hold against each other

@@ -27,17 +27,21 @@ def parse(text: str, name: str = "<catalog>") -> Catalog:
         catalog = reader.parse(text)
     if reader.escaped:
         reader.decode_bytes(catalog)
-    _check_catalog(reader, catalog, empty=not text.strip())
+    _check_catalog(reader, catalog, empty=not text or text.isspace())
     return catalog
 
 
 def _check_characters(text: str, reader: _Reader) -> None:
     """No NUL (msgfmt cuts a string there) and no surrogate (not text) anywhere."""
     at = text.find("\x00")
-    try:
-        text.encode("utf-8")    # the quickest search for a surrogate
-    except UnicodeEncodeError as exc:
-        at = exc.start if at < 0 else min(at, exc.start)
+    if not text.isascii():
+        step = 1 << 20   # a slice at a time: a big catalog is not held twice
+        for start in range(0, len(text), step):
+            try:
+                text[start:start + step].encode("utf-8")    # the quickest search for a surrogate
+            except UnicodeEncodeError as exc:
+                at = start + exc.start if at < 0 else min(at, start + exc.start)
+                break
     if at >= 0:
         what = "control character" if text[at] == "\x00" else "surrogate"
         raise reader.error(f"{what} U+{ord(text[at]):04X} in the file", text.count("\n", 0, at) + 1)

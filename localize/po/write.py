@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .model import Catalog, Entry, header_msgstr
 
@@ -59,20 +60,43 @@ def _comment_line(out: list[str], line: str) -> None:
 def generate(catalog: Catalog) -> list[str]:
     """The catalog as lines of PO text (without line ends)."""
     out: list[str] = []
+    for lines in _batches(catalog, out, None):
+        pass
+    return out
+
+
+def pieces(catalog: Catalog, lines: int = 4096) -> Iterator[str]:
+    """The catalog's PO text in pieces of about ``lines`` lines (``"".join`` of them is :func:`dumps`): what
+    writes a big catalog without holding its whole text, its lines and its bytes at once."""
+    out: list[str] = []
+    for _ in _batches(catalog, out, lines):
+        if out:
+            yield "\n".join(out) + "\n"
+            out.clear()
+    if out:
+        yield "\n".join(out) + "\n"
+
+
+def _batches(catalog: Catalog, out: list[str], every: int | None) -> Iterator[None]:
+    """Append the catalog's lines to ``out``, pausing (a yield) whenever it holds ``every`` lines or more."""
     entries = catalog.entries
     at = min(catalog.header_index, len(entries))
     for entry in entries[:at]:
         _entry_lines(out, entry)
         out.append("")
+        if every is not None and len(out) >= every:
+            yield
     _header_lines(out, catalog)
     for entry in entries[at:]:
         out.append("")
         _entry_lines(out, entry)
+        if every is not None and len(out) >= every:
+            yield
     if catalog.trailing_comments:
         out.append("")
         for line in catalog.trailing_comments:
             _comment_line(out, "#" + line.replace("\x00", "\ufffd"))
-    return out
+    yield
 
 
 def _header_lines(out: list[str], catalog: Catalog) -> None:
