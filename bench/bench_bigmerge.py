@@ -21,9 +21,11 @@ our peak RSS <= 200 MB.
 msgmerge grows as n^1.9: at 1,160 articles (32k units) it takes about 20
 minutes. The default sizes (125, 250, 500 articles: 4k, 8k, 14k units) take
 about 10 minutes; --sizes 125,250,500,1160 the full run (32k units at the
-largest); --no-peer our side only.
+largest); --no-peer our side only, --peer-up-to N msgmerge at N articles
+and fewer only.
 
-Usage: bench/bench_bigmerge.py [--sizes 125,250,500] [--runs 3] [--no-peer] [--work DIR] [--shared DIR]
+Usage: bench/bench_bigmerge.py [--sizes 125,250,500] [--runs 3] [--no-peer | --peer-up-to N] [--work DIR]
+                               [--shared DIR]
 Needs: the bench extra (polib), GNU gettext.
 """
 
@@ -82,6 +84,8 @@ def main() -> int:
     ap.add_argument("--sizes", default="125,250,500", help="articles in the catalog, comma-separated")
     ap.add_argument("--runs", type=int, default=3, help="timed runs of ours per size (msgmerge: 1 above 250)")
     ap.add_argument("--no-peer", action="store_true", help="time localize only")
+    ap.add_argument("--peer-up-to", type=int, default=None,
+                    help="run msgmerge only at sizes up to this many articles (it takes 20 minutes at 1,160)")
     ap.add_argument("--work", help="working folder (default: a new temporary folder, removed at the end)")
     ap.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared folder with bench/")
     args = ap.parse_args()
@@ -112,7 +116,7 @@ def main() -> int:
                 rss.append(r)
             row = {"articles": n, "units": units, "ours_s": statistics.median(ours), "ours_rss_mb": max(rss),
                    "ours_score": score(shared, folder / "ours.po", folder / "truth.json")}
-            if not args.no_peer:
+            if not args.no_peer and (args.peer_up_to is None or n <= args.peer_up_to):
                 peer = []
                 for _ in range(args.runs if n <= 250 else 1):
                     t, _r = run_timed([msgmerge, "--quiet", "--previous", "-o", str(folder / "peer.po"),
@@ -122,6 +126,7 @@ def main() -> int:
                 row["peer_score"] = score(shared, folder / "peer.po", folder / "truth.json")
             rows.append(row)
             report(row)
+            (work / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
         summary(rows)
     finally:
         if args.work is None:
@@ -152,8 +157,12 @@ def summary(rows: list[dict]) -> None:
     ours = math.log(last["ours_s"] / first["ours_s"]) / scale
     line = f"growth from {first['units']:,} to {last['units']:,} units: localize n^{ours:.2f} " \
            f"({'meets' if ours <= TARGET_EXPONENT else 'MISSES'} <= {TARGET_EXPONENT})"
-    if "peer_s" in first:
-        line += f", msgmerge n^{math.log(last['peer_s'] / first['peer_s']) / scale:.2f}"
+    peered = [r for r in rows if "peer_s" in r]
+    if len(peered) >= 2:
+        span = math.log(peered[-1]["units"] / peered[0]["units"])
+        line += f", msgmerge n^{math.log(peered[-1]['peer_s'] / peered[0]['peer_s']) / span:.2f}"
+        if peered[-1] is not last:
+            line += f" (up to {peered[-1]['units']:,} units)"
     print(line)
     worst = max(r["ours_rss_mb"] for r in rows)
     print(f"peak memory: {worst:.0f} MB ({'meets' if worst <= TARGET_RSS_MB else 'MISSES'} <= {TARGET_RSS_MB} MB)")

@@ -191,6 +191,12 @@ def html_step(work: Path, source: Path, n: int, runs: int) -> dict:
     print(f"{'':5} writing our files alone {found['files_alone_s']:7.3f} s   (every file an export of the "
           f"{made} articles writes, replaced atomically, on every core: what no export can go below; "
           f"5x po2html would be {found['peers']['po2html']['peer_s'] / 5:.3f} s)")
+    found["max_rss_mb"] = peak_rss(command("export", "--lang", "es", "--format", "html", "--out",
+                                           str(work / "editions-rss")), ws, work / "base-editions")
+    cores = len(os.sched_getaffinity(0))
+    print(f"{'':5} peak memory {found['max_rss_mb']:7.0f} MB   (max RSS of the largest of its processes: the "
+          f"command and {cores} workers, so at most {(cores + 1) * found['max_rss_mb']:.0f} MB together; "
+          f"target <= 300 MB: {'PASS' if (cores + 1) * found['max_rss_mb'] <= 300 else 'MISS'})")
     found["again"] = incremental(ws, work / "editions-0", runs, found["localize_s"])
     return found
 
@@ -221,6 +227,18 @@ cores = len(os.sched_getaffinity(0))
 with ProcessPoolExecutor(cores) as pool:
     list(pool.map(some, [slugs[i::cores] for i in range(cores)]))
 """
+
+
+def peak_rss(argv: list[str], cwd: Path, base: Path) -> float:
+    """The max RSS (MB) of a whole export into a copy of ``base``, as GNU time reports it (wait4: the largest
+    of the process and the workers it waited for)."""
+    out = Path(argv[argv.index("--out") + 1])
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(base, out)
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"bench: export failed: {done.stderr[-500:]}")
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 def incremental(ws: Path, out: Path, runs: int, cold: float) -> dict:

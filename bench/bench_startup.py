@@ -16,6 +16,7 @@ Needs: the bench extra (translate-toolkit).
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
     }
     print(f"page: {page.name} ({page.stat().st_size:,} bytes); medians of {runs} runs, whole processes")
     missed = 0
+    results = {}
     for name, (ours_argv, peer_argv) in cases.items():
         ours, peer = [], []
         for _ in range(runs):   # interleaved: a disturbance of the machine falls on both
@@ -46,6 +48,8 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
         mo, mp = statistics.median(ours), statistics.median(peer)
         verdict = "meets" if mo <= TARGET else "MISSES"
         missed += mo > TARGET
+        results[name] = {"localize_s": mo, "html2po_s": mp, "ratio": mp / mo, "target_s": TARGET}
+        (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         print(f"{name:8} localize {mo:6.3f} s   html2po {mp:6.3f} s   ratio {mp / mo:5.2f}x   "
               f"(target localize <= {TARGET} s: {verdict})")
     return 1 if missed else 0
