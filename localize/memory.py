@@ -27,6 +27,7 @@ from .workspace import Workspace
 
 CUTOFF = 75  # below this, a match costs a translator more than it saves
 EXHAUSTIVE = 2_000   # units of a language compared one by one with a text; above, a shortlist (localize.similar)
+PARALLEL_FROM = 1_000   # texts to draft from a big memory: shared out among processes from this many
 
 
 class _Shelf:
@@ -167,7 +168,27 @@ class Memory(Engine):
                 kept = cache[key] = (units, len(units), sources, Shortlist(sources, rarest=64, shortlist=512))
         return kept[2], kept[3]
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[Draft | None]:
+    def translate(self, texts: Sequence[str], source: str, target: str, *,
+                  jobs: int | None = None) -> list[Draft | None]:
+        """The best match of each text as a draft (None: no match at the cutoff). Many texts to look up
+        in a big memory are shared out among worker processes (``jobs``, default one per core), the
+        memory's index made first, so that each inherits it."""
+        units = self.units(target)
+        fuzzy = [text for text in texts if text and text not in units]
+        if len(fuzzy) >= PARALLEL_FROM and len(units) > EXHAUSTIVE:
+            from .jobs import share_out
+
+            self._shortlist(target, units)   # made once, before the workers are forked
+            with _FORKED_LOCK:   # the workers find this memory where they were forked, not in a pickle
+                _FORKED[:] = [self, target]
+                try:
+                    found = dict(zip(fuzzy, share_out(_draft_forked, fuzzy, jobs)))
+                finally:
+                    _FORKED.clear()
+            return [found[text] if text in found else self._drafts(target, [text])[0] for text in texts]
+        return self._drafts(target, texts)
+
+    def _drafts(self, target: str, texts: Sequence[str]) -> list[Draft | None]:
         drafts: list[Draft | None] = []
         for text in texts:
             best = self.lookup(text, target)
@@ -178,3 +199,12 @@ class Memory(Engine):
             else:
                 drafts.append(None)
         return drafts
+
+
+_FORKED: list = []   # [memory, language] while a translate shares its lookups out
+_FORKED_LOCK = threading.Lock()
+
+
+def _draft_forked(texts: list[str]) -> list[Draft | None]:
+    memory, language = _FORKED
+    return memory._drafts(language, texts)

@@ -10,8 +10,12 @@ same sentences share only the common ones; texts whose length rules the cutoff o
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import math
 import re
+from collections import Counter
+from itertools import chain
 
 SHORTLIST = 32   # texts compared with the one looked up: those sharing the most of its rarest runs of words
 RAREST = 8       # the runs of words of the text looked up that count: those the fewest texts have
@@ -27,27 +31,38 @@ def shingles(text: str) -> set[int]:
 
 
 class Shortlist:
-    """Texts by the runs of words they hold, to compare a text with the few that can be like it."""
+    """Texts by the runs of words they hold, to compare a text with the few that can be like it.
+
+    Texts are numbered by length, shortest first, so that every run's list of texts is in order of
+    length too: a lookup counts, in each list, only the slice of texts whose length lets them reach
+    the cutoff at all (two texts of lengths a and b score at most 200 * min(a, b) / (a + b)).
+    """
 
     def __init__(self, texts: list[str], *, rarest: int = RAREST, shortlist: int = SHORTLIST):
         self.texts = texts
         self.rarest, self.size = rarest, shortlist
         self.lengths = [len(t) for t in texts]
+        self.order = sorted(range(len(texts)), key=self.lengths.__getitem__)   # number → index in texts
+        self.by_length = [self.lengths[i] for i in self.order]
         postings: dict[int, list[int]] = {}
-        for i, text in enumerate(texts):
-            for key in shingles(text):
-                postings.setdefault(key, []).append(i)
+        for number, i in enumerate(self.order):
+            for key in shingles(texts[i]):
+                postings.setdefault(key, []).append(number)
         self.postings = postings
 
-    def _shortlist(self, text: str) -> list[int]:
+    def _shortlist(self, text: str, cutoff: float = 0.0) -> list[int]:
         found = [ids for key in shingles(text) if (ids := self.postings.get(key))]
-        hits: dict[int, int] = {}
         # ties between runs as rare as each other broken by the texts holding them, not by the order of a
         # set of hashes (which changes from one process to the next): the same merge every time
-        for ids in heapq.nsmallest(self.rarest, found, key=lambda ids: (len(ids), ids)):
-            for i in ids:
-                hits[i] = hits.get(i, 0) + 1
-        return heapq.nlargest(self.size, hits, key=hits.__getitem__)
+        chosen = heapq.nsmallest(self.rarest, found, key=lambda ids: (len(ids), ids))
+        if cutoff > 0:   # only the texts long enough and short enough to reach the cutoff
+            share, size = cutoff / 100.0, len(text)
+            lo = bisect.bisect_left(self.by_length, math.floor(size * share / (2 - share)) - 1)
+            hi = bisect.bisect_right(self.by_length, math.ceil(size * (2 - share) / share) + 1)
+            chosen = [ids[bisect.bisect_left(ids, lo):bisect.bisect_left(ids, hi)] for ids in chosen]
+        # counted in C (a Counter over a chain): in a big memory a lookup visits some 100,000 of them
+        hits = Counter(chain.from_iterable(chosen))
+        return [self.order[n] for n in heapq.nlargest(self.size, hits, key=hits.__getitem__)]
 
     def ranked(self, text: str, cutoff: float, limit: int) -> list[tuple[int, float]]:
         """(index, score) of the texts most like ``text``, at least ``cutoff``, best first (``limit`` of them)."""
@@ -55,7 +70,7 @@ class Shortlist:
 
         size, share = len(text), cutoff / 100.0
         scored = []
-        for i in self._shortlist(text):
+        for i in self._shortlist(text, cutoff):
             other = self.lengths[i]
             if 2 * min(size, other) < share * (size + other):   # too short or too long to reach the cutoff
                 continue

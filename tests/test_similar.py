@@ -121,3 +121,25 @@ def test_the_shortlist_is_the_same_in_every_process(tmp_path):
                               text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
         seen.add(done.stdout)
     assert len(seen) == 1 and seen.pop().count("\n") == 150
+
+
+def test_drafting_many_units_from_a_big_memory_on_every_core_drafts_what_one_process_does():
+    """A thousand units or more to draft from a big memory are looked up by worker processes forked with the
+    memory's index: the drafts are those of one process, in order, each edited paragraph from its own old
+    version, and the units the memory holds as they are."""
+    from localize import memory
+
+    rng = random.Random(13)
+    texts = paragraphs(2500, rng)
+    mem = memory.Memory()
+    mem.prime("es")
+    for text in texts:
+        mem.add("es", text, "ES " + text, "corpus")
+    picked = rng.sample(texts, memory.PARALLEL_FROM)
+    queries = [edit(t, rng) for t in picked] + texts[:3] + [""]
+    drafts = mem.translate(queries, "en", "es", jobs=2)
+    assert drafts == mem._drafts("es", queries)
+    assert [d.text for d in drafts[:len(picked)]] == ["ES " + t for t in picked]
+    assert all(d.origin.startswith("memory 9") for d in drafts[:len(picked)])   # an edit by a word: 90 % or more
+    assert [(d.text, d.score) for d in drafts[-4:-1]] == [("ES " + t, 100) for t in texts[:3]]
+    assert drafts[-1] is None and memory._FORKED == []
