@@ -47,8 +47,8 @@ def benches(runs: int, full: bool) -> dict[str, list[str]]:
         "editions": ["bench_editions.py", "--n", "1000", "--pdf", "10", *r],
         "bigmerge": ["bench_bigmerge.py", "--sizes", "125,250,500,1160", *r,
                      *([] if full else ["--peer-up-to", "500"])],
-        "memory": ["bench_memory.py", "--n", "3200"],
-        "draft_memory": ["bench_draft_memory.py", "--memory", "3200", "--draft", "1000", "--runs", str(min(runs, 2))],
+        "memory": ["bench_memory.py", "--n", "3850"],
+        "draft_memory": ["bench_draft_memory.py", "--memory", "3850", "--draft", "1000", "--runs", str(min(runs, 2))],
     }
 
 
