@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-checks bench-draft bench-review clean
+.PHONY: run test bench bench-checks bench-draft bench-review bench-speed clean
 
 run:            ## set up and run the main job on this workspace
 	scripts/run
@@ -6,7 +6,7 @@ run:            ## set up and run the main job on this workspace
 test:           ## install test needs and run the tests
 	scripts/test
 
-bench:          ## benchmarks against html2po, po2html and msgmerge (see bench/README.md)
+bench:          ## benchmarks against html2po, po2html and msgmerge (README: Benchmarks)
 	scripts/setup bench
 	.venv/bin/python bench/bench_catalogs.py
 
@@ -24,6 +24,10 @@ clean:
 bench-editions: ## HTML editions against po2html (1,000 articles); PDFs against Chromium and the weasyprint command
 	scripts/setup test,bench
 	.venv/bin/python bench/bench_editions.py
+
+bench-speed:    ## every speed figure in one run, one table beside each peer (about 45 minutes)
+	scripts/setup test,bench
+	.venv/bin/python bench/speed.py
 
 bench-review:   ## review UI under load: 20 clients against gunicorn -w 4 (save p50/p95, queue pages/s)
 	scripts/setup bench
