@@ -456,16 +456,25 @@ def user_passwd(ctx, name):
 
 
 @cli.command("import")
-@click.option("--lang", "lang", required=True, help="The catalog's language.")
+@click.option("--lang", "lang", help="The catalog's language (an XLIFF file's target language by default).")
 @click.option("--slug", "name", help="The article (default: from the file name).")
 @click.option("--approved", is_flag=True, help="Take the file's entries without 'fuzzy' as approved "
                                                "(default: every translation brought in needs review).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_context
 def import_(ctx, lang, name, approved, file):
-    """Bring in FILE.po edited elsewhere, as needing review; approved work is never overwritten."""
+    """Bring in FILE.po (or FILE.xlf from a CAT tool) edited elsewhere, as needing review; approved work is
+    never overwritten. An XLIFF file whose units are not the article's, or whose markup is not the
+    source's, is refused whole."""
     ws = _workspace(ctx)
-    report = work.import_catalog(ws, lang, Path(file), name, approved=approved)
+    from . import xliff
+
+    if xliff.is_xliff(Path(file)):
+        report = xliff.import_file(ws, Path(file), lang, name, approved=approved)
+    elif lang is None:
+        raise click.UsageError("give --lang L for a PO file")
+    else:
+        report = work.import_catalog(ws, lang, Path(file), name, approved=approved)
     if report.converted_from:
         click.echo(f"{file}: read as {report.converted_from}, as its header declares; stored as UTF-8")
     conflicts = len(report.conflicts) + len(report.changed)

@@ -35,7 +35,10 @@ def _shown(ws: Workspace, path: Path) -> str:
 @click.option("--lang", "langs", multiple=True,
               help="The language of the editions (repeatable); the source language's edition comes along.")
 @click.option("--slug", "names", multiple=True, help="Only these articles (repeatable; default: all).")
-@click.option("--format", "fmt", default="html,pdf", show_default=True, help="html, pdf or html,pdf.")
+@click.option("--format", "fmt", default="html,pdf", show_default=True,
+              help="html, pdf or html,pdf; or xliff: each catalog as XLIFF for a CAT tool, <slug>.<lang>.xlf.")
+@click.option("--xliff", "xliff_version", type=click.Choice(["2.0", "1.2"]), default="2.0", show_default=True,
+              help="The XLIFF version, with --format xliff.")
 @click.option("--out", type=click.Path(file_okay=False),
               help="The editions folder (default: [tool.localize] editions-dir, else out/editions).")
 @click.option("--allow-drafts", is_flag=True,
@@ -50,7 +53,7 @@ def _shown(ws: Workspace, path: Path) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes for many articles (default: LOCALIZE_JOBS, else one per core).")
 @click.pass_context
-def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, force, jobs):
+def export(ctx, langs, names, fmt, out, xliff_version, allow_drafts, site, strict, force, jobs):
     """Publish editions: HTML and PDF per language, if the publish gate lets them through.
 
     An edition is published when enough of its units are approved
@@ -68,6 +71,16 @@ def export(ctx, langs, names, fmt, out, allow_drafts, site, strict, force, jobs)
     if site and allow_drafts:
         raise click.UsageError("--site holds published editions only: leave out --allow-drafts")
     ws = _workspace(ctx)
+    if fmt.strip().lower() == "xliff":
+        from . import xliff
+
+        if allow_drafts or site or strict or force:
+            raise click.UsageError("--format xliff writes catalogs: leave out --allow-drafts, --site, --strict "
+                                   "and --force")
+        folder = Path(out) if out else editions.config(ws, None).folder / "xliff"
+        for path in xliff.export(ws, list(langs), list(names), folder, version=xliff_version):
+            click.echo(f"wrote {_shown(ws, path)} (XLIFF {xliff_version})")
+        return
     formats = editions.formats_of(fmt)
     cfg = editions.config(ws, Path(out) if out else None)
     if site and strict and not cfg.site_url:
