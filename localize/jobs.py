@@ -317,7 +317,12 @@ def upload_catalog(ws: Workspace, user: User, lang: str, name: str, data: bytes,
     shown = upload_name(filename)
     if len(data) > MAX_UPLOAD:
         raise CatalogError(f"larger than {MAX_UPLOAD // (1024 * 1024)} MB", shown)
-    incoming = read_upload(data, shown)
+    from . import xliff
+
+    if xliff.looks_like(data, filename):   # from a CAT tool: refused whole unless it matches the article
+        incoming = xliff.incoming(ws, language.tag, name, data, shown)
+    else:
+        incoming = read_upload(data, shown)
     report = merge_catalog(ws, language, name, incoming, shown, user=user.name, action="upload", review=True,
                            timeout=timeout, rights=user)
     report.converted_from = incoming.converted_from
@@ -332,7 +337,13 @@ def upload_name(filename: str | None) -> str:
 
 
 def read_upload(data: bytes, name: str) -> po.Catalog:
-    """Check an uploaded catalog with every check ``import`` makes of a file; errors name the upload."""
+    """Check an uploaded catalog with every check ``import`` makes of a file; errors name the upload (an XLIFF
+    file: only that it is XLIFF, which the article's catalog is needed to check further)."""
+    from . import xliff
+
+    if xliff.looks_like(data, name):
+        xliff.parse(data, name)
+        return po.Catalog()
     with tempfile.TemporaryDirectory(prefix="localize-upload-") as folder:
         path = Path(folder) / "upload.po"
         path.write_bytes(data)

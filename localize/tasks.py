@@ -680,7 +680,8 @@ def start_import(ws: Workspace, lang: str, name: str, data: bytes, filename: str
     read_upload(data, shown)   # a file that is not a catalog is refused at once
     jobs = Jobs.of(ws.root)
     job = jobs.create(tag, None, [name], user, kind="import")
-    _enqueue_upload(ws, jobs, job, ".po", data, (str(ws.root), tag, name, shown, job.id))
+    suffix = ".xlf" if shown.lower().endswith((".xlf", ".xliff")) else ".po"
+    _enqueue_upload(ws, jobs, job, suffix, data, (str(ws.root), tag, name, shown, job.id))
     return job
 
 

@@ -511,25 +511,40 @@ def export(ws, langs: list[str], names: list[str], out: Path, *, version: str = 
     return written
 
 
+def incoming(ws, tag: str, name: str, data: bytes, where: str) -> po.Catalog:
+    """An XLIFF file's translations for one article's catalog in ``tag``, as a catalog to merge (refused whole
+    when it does not match the article)."""
+    from . import catalog
+
+    doc = parse(data, where)
+    target = ws.catalog_path(tag, name)
+    if not target.exists():
+        raise CatalogError(f"no {tag} catalog for {name!r}: run 'localize update' first", target)
+    current = po.parse(catalog.read_text(target), str(target))
+    return to_catalog(doc, current, where, source_language=ws.settings.source_language, language=tag,
+                      links=ws.settings.links(tag))
+
+
 def import_file(ws, path: Path, lang: str | None, name: str | None, *, approved: bool = False):
     """Bring in an XLIFF file's translations as ``import`` brings in a PO file's; the import's report."""
-    from . import catalog, history as history_, jobs, languages
+    from . import history as history_, jobs, languages
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise XliffError(f"cannot read it: {exc.strerror}", path) from None
-    doc = parse(data, str(path))
-    tag = languages.validate(lang or doc.language or "")
+    tag = languages.validate(lang or parse(data, str(path)).language or "")
     if name is None:   # <slug>.<lang>.xlf, as export names it
         stem = path.name[:-len(path.suffix)]
         name = stem[:-len(tag) - 1] if stem.lower().endswith("." + tag.lower()) else stem
     name = jobs._known(ws)(name)
-    target = ws.catalog_path(tag, name)
-    if not target.exists():
-        raise CatalogError(f"no {tag} catalog for {name!r}: run 'localize update' first", target)
-    current = po.parse(catalog.read_text(target), str(target))
-    incoming = to_catalog(doc, current, str(path), source_language=ws.settings.source_language, language=tag,
-                          links=ws.settings.links(tag))
-    return jobs.merge_catalog(ws, languages.parse(tag), name, incoming, str(path), user=history_.SYSTEM,
-                              action="import", review=not approved)
+    return jobs.merge_catalog(ws, languages.parse(tag), name, incoming(ws, tag, name, data, str(path)), str(path),
+                              user=history_.SYSTEM, action="import", review=not approved)
+
+
+def looks_like(data: bytes, filename: str | None = None) -> bool:
+    """Whether an upload is XLIFF rather than PO: its name, else its first bytes."""
+    if filename and Path(filename.replace("\\", "/")).suffix.lower() in (".xlf", ".xliff"):
+        return True
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<?xml") or head.startswith(b"<xliff")

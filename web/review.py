@@ -322,6 +322,23 @@ def download(lang: str, slug: str):
     return catalog_file(work.download_catalog(_local().workspace, tag, slug, timeout=LOCK_WAIT), slug)
 
 
+@bp.get("/review/<lang>/<slug>/catalog.xlf")
+def download_xliff(lang: str, slug: str):
+    """The catalog as XLIFF 2.0, for a CAT tool (its upload comes back through the same form)."""
+    from localize import po, xliff
+
+    tag = _open(lang, slug)
+    ws = _local().workspace
+    cat = po.parse(work.download_catalog(ws, tag, slug, timeout=LOCK_WAIT))
+    data = xliff.dumps(cat, source_language=ws.settings.source_language, language=tag,
+                       original=str(ws.reference(slug)))
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/xliff+xml"
+    response.headers["Content-Disposition"] = f'attachment; filename="{xliff.file_name(slug, tag)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def catalog_file(text: str, slug: str):
     """A catalog's text as a .po file to save, never kept by a cache."""
     response = make_response(text)
@@ -347,7 +364,7 @@ def upload(lang: str, slug: str):
     except RequestEntityTooLarge:
         return _too_large()
     if data is None:
-        return _queue(tag, slug, status=400, error=_("Choose a catalog (.po file) to upload."))
+        return _queue(tag, slug, status=400, error=_("Choose a catalog (a .po or .xlf file) to upload."))
     if len(data) > work.MAX_UPLOAD:
         return _too_large()
     try:

@@ -126,6 +126,52 @@ def test_downloaded_edited_and_uploaded_through_the_form(client_as, local, ws):
     assert_replays(local, ws, start, since)
 
 
+def test_downloaded_as_xliff_translated_in_a_cat_tool_and_uploaded_through_the_form(app, client_as, local, ws):
+    """The queue page's XLIFF link gives the catalog as XLIFF 2.0; translated as a CAT tool would (targets
+    filled in, states set to translated) and uploaded through the same form (and the API), its translations
+    are the uploader's saves, needing review; an XLIFF whose unit is not the article's changes nothing."""
+    from lxml import etree
+
+    client = client_as("tina")
+    assert f'href="/review/es/{SLUG}/catalog.xlf"' in client.get(f"/review/es/{SLUG}").get_data(as_text=True)
+    start, since = states(po_path(ws, "es")), local.store.last_change()
+    download = client.get(f"/review/es/{SLUG}/catalog.xlf")
+    assert download.status_code == 200 and download.mimetype == "application/xliff+xml"
+    assert f'filename="{SLUG}.es.xlf"' in download.headers["Content-Disposition"]
+    ns = "{urn:oasis:names:tc:xliff:document:2.0}"
+    root = etree.fromstring(download.data)
+    for segment in root.iter(ns + "segment"):
+        source = segment.findtext(ns + "source")
+        if source in WORDS:
+            target = segment.find(ns + "target")
+            if target is None:
+                target = etree.SubElement(segment, ns + "target")
+            target.text = WORDS[source]
+            segment.set("state", "translated")
+            segment.attrib.pop("subState", None)
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    response = form_upload(client, data, name=f"{SLUG}.es.xlf")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Uploaded {SLUG}.es.xlf: 3 updated" in page
+    for msgid, msgstr in WORDS.items():
+        found = entry(po_path(ws, "es"), msgid)
+        assert found.msgstr == msgstr and "fuzzy" in found.flags
+    assert_msgfmt_ok(po_path(ws, "es"))
+    rows = local.store.history("es", SLUG, since=since)
+    assert sorted((c.action, c.user, c.new_msgstr) for c in rows) == sorted(
+        ("upload", "tina", msgstr) for msgstr in WORDS.values())
+    assert_replays(local, ws, start, since)
+
+    before = snapshot(ws / "locales")
+    foreign = data.replace(b'<unit id="u', b'<unit id="ux', 1)
+    response = api_upload(app.test_client(), token(local, "tina"), foreign, name="cat.xlf")
+    assert response.status_code == 400 and "is no entry of the article" in response.get_json()["error"]
+    response = form_upload(client, b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>', name="x.xlf")
+    assert response.status_code == 400 and "DTD" in response.get_data(as_text=True)
+    assert snapshot(ws / "locales") == before
+
+
 def test_a_malformed_upload_gets_400_naming_the_problem_and_line_through_both_doors(app, client_as, local, ws):
     before = snapshot(ws / "locales")
     bad = b'msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "The nuance"\nmsgstr "El mat\n'
