@@ -675,6 +675,47 @@ def sync(ctx, remote, branch, no_push):
 
 
 @cli.group()
+def memory():
+    """Translation memories as TMX: the workspace's approved work out, other memories in."""
+
+
+@memory.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable; default: every one).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The TMX file to write.")
+@click.pass_context
+def memory_export(ctx, fmt, langs, output):
+    """Write the approved translations of the workspace (each source text once per language) as TMX 1.4b."""
+    from . import tmx
+    from .memory import Memory
+
+    ws = _workspace(ctx)
+    source = ws.settings.source_language
+    own = Memory(ws)
+    units = {}
+    for tag in [t for t in ws.languages(list(langs) or ws.settings.languages) if t != source]:
+        units[tag] = [(text, translation, where) for text, (translation, where) in own.own_units(tag).items()]
+    catalog.write_atomic(Path(output), tmx.dumps(units, source).decode("utf-8"))
+    click.echo(f"wrote {output}: " + ", ".join(f"{len(pairs)} {tag}" for tag, pairs in units.items())
+               + " approved translations (TMX 1.4b)")
+
+
+@memory.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--name", help="What matches from it are called (default: the file's name).")
+@click.pass_context
+def memory_import(ctx, file, name):
+    """Keep FILE.tmx as an outside memory: drafting and the editor's suggestions consult it after the
+    workspace's own approved work, each match naming it. Importing a file of the same name replaces it."""
+    from . import tmx
+
+    ws = _workspace(ctx)
+    kept, counts = tmx.add(ws.root, Path(file), ws.settings.source_language, name)
+    click.echo(f"kept {kept.relative_to(ws.root)}: " + ", ".join(f"{n} {tag}" for tag, n in sorted(counts.items()))
+               + " units")
+
+
+@cli.group()
 def db():
     """The store's database: its schema's migrations."""
 

@@ -236,6 +236,8 @@ def _untranslated(ws: Workspace, tag: str, names: list[str] | None, limit: int |
                 report.skip("plural entry: translate it by hand", entry.msgid)
                 continue
             units.append(_Unit(path, entry.key, entry.msgid, article_terms))
+    if memory is not None:
+        memory.remember_imported(tag)   # after the workspace's own work, which comes first
     return units
 
 

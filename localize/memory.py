@@ -1,6 +1,8 @@
 """Translation memory: exact and fuzzy matches from approved entries of every catalog of a language.
 
-Only approved work is remembered: drafts and stale entries are not. A match
+Only approved work is remembered: drafts and stale entries are not. Memories imported from TMX files
+(:mod:`localize.tmx`, ``memory/*.json``) come after the workspace's own work, each match from them
+saying which memory it came from. A match
 carries its score (rapidfuzz's ``ratio``, 0-100; 100 is the same source text)
 and where it was found.
 
@@ -20,7 +22,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from . import catalog, po
+from . import catalog, po, tmx
 from .engines import Draft, Engine
 from .errors import CatalogError
 from .workspace import Workspace
@@ -89,6 +91,25 @@ class Memory(Engine):
                 self._shared.add(language)
         return self._units[language]
 
+    def remember_imported(self, language: str) -> None:
+        """The units of the memories imported into the workspace (:mod:`localize.tmx`), after those
+        remembered so far: a text the workspace translated keeps its own translation."""
+        if self.workspace is None:
+            return
+        for path in tmx.outside(self.workspace.root):
+            try:
+                where, pairs = tmx.load(path, language)
+            except CatalogError as exc:
+                self.unreadable.append(str(exc))
+                continue
+            for source, translation in pairs:
+                self.add(language, source, translation, where)
+
+    def own_units(self, language: str) -> dict[str, tuple[str, str]]:
+        """The workspace's own approved units of a language, imported memories left out."""
+        outside = {f"{p.stem}.tmx" for p in tmx.outside(self.workspace.root)} if self.workspace else set()
+        return {source: kept for source, kept in self.units(language).items() if kept[1] not in outside}
+
     def prime(self, language: str) -> None:
         """Say the caller fills this language's memory itself (with :meth:`remember`)."""
         self._units.setdefault(language, {})
@@ -122,6 +143,21 @@ class Memory(Engine):
                 except CatalogError as exc:   # a broken catalog is reported by check; it adds nothing
                     shelf.files[path] = (stamp, [], str(exc))
                 changed = True
+            for path in tmx.outside(self.workspace.root):   # imported memories, after the workspace's own work
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+                kept = shelf.files.get(path)
+                if kept is None or kept[0] != stamp:
+                    try:
+                        where, pairs = tmx.load(path, language)
+                        shelf.files[path] = (stamp, pairs, None, where)
+                    except CatalogError as exc:
+                        shelf.files[path] = (stamp, [], str(exc), path.stem)
+                    changed = True
+                order.append((path, shelf.files[path][3]))
             if changed or order != shelf.order or shelf.units is None:
                 for gone in set(shelf.files) - {path for path, _ in order}:
                     del shelf.files[gone]
