@@ -72,3 +72,38 @@ def test_keys_fetch_saves_the_conflict_panel_and_the_preview(server, browser):
     reviewer.wait_for_url(f"{base}/review/es/{SLUG}/{following.id}")
     assert find(local, "What the research actually shows").state == "approved"
     assert errors == [] and more_errors == []
+
+
+def test_a_translator_takes_the_catalog_to_a_cat_tool_as_xliff_and_brings_it_back(server, browser, tmp_path):
+    """In the browser: the queue page's XLIFF link downloads the catalog, a CAT tool fills in a target (a
+    script, editing the XLIFF as one would), the upload form takes the file back, and the page says what
+    came in; the translation is the translator's work, needing review."""
+    from lxml import etree
+
+    base, local = server
+    page, errors = login(browser, base, "tina")
+    page.goto(f"{base}/review/es/{SLUG}")
+    with page.expect_download() as info:
+        page.click("#download-xliff")
+    download = info.value
+    assert download.suggested_filename == f"{SLUG}.es.xlf"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    ns = "{urn:oasis:names:tc:xliff:document:2.0}"
+    tree = etree.parse(str(path))
+    segment = next(s for s in tree.getroot().iter(ns + "segment") if s.findtext(ns + "source") == "The nuance")
+    target = segment.find(ns + "target")
+    if target is None:
+        target = etree.SubElement(segment, ns + "target")
+    target.text = "El matiz"
+    segment.set("state", "translated")
+    segment.attrib.pop("subState", None)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+    page.set_input_files("#upload-file", str(path))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(f"{base}/review/es/{SLUG}")
+    expect(page.locator("body")).to_contain_text(f"Uploaded {SLUG}.es.xlf: 1 updated")
+    entry = find(local, "The nuance")
+    assert entry.msgstr == "El matiz" and entry.state == "needs review"
+    assert errors == []
