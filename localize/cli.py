@@ -715,6 +715,52 @@ def memory_import(ctx, file, name):
                + " units")
 
 
+@cli.group("glossary")
+def glossary_():
+    """The glossary as TBX: glossary.toml (the file of record) out, a termbase in."""
+
+
+@glossary_.command("export")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable; default: every one).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The TBX file to write.")
+@click.pass_context
+def glossary_export(ctx, langs, output):
+    """Write the glossary as TBX-Basic: required translations preferred, forbidden ones deprecated."""
+    from . import glossary, tbx
+
+    ws = _workspace(ctx)
+    terms = glossary.for_workspace(ws)
+    data = tbx.dumps(terms, ws.settings.source_language, [languages.validate(t) for t in langs] or None)
+    catalog.write_atomic(Path(output), data.decode("utf-8"))
+    click.echo(f"wrote {output} (TBX-Basic)")
+
+
+@glossary_.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable; default: every one).")
+@click.pass_context
+def glossary_import(ctx, file, langs):
+    """Bring a TBX termbase into the glossary file: its preferred terms become required translations, its
+    deprecated ones forbidden, entries of the source language alone terms to keep."""
+    from . import glossary, tbx
+
+    ws = _workspace(ctx)
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        raise tbx.TbxError(f"cannot read it: {exc.strerror}", file) from None
+    termbase = tbx.read(data, file, ws.settings.source_language)
+    if langs:
+        termbase = termbase.only(list(langs))
+    if not termbase.count():
+        raise tbx.TbxError(f"no term with a {ws.settings.source_language} term and its translation"
+                           + (f" in {', '.join(langs)}" if langs else ""), file)
+    tbx.merge(glossary.path_for(ws), termbase)
+    click.echo(f"imported {file}: {termbase.count()} terms into {glossary.path_for(ws).name}")
+    for why in termbase.skipped:
+        click.echo(f"skipped {why}", err=True)
+
+
 @cli.group()
 def db():
     """The store's database: its schema's migrations."""

@@ -70,7 +70,7 @@ def _context(language: languages.Language, source_language: str, refs: article.R
     machine-output checks know the words and names of the whole article."""
     return checks.Context(language, source_language,
                           authors=refs.authors if refs else (), keep=terms.keep,
-                          required=terms.required(language.tag),
+                          required=terms.required(language.tag), forbidden=terms.forbidden_for(language.tag),
                           citations=frozenset(refs.citations if refs else ()), links=links or {},
                           article=machine.article(texts) if texts else None)
 

@@ -163,6 +163,7 @@ class Context:
     authors: tuple[str, ...] = ()           # surnames from the article's reference list
     keep: tuple[str, ...] = ()              # glossary terms never translated
     required: Mapping[str, str] = field(default_factory=dict)  # {source term: required translation}
+    forbidden: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # {source term: translations never used}
     citations: frozenset[str] = frozenset()  # hrefs of links that cite the reference list
     links: Mapping[str, str] = field(default_factory=dict)  # [tool.localize.links]: source link -> localized
     article: object | None = None            # machine.Article: the words and names of the whole source article
@@ -182,6 +183,8 @@ class Context:
     protected_pattern = _lazy(lambda self: _terms((*self.authors, *self.keep), ignore_case=False))
     required_pattern = _lazy(lambda self: _terms(self.required, ignore_case=True))
     required_by_lower = _lazy(lambda self: {k.lower(): (k, v) for k, v in self.required.items()})
+    forbidden_pattern = _lazy(lambda self: _terms(self.forbidden, ignore_case=True))
+    forbidden_by_lower = _lazy(lambda self: {k.lower(): (k, v) for k, v in self.forbidden.items()})
 
     def authors_in(self, text: str) -> set[str]:
         """The reference list's author names that occur in a text as whole words."""

@@ -391,8 +391,17 @@ def untranslated_words(pair: Pair, ctx: Context) -> list[Said] | None:
 
 @check("glossary", WARNING)
 def glossary(pair: Pair, ctx: Context) -> list[Said] | None:
-    """A glossary term is not translated as required, or a term to keep was changed."""
+    """A glossary term is not translated as required, is translated as the glossary forbids, or a term to keep
+    was changed."""
     missed = []
+    if ctx.forbidden_pattern is not None:
+        found = ctx.forbidden_pattern.findall(pair.source_plain)
+        if found:
+            target = pair.target_plain.lower()
+            for term in dict.fromkeys(f.lower() for f in found):
+                original, values = ctx.forbidden_by_lower[term]
+                missed += [said('"%(term)s" must not be "%(forbidden)s"', term=original, forbidden=value)
+                           for value in values if re.search(rf"(?<!\w){re.escape(value.lower())}(?!\w)", target)]
     if ctx.required_pattern is not None:
         found = ctx.required_pattern.findall(pair.source_plain)
         if found:
