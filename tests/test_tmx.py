@@ -51,12 +51,15 @@ def approved(tmp_path: Path, run) -> Path:
     return root
 
 
-def test_our_tmx_is_read_by_translate_toolkit_as_we_wrote_it(approved, run, tmp_path):
+def test_our_tmx_is_valid_tmx_that_translate_toolkit_reads_as_we_wrote_it(approved, run, tmp_path):
+    from lxml import etree
     from translate.storage import tmx as tt_tmx
 
     out = tmp_path / "all.tmx"
     result = run("memory", "export", "-o", out, cwd=approved)
     assert result.code == 0 and "es" in result.out and "1 ar" in result.out
+    dtd = etree.DTD(str(Path(__file__).parent / "schemas" / "tmx" / "tmx14.dtd"))   # LISA's TMX 1.4 DTD
+    assert dtd.validate(etree.parse(str(out))), dtd.error_log.filter_from_errors()
     store = tt_tmx.tmxfile.parsefile(str(out))
     ours = {e.msgid: e.msgstr for e in polib.pofile(str(catalog(approved))) if e.msgid}
     assert len(store.units) == len(ours) + 1
