@@ -56,6 +56,10 @@ def _workspace(root: Path) -> dict:
         '[tool.localize.engines]\nes = "pseudo"\nfr = "pseudo"\n', encoding="utf-8")
     for name in (SLUG, OTHER):
         shutil.copy(SEED, root / "source" / f"{name}.html")
+    (root / "glossary.toml").write_text(   # every kind of term, in Spanish and Arabic
+        'keep = ["Men Women Psychology"]\n[translations.es]\n"alexithymia" = "alexitimia"\n"Acme" = "Acme"\n'
+        '[translations.ar]\n"alexithymia" = "اللامفرداتية"\n[forbidden.es]\n"emotional numbness" = ["anestesia"]\n',
+        encoding="utf-8")
     localize("--root", root, "extract")
     localize("--root", root, "update")
     catalog = root / "locales" / "{}" / "LC_MESSAGES" / "{}.po"
@@ -150,6 +154,8 @@ PAGES = {
     "publish (blocked)": ("/publish/es/{slug}", True),
     "publish (published)": ("/publish/ar/{slug}", True),
     "articles": ("/articles/", True),
+    "glossary": ("/glossary/es", True),
+    "glossary (Arabic terms)": ("/glossary/ar", True),
     "jobs": ("/jobs/", True),
     "job": ("/jobs/{job}", True),
     "article job": ("/jobs/{upload}", True),

@@ -107,3 +107,32 @@ def test_a_translator_takes_the_catalog_to_a_cat_tool_as_xliff_and_brings_it_bac
     entry = find(local, "The nuance")
     assert entry.msgstr == "El matiz" and entry.state == "needs review"
     assert errors == []
+
+
+def test_a_reviewer_keeps_the_glossary_in_the_browser(server, browser):
+    """In the browser: a reviewer adds a required translation and a forbidden one for a term, sees both in the
+    table, removes the forbidden one; a translator sees the terms but no form. glossary.toml holds the result."""
+    from localize import glossary
+
+    base, local = server
+    page, errors = login(browser, base, "rita")
+    page.click("nav >> text=Glossary")
+    page.wait_for_url(f"{base}/glossary/es")
+    for kind, translation in (("required", "agotamiento"), ("forbidden", "quemazón")):
+        page.fill("#term", "burnout")
+        page.select_option("#kind", kind)
+        page.fill("#translation", translation)
+        page.click("#term-form button[type=submit]")
+        page.wait_for_url(f"{base}/glossary/es")
+        expect(page.locator("table.glossary-terms")).to_contain_text(translation)
+    page.locator("tr.term-forbidden", has_text="burnout").locator("button").click()
+    page.wait_for_url(f"{base}/glossary/es")
+    expect(page.locator("table.glossary-terms")).not_to_contain_text("quemazón")
+    terms = glossary.for_workspace(local.workspace)
+    assert terms.required("es")["burnout"] == "agotamiento" and terms.forbidden_for("es") == {}
+
+    translator, more_errors = login(browser, base, "tina")
+    translator.goto(f"{base}/glossary/es")
+    expect(translator.locator("table.glossary-terms")).to_contain_text("agotamiento")
+    assert translator.locator("#term-form").count() == 0
+    assert errors == [] and more_errors == []

@@ -34,7 +34,7 @@ from localize.review import Review
 from localize.workspace import Workspace
 
 from . import admin, api, api_tokens, auth, errors, i18n, jobs, qa_text, reader, review, security
-from . import articles, health, publish
+from . import articles, glossary, health, publish
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -98,6 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(jobs.bp)
     app.register_blueprint(publish.bp)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(glossary.bp)
     app.register_blueprint(reader.bp)
     app.register_blueprint(admin.bp)
 
