@@ -530,6 +530,8 @@ def import_file(ws, path: Path, lang: str | None, name: str | None, *, approved:
     from . import history as history_, jobs, languages
 
     try:
+        if path.stat().st_size > MAX_BYTES:   # refused before it is read
+            raise XliffError(f"larger than {MAX_BYTES // (1024 * 1024)} MB", path)
         data = path.read_bytes()
     except OSError as exc:
         raise XliffError(f"cannot read it: {exc.strerror}", path) from None

@@ -246,6 +246,17 @@ def test_hostile_or_foreign_files_are_refused_and_nothing_changes(run, ws, case)
     assert snapshot(ws / "locales") == before
 
 
+def test_a_huge_file_is_refused_before_it_is_read(run, ws):
+    path = ws / f"{SLUG}.es.xlf"
+    with path.open("wb") as handle:   # 60 MB, sparse: nothing of it is on the disk
+        handle.write(b'<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0">')
+        handle.truncate(60 * 1024 * 1024)
+    before = snapshot(ws / "locales")
+    result = run("import", path, cwd=ws)
+    assert result.code == 2 and "larger than 50 MB" in result.err
+    assert snapshot(ws / "locales") == before
+
+
 def _edit_2(path: Path, change) -> None:
     tree = etree.parse(str(path))
     change(tree.getroot(), "{urn:oasis:names:tc:xliff:document:2.0}")
