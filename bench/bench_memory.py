@@ -65,7 +65,8 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
     corpus = make_corpus(shared, work, n)
     localize = tool("localize")
     old = units_of(localize, corpus, "src", work)
-    new = [u for u in units_of(localize, corpus, "changed", work) if u not in set(old)]
+    known = set(old)
+    new = [u for u in units_of(localize, corpus, "changed", work) if u not in known]
     queries = random.Random(1).sample(new, min(QUERIES, len(new)))
     mem = memory.Memory()
     mem.prime("es")

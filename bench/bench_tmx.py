@@ -44,7 +44,8 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
     corpus = make_corpus(shared, work, n)
     localize = tool("localize")
     old = units_of(localize, corpus, "src", work)
-    new = [u for u in units_of(localize, corpus, "changed", work) if u not in set(old)]
+    known = set(old)
+    new = [u for u in units_of(localize, corpus, "changed", work) if u not in known]
     big = work / "big.tmx"
     big.write_bytes(tmx.dumps({"es": [(text, pseudo(text), "") for text in old]}, "en"))
     print(f"memory: {len(old):,} units of {n:,} articles, {big.stat().st_size / 1e6:.1f} MB of TMX")
