@@ -44,8 +44,8 @@ from localize.errors import LocalizeError
 
 bp = Blueprint("reader", __name__)
 # The first part of every other page's address: never taken for a language or an article.
-RESERVED = ("account", "admin", "api", "articles", "assets", "draft", "healthz", "jobs", "language", "login",
-            "logout", "preview", "publish", "read", "review", "static", "status", "tokens")
+RESERVED = ("account", "admin", "api", "articles", "assets", "draft", "glossary", "healthz", "jobs", "language",
+            "login", "logout", "preview", "publish", "read", "review", "static", "status", "tokens")
 
 
 class _Slug(BaseConverter):
