@@ -216,29 +216,41 @@ def dumps(cat: po.Catalog, *, source_language: str, language: str, original: str
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _fill_2(parent, pieces: list, by_tag: dict[str, str], ns: str) -> None:
+def _fill(parent, pieces: list, code) -> None:
+    """Put a text's pieces (:func:`_match_codes`) into a source or target: text as text, and each tag as the
+    inline element ``code(parent, kind, code, tag)`` makes ("close": the element the end tag closes)."""
     stack = [parent]
     last = None   # the element whose tail the next text extends, or None: the current parent's text
     for piece in pieces:
-        current = stack[-1]
         if isinstance(piece, str):
             piece = _xml_text(piece)
             if last is None:
-                current.text = (current.text or "") + piece
+                stack[-1].text = (stack[-1].text or "") + piece
             else:
                 last.tail = (last.tail or "") + piece
             continue
-        kind, code, raw = piece
+        kind, found, raw = piece
         if kind == "close":
-            el = stack.pop()
-            el.set("dataRefEnd", by_tag[raw])
-            last = el
-        elif kind == "pc":
-            el = etree.SubElement(current, ns + "pc", id=code.id, dataRefStart=by_tag[raw])
-            stack.append(el)
-            last = None
+            last = stack.pop()
+            code(last, kind, found, raw)
         else:
-            last = etree.SubElement(current, ns + "ph", id=code.id, dataRef=by_tag[raw])
+            el = code(stack[-1], kind, found, raw)
+            if kind == "pc":
+                stack.append(el)
+                last = None
+            else:
+                last = el
+
+
+def _fill_2(parent, pieces: list, by_tag: dict[str, str], ns: str) -> None:
+    def code(current, kind, found, raw):
+        if kind == "close":
+            current.set("dataRefEnd", by_tag[raw])
+            return current
+        if kind == "pc":
+            return etree.SubElement(current, ns + "pc", id=found.id, dataRefStart=by_tag[raw])
+        return etree.SubElement(current, ns + "ph", id=found.id, dataRef=by_tag[raw])
+    _fill(parent, pieces, code)
 
 
 def _dumps_12(entries: list[po.Entry], source_language: str, language: str, original: str) -> bytes:
@@ -266,26 +278,11 @@ def _dumps_12(entries: list[po.Entry], source_language: str, language: str, orig
 
 
 def _fill_12(parent, pieces: list, ns: str) -> None:
-    stack = [parent]
-    last = None
-    for piece in pieces:
-        current = stack[-1]
-        if isinstance(piece, str):
-            piece = _xml_text(piece)
-            if last is None:
-                current.text = (current.text or "") + piece
-            else:
-                last.tail = (last.tail or "") + piece
-            continue
-        kind, code, raw = piece
+    def code(current, kind, found, raw):
         if kind == "close":
-            last = stack.pop()
-        elif kind == "pc":
-            el = etree.SubElement(current, ns + "g", id=code.id, ctype=_ctype(code.name))
-            stack.append(el)
-            last = None
-        else:
-            last = etree.SubElement(current, ns + "x", id=code.id, ctype=_ctype(code.name))
+            return current
+        return etree.SubElement(current, ns + ("g" if kind == "pc" else "x"), id=found.id, ctype=_ctype(found.name))
+    _fill(parent, pieces, code)
 
 
 def _ctype(name: str) -> str:
