@@ -14,11 +14,12 @@ Runs, one after the other on an otherwise idle machine (each writes its own log 
   bench_bigmerge.py       one big catalog, 4k, 8k, 14k, 32k units      vs  msgmerge (to 14k)        >= 20x
                           growth exponent, peak memory at 32k                                       <= 1.2, <= 200 MB
   bench_memory.py         suggestions from 100,000 approved units      vs  comparing every unit     p95 <= 50 ms
+  bench_tmx.py            importing a 100,000-unit TMX, searching it   vs  Translate Toolkit's reader
   bench_draft_memory.py   drafting 1,000 articles, 100,000 units in memory  vs  an empty memory   <= 1.2x
 
 Medians of --runs runs throughout. About 90 minutes on 2 cores; --full also runs msgmerge at 32k units
 (20 minutes more). --only NAME[,NAME] runs some of them (startup, catalogs, checks, editions, bigmerge,
-memory, draft_memory) and tabulates what the work folder already holds from earlier runs.
+memory, tmx, draft_memory) and tabulates what the work folder already holds from earlier runs.
 
 Usage: bench/speed.py [--runs 3] [--full] [--only NAMES] [--work DIR] [--shared DIR]
 Needs: what each bench needs (scripts/setup bench; Apertium, GNU gettext, Chromium).
@@ -48,6 +49,7 @@ def benches(runs: int, full: bool) -> dict[str, list[str]]:
         "bigmerge": ["bench_bigmerge.py", "--sizes", "125,250,500,1160", *r,
                      *([] if full else ["--peer-up-to", "500"])],
         "memory": ["bench_memory.py", "--n", "3850"],
+        "tmx": ["bench_tmx.py", "--n", "3850", *r],
         "draft_memory": ["bench_draft_memory.py", "--memory", "3850", "--draft", "1000", "--runs", str(min(runs, 2))],
     }
 
@@ -118,6 +120,12 @@ def rows(work: Path) -> list[tuple[str, str, str, str, str]]:
         out.append(("suggestions, 100k units: p95", f"{memory['p95_ms']:.1f} ms",
                     f"every unit {memory['every_p95_ms']:.1f} ms", f"{memory['every_p95_ms'] / memory['p95_ms']:.1f}x",
                     f"<= 50 ms {'PASS' if memory['p95_ms'] <= 50 else 'MISS'}"))
+    imported = load(work / "tmx" / "tmx.json")
+    if imported:
+        out.append((f"TMX import, {imported['units']:,} units", f"{imported['import_s']:.2f} s",
+                    f"Translate Toolkit's reader {imported['tt_read_s']:.2f} s", "", "in seconds"))
+        out.append(("  suggestions from it: p95", f"{imported['p95_ms']:.1f} ms", "", "",
+                    f"<= 50 ms {'PASS' if imported['p95_ms'] <= 50 else 'MISS'}"))
     drafting = load(work / "draft_memory" / "draft_memory.json")
     if drafting:
         out.append(("drafting 1,000 articles, 100k memory", f"{drafting['full']['seconds']:.1f} s",
