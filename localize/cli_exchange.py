@@ -25,8 +25,9 @@ def memory():
 @click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable; default: every one).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The TMX file to write.")
+@click.option("--with-imported", is_flag=True, help="The imported memories' units too, after the workspace's own.")
 @click.pass_context
-def memory_export(ctx, fmt, langs, output):
+def memory_export(ctx, fmt, langs, output, with_imported):
     """Write the approved translations of the workspace (each source text once per language) as TMX 1.4b."""
     from . import tmx
     from .memory import Memory
@@ -36,7 +37,8 @@ def memory_export(ctx, fmt, langs, output):
     own = Memory(ws)
     units = {}
     for tag in [t for t in ws.languages(list(langs) or ws.settings.languages) if t != source]:
-        units[tag] = [(text, translation, where) for text, (translation, where) in own.own_units(tag).items()]
+        found = own.units(tag) if with_imported else own.own_units(tag)
+        units[tag] = [(text, translation, where) for text, (translation, where) in found.items()]
     catalog.write_atomic(Path(output), tmx.dumps(units, source).decode("utf-8"))
     click.echo(f"wrote {output}: " + ", ".join(f"{len(pairs)} {tag}" for tag, pairs in units.items())
                + " approved translations (TMX 1.4b)")

@@ -73,7 +73,8 @@ def _seg(parent, text: str) -> None:
 
 
 def dumps(units: dict[str, list[tuple[str, str, str]]], source_language: str) -> bytes:
-    """``{language: [(source, translation, article)]}`` as a TMX 1.4b document."""
+    """``{language: [(source, translation, where)]}`` as a TMX 1.4b document; ``where`` is the article a unit
+    was approved in, or the imported memory it came from (``<name>.tmx``)."""
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(root, "header", creationtool="localize", creationtoolversion=__version__,
                      datatype="html", segtype="paragraph", adminlang="en", srclang=source_language,
@@ -83,7 +84,8 @@ def dumps(units: dict[str, list[tuple[str, str, str]]], source_language: str) ->
         for source, translation, article in units[language]:
             tu = etree.SubElement(body, "tu")
             if article:
-                etree.SubElement(tu, "prop", type="x-localize-article").text = _xml_text(article)
+                kind = "x-localize-memory" if article.endswith(".tmx") else "x-localize-article"
+                etree.SubElement(tu, "prop", type=kind).text = _xml_text(article)
             for lang, text in ((source_language, source), (language, translation)):
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
                 _seg(tuv, text)

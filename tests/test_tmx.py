@@ -93,6 +93,12 @@ def test_tmx_round_trip_keeps_every_unit_and_its_markup(approved, run, tmp_path)
         assert (match.translation, match.score, match.where) == (translation, 100, "legacy.tmx")
     assert memory.own_units("es") == {}   # kept apart from the workspace's own work
     assert tmx.read(out, "en").units == {"es": list(ours.items())}
+    again = tmp_path / "again.tmx"   # and out of the memory again: the same units
+    result = run("memory", "export", "--lang", "es", "--with-imported", "-o", again, cwd=other)
+    assert result.code == 0 and f"{len(ours)} es" in result.out
+    assert tmx.read(again, "en").units == tmx.read(out, "en").units
+    assert b'type="x-localize-memory">legacy.tmx<' in again.read_bytes()
+    assert "0 es" in run("memory", "export", "--lang", "es", "-o", tmp_path / "own.tmx", cwd=other).out
 
 
 def test_drafting_consults_an_imported_memory_after_our_own_and_names_it(approved, run, tmp_path):
