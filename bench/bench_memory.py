@@ -58,15 +58,20 @@ def percentile(times: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run(shared: Path, work: Path, n: int, runs: int) -> int:
-    sys.path.insert(0, str(shared / "bench"))
-    from pseudo_translate import pseudo
-
+def corpus_units(shared: Path, work: Path, n: int) -> tuple[list[str], list[str]]:
+    """The units of the corpus's n articles, and those of their changed edition that are not among them."""
     corpus = make_corpus(shared, work, n)
     localize = tool("localize")
     old = units_of(localize, corpus, "src", work)
     known = set(old)
-    new = [u for u in units_of(localize, corpus, "changed", work) if u not in known]
+    return old, [u for u in units_of(localize, corpus, "changed", work) if u not in known]
+
+
+def run(shared: Path, work: Path, n: int, runs: int) -> int:
+    sys.path.insert(0, str(shared / "bench"))
+    from pseudo_translate import pseudo
+
+    old, new = corpus_units(shared, work, n)
     queries = random.Random(1).sample(new, min(QUERIES, len(new)))
     mem = memory.Memory()
     mem.prime("es")

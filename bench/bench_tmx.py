@@ -25,9 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench_memory import percentile, units_of
+from bench_memory import corpus_units, percentile
 from common import REPO, timed, tool
-from common import corpus as make_corpus
 from common import main as bench_main
 
 sys.path.insert(0, str(REPO))
@@ -41,11 +40,8 @@ def run(shared: Path, work: Path, n: int, runs: int) -> int:
     sys.path.insert(0, str(shared / "bench"))
     from pseudo_translate import pseudo
 
-    corpus = make_corpus(shared, work, n)
+    old, new = corpus_units(shared, work, n)
     localize = tool("localize")
-    old = units_of(localize, corpus, "src", work)
-    known = set(old)
-    new = [u for u in units_of(localize, corpus, "changed", work) if u not in known]
     big = work / "big.tmx"
     big.write_bytes(tmx.dumps({"es": [(text, pseudo(text), "") for text in old]}, "en"))
     print(f"memory: {len(old):,} units of {n:,} articles, {big.stat().st_size / 1e6:.1f} MB of TMX")

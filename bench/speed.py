@@ -73,7 +73,8 @@ def rows(work: Path) -> list[tuple[str, str, str, str, str]]:
     startup = load(work / "startup" / "results.json") or {}
     for name, row in startup.items():
         out.append((f"start-up: {name}", f"{row['localize_s']:.3f} s", f"html2po {row['html2po_s']:.3f} s",
-                    f"{row['ratio']:.2f}x", f"<= {row['target_s']} s {'PASS' if row['localize_s'] <= row['target_s'] else 'MISS'}"))
+                    f"{row['ratio']:.2f}x",
+                    f"<= {row['target_s']} s {'PASS' if row['localize_s'] <= row['target_s'] else 'MISS'}"))
     catalogs = load(work / "catalogs" / "results.json") or {}
     for step, peer in (("extract", "html2po"), ("update", "msgmerge loop"), ("render", "po2html")):
         if step in catalogs:

@@ -60,12 +60,17 @@ def escape_attr(value: str) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_text(text: str) -> str:
+    """Text an XML document can hold: a character it cannot (which a catalog may) as U+FFFD."""
+    return text if text.isprintable() else _NOT_XML.sub("\ufffd", text)
+
+
 def unescape(text: str) -> str:
     """A piece of unit text as the text it stands for: entities decoded, and any character a page
     cannot hold (a noncharacter written into a catalog) shown as U+FFFD."""
     if "&" in text:
         text = html.unescape(text)
-    return text if text.isprintable() else _NOT_XML.sub("\ufffd", text)
+    return xml_text(text)
 
 
 def normalize_space(text: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import __version__, markup
+from . import __version__, languages, markup
 from .errors import CatalogError, LocalizeError
 
 FOLDER = "memory"
@@ -50,7 +50,7 @@ def _seg(parent, text: str) -> None:
     at = 0
 
     def add_text(piece: str) -> None:
-        piece = _xml_text(markup.unescape(piece))
+        piece = markup.unescape(piece)   # entities decoded, what XML cannot hold as U+FFFD
         if last is None:
             seg.text = (seg.text or "") + piece
         else:
@@ -67,7 +67,7 @@ def _seg(parent, text: str) -> None:
             last = etree.SubElement(seg, "bpt", i=str(number))
         else:
             last = etree.SubElement(seg, "ph")
-        last.text = _xml_text(raw)
+        last.text = markup.xml_text(raw)
         at = tok.end
     add_text(text[at:])
 
@@ -85,7 +85,7 @@ def dumps(units: dict[str, list[tuple[str, str, str]]], source_language: str) ->
             tu = etree.SubElement(body, "tu")
             if article:
                 kind = "x-localize-memory" if article.endswith(".tmx") else "x-localize-article"
-                etree.SubElement(tu, "prop", type=kind).text = _xml_text(article)
+                etree.SubElement(tu, "prop", type=kind).text = markup.xml_text(article)
             for lang, text in ((source_language, source), (language, translation)):
                 tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
                 _seg(tuv, text)
@@ -93,11 +93,6 @@ def dumps(units: dict[str, list[tuple[str, str, str]]], source_language: str) ->
                           doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
 
 
 # -- in ----------------------------------------------------------------------------------------
@@ -184,10 +179,8 @@ def _unit(tu, source_language: str, units: dict, verbatim: bool) -> None:
             continue
         translation = _html(tuv.find("seg"), verbatim)
         if translation:
-            from .languages import validate
-
             try:
-                tag = validate(lang)
+                tag = languages.validate(lang)
             except LocalizeError:
                 continue
             units.setdefault(tag, []).append((text, translation))

@@ -179,7 +179,7 @@ def dumps(cat: po.Catalog, *, source_language: str, language: str, original: str
         if notes:
             holder = etree.SubElement(unit, ns + "notes")
             for category, text in notes:
-                etree.SubElement(holder, ns + "note", category=category).text = _xml_text(text)
+                etree.SubElement(holder, ns + "note", category=category).text = markup.xml_text(text)
         codes = _codes(entry.msgid)
         target = None
         if entry.translated:
@@ -205,7 +205,7 @@ def dumps(cat: po.Catalog, *, source_language: str, language: str, original: str
                         data_id(piece[2])
             original_data = etree.SubElement(unit, ns + "originalData")
             for key, tag in data.items():
-                etree.SubElement(original_data, ns + "data", id=key).text = _xml_text(tag)
+                etree.SubElement(original_data, ns + "data", id=key).text = markup.xml_text(tag)
         state, sub = _state(entry)
         segment = etree.SubElement(unit, ns + "segment", state=state if target is not None else "initial")
         if sub and target is not None:
@@ -223,7 +223,7 @@ def _fill(parent, pieces: list, code) -> None:
     last = None   # the element whose tail the next text extends, or None: the current parent's text
     for piece in pieces:
         if isinstance(piece, str):
-            piece = _xml_text(piece)
+            piece = markup.xml_text(piece)
             if last is None:
                 stack[-1].text = (stack[-1].text or "") + piece
             else:
@@ -273,7 +273,7 @@ def _dumps_12(entries: list[po.Entry], source_language: str, language: str, orig
             if state == "final":
                 unit.set("approved", "yes")
         for category, text in _notes(entry):
-            etree.SubElement(unit, ns + "note", **{"from": category}).text = _xml_text(text)
+            etree.SubElement(unit, ns + "note", **{"from": category}).text = markup.xml_text(text)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -291,12 +291,6 @@ def _ctype(name: str) -> str:
     return known.get(name, f"x-html-{name}")
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    """Text an XML document can hold (a character it cannot, which a catalog may, as U+FFFD)."""
-    return _NOT_XML.sub("\ufffd", text)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -309,7 +303,9 @@ class Document:
     source_language: str
     language: str
     original: str
-    units: list[tuple[str, str, str | None, str]]   # (id, source HTML, target HTML or None, state)
+    # (id, source, target or None, state): HTML in 2.0; in 1.2 the elements, whose codes only the article's
+    # catalog can turn back into tags (:func:`to_catalog`)
+    units: list[tuple]
 
 
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,

@@ -59,16 +59,7 @@ def index():
 
 @bp.get("/<lang>")
 def page(lang: str):
-    tag = _language(lang)
-    ws = _workspace()
-    try:
-        terms = glossary.for_workspace(ws)
-    except LocalizeError as exc:
-        return error_response(500, str(exc))
-    mine = [t for t in ws.settings.languages if account().may("view", t)]
-    return render_template("glossary/index.html", lang=tag, langs=mine, rows=terms.terms(tag), keep=terms.keep,
-                           kinds=_kind_labels(), may_edit=account().may(EDIT, tag),
-                           file=glossary.path_for(ws).name)
+    return _show(_language(lang))
 
 
 @bp.post("/<lang>")
@@ -125,9 +116,17 @@ def download(lang: str):
 
 def _refused(tag: str, message: str):
     """The page again with the problem, 400; the file is as it was."""
+    return _show(tag, message, 400)
+
+
+def _show(tag: str, error: str | None = None, status: int = 200):
+    """The language's page; after a refused change, with the problem and the form as it was sent."""
     ws = _workspace()
-    terms = glossary.for_workspace(ws)
+    try:
+        terms = glossary.for_workspace(ws)
+    except LocalizeError as exc:
+        return error_response(500, str(exc))
     mine = [t for t in ws.settings.languages if account().may("view", t)]
     return render_template("glossary/index.html", lang=tag, langs=mine, rows=terms.terms(tag), keep=terms.keep,
-                           kinds=_kind_labels(), may_edit=True, file=glossary.path_for(ws).name,
-                           error=message, form=request.form), 400
+                           kinds=_kind_labels(), may_edit=account().may(EDIT, tag), file=glossary.path_for(ws).name,
+                           error=error, form=request.form if error else None), status
