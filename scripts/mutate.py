@@ -1,0 +1,271 @@
+"""Mutation testing of the core modules: do the tests notice when the code is changed?
+
+    .venv/bin/python scripts/mutate.py                 every module (make mutate; an hour or more)
+    .venv/bin/python scripts/mutate.py --only markup   one module
+    .venv/bin/python scripts/mutate.py --report        the table and survivors of the last run, again
+
+mutmut 3 mutates a scratch copy of this checkout (out/mutate by default) and runs, for each
+mutant, the tests that call the changed function. mutmut leaves decorated functions alone,
+so before it runs, the copy's module-level functions decorated with a registration such as
+``@check(...)`` or ``@contextlib.contextmanager`` are rewritten as ``f = check(...)(f)``
+after the function: the same function, registered the same way, and now mutated too.
+Functions behind a cache (``functools.lru_cache``) stay as they are: a cache filled by one
+mutant would answer for the next.
+
+The table counts, per module, the mutants, those killed (a test failed), those that
+survived, timed out (counted as caught: the change made the code loop), and those no test
+runs. The score is caught over all mutants. Survivors listed in the README's "Mutation
+testing" section, with the reason they change nothing a user could see, are marked as
+explained.
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# report name -> the files it covers (globs, relative to the checkout)
+MODULES: dict[str, tuple[str, ...]] = {
+    "markup": ("localize/markup.py",),
+    "checks": ("localize/checks/*.py",),
+    "catalog": ("localize/catalog.py",),
+    "po": ("localize/po/*.py",),
+    "review": ("localize/review.py",),
+    "gate": ("localize/editions/gate.py",),
+}
+
+# The tests that exercise those modules in this process (mutmut maps each test to the
+# functions it calls, and runs a mutant against those tests only). Browser tests and
+# tests of servers are left out: they drive the same code through other processes.
+TESTS = [
+    "tests/test_protect.py", "tests/test_render_faithful.py", "tests/test_markup.py",
+    "tests/test_checks.py", "tests/test_checks_machine.py", "tests/test_qa_text.py", "tests/test_qa_labelled.py",
+    "tests/test_catalog.py", "tests/test_po.py", "tests/test_po_conformance.py", "tests/test_pomerge.py",
+    "tests/test_merge_properties.py",
+    "tests/test_review.py", "tests/test_staleness.py", "tests/test_editions.py", "tests/test_article.py",
+    "tests/test_loss.py", "tests/test_xliff.py", "tests/test_web_review.py", "tests/test_web_publish.py",
+    "tests/reliability/test_fuzz_markup.py", "tests/reliability/test_fuzz_catalogs.py",
+    "tests/reliability/test_hostile_catalogs.py", "tests/reliability/test_hostile_input.py",
+]
+
+# tests that read the source files themselves (a mutant's copy is not the source a user has)
+DESELECTED = [
+    "tests/test_qa_text.py::test_the_checks_messages_are_extracted",
+    "tests/test_qa_text.py::test_every_message_of_the_checks_is_translated",
+    "tests/test_qa_text.py::test_the_checks_say_their_messages_with_said",
+]
+
+# decorators that register or wrap a function without remembering its results
+REWRITTEN = ("check", "contextlib.contextmanager", "contextmanager")
+
+CAUGHT = {"killed", "timeout"}
+README_SECTION = "## Mutation testing"
+MUTANT_NAME = re.compile(r"`(localize\.[\w.]+__mutmut_\d+)`")
+
+
+def files_of(modules: list[str]) -> list[str]:
+    found = []
+    for name in modules:
+        for pattern in MODULES[name]:
+            found += sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern))
+    return found
+
+
+def module_of(path: str) -> str:
+    for name, patterns in MODULES.items():
+        if any(fnmatch.fnmatch(path, p) for p in patterns):
+            return name
+    raise KeyError(path)
+
+
+# -- the scratch copy -------------------------------------------------------------------
+
+def copy_checkout(scratch: Path) -> None:
+    """The checkout's tracked files (and its untracked new ones), without .git and the venv."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    for name in listed:
+        source = ROOT / name
+        if not source.is_file():
+            continue
+        target = scratch / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def _decorator_name(decorator) -> str:
+    import libcst as cst
+    node = decorator.decorator
+    if isinstance(node, cst.Call):
+        node = node.func
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def unwrap_decorators(source: str) -> tuple[str, list[str]]:
+    """Module-level functions decorated only by REWRITTEN decorators, as a plain function
+    followed by ``name = decorator(name)``: the function mutmut will mutate."""
+    import libcst as cst
+    module = cst.parse_module(source)
+    body, rewritten = [], []
+    for statement in module.body:
+        if (isinstance(statement, cst.FunctionDef) and statement.decorators
+                and all(_decorator_name(d) in REWRITTEN for d in statement.decorators)):
+            name = statement.name.value
+            applied = name
+            for decorator in reversed(statement.decorators):
+                applied = f"{module.code_for_node(decorator.decorator)}({applied})"
+            body.append(statement.with_changes(decorators=[]))
+            body.append(cst.parse_statement(f"{name} = {applied}\n"))
+            rewritten.append(name)
+        else:
+            body.append(statement)
+    return module.with_changes(body=body).code, rewritten
+
+
+def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> None:
+    if fresh and scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.mkdir(parents=True, exist_ok=True)
+    copy_checkout(scratch)
+    for name in files:
+        path = scratch / name
+        text, rewritten = unwrap_decorators(path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")
+        if rewritten:
+            print(f"  {name}: {len(rewritten)} decorated functions mutated too ({', '.join(rewritten)})")
+    top = sorted({Path(n).parts[0] for n in subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()}
+        - {"localize", "tests", "pyproject.toml"})
+    config = {
+        "source_paths": ["localize"],
+        "only_mutate": files,
+        "also_copy": top,
+        "pytest_add_cli_args_test_selection": [t for t in tests if (ROOT / t.split("::")[0]).exists()],
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-W", "ignore",
+                                *(f"--deselect={t}" for t in DESELECTED)],
+        "timeout_multiplier": 5.0,
+        "use_git_change_detection": False,
+    }
+    pyproject = scratch / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text += "\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items())
+    pyproject.write_text(text, encoding="utf-8")
+
+
+def run_mutmut(scratch: Path, names: list[str], children: int) -> int:
+    env = dict(os.environ)
+    # tests that run `localize` in a child process see the mutated code too
+    env["PYTHONPATH"] = str(scratch / "mutants")
+    # made before Python starts: a path missing at start-up is remembered as missing
+    (scratch / "mutants").mkdir(exist_ok=True)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    command = [str(mutmut), "run", "--max-children", str(children), *names]
+    return subprocess.run(command, cwd=scratch, env=env).returncode
+
+
+# -- the report -------------------------------------------------------------------------
+
+def results(scratch: Path, files: list[str]) -> dict[str, tuple[str, str]]:
+    """Each mutant's status, and the module it is in."""
+    from mutmut.stats import status_by_exit_code
+    found = {}
+    for name in files:
+        meta = scratch / "mutants" / (name + ".meta")
+        if not meta.exists():
+            continue
+        for key, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            found[key] = status_by_exit_code[code], module_of(name)
+    return found
+
+
+def explained() -> set[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.find(README_SECTION)
+    if start < 0:
+        return set()
+    end = text.find("\n## ", start + len(README_SECTION))
+    return set(MUTANT_NAME.findall(text[start:end if end > 0 else None]))
+
+
+def diff_of(scratch: Path, name: str) -> str:
+    mutmut = Path(sys.executable).with_name("mutmut")
+    shown = subprocess.run([str(mutmut), "show", name], cwd=scratch, capture_output=True, text=True).stdout
+    return "\n".join(line for line in shown.splitlines()
+                     if line.startswith(("+", "-")) and not line.startswith(("+++", "---")))
+
+
+def report(scratch: Path, files: list[str], show_diffs: bool, only: list[str] = ()) -> dict[str, dict[str, int]]:
+    statuses = {k: v for k, v in results(scratch, files).items()
+                if v[0] != "not checked" and (not only or any(fnmatch.fnmatch(k, p) for p in only))}
+    known = explained()
+    table: dict[str, dict[str, int]] = {}
+    for status, module in statuses.values():
+        row = table.setdefault(module, dict.fromkeys(
+            ("mutants", "killed", "survived", "timeout", "no tests", "other"), 0))
+        row["mutants"] += 1
+        row[status if status in row else "other"] += 1
+    print(f"\n{'module':<10}{'mutants':>9}{'killed':>8}{'survived':>10}{'timeout':>9}{'no tests':>10}"
+          f"{'other':>7}{'score':>8}")
+    for module in MODULES:
+        if module not in table:
+            continue
+        row = table[module]
+        row["score"] = 100 * (row["killed"] + row["timeout"]) / row["mutants"]
+        print(f"{module:<10}{row['mutants']:>9}{row['killed']:>8}{row['survived']:>10}{row['timeout']:>9}"
+              f"{row['no tests']:>10}{row['other']:>7}{row['score']:>7.1f}%")
+    survivors = sorted(k for k, (s, _) in statuses.items() if s not in CAUGHT)
+    unexplained = [k for k in survivors if k not in known]
+    print(f"\n{len(survivors)} not caught, {len(survivors) - len(unexplained)} of them explained in the README's "
+          f"\"{README_SECTION[3:]}\" section:")
+    for key in survivors:
+        mark = "explained" if key in known else statuses[key][0]
+        print(f"  {key}  [{mark}]")
+        if show_diffs and key not in known:
+            for line in diff_of(scratch, key).splitlines():
+                print(f"      {line.strip()}")
+    (scratch / "table.json").write_text(json.dumps(table, indent=1))
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", choices=sorted(MODULES), help="a module (repeatable)")
+    parser.add_argument("--dir", type=Path, default=ROOT / "out" / "mutate", help="the scratch copy")
+    parser.add_argument("--tests", action="append", help="test files or ids to run instead of the usual set")
+    parser.add_argument("--mutants", nargs="*", default=[], help="mutant names or globs to run (default: all)")
+    parser.add_argument("--children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
+    parser.add_argument("--keep", action="store_true", help="keep the previous run's results, rerun the rest")
+    parser.add_argument("--report", action="store_true", help="only print the last run's table and survivors")
+    parser.add_argument("--diffs", action="store_true", help="show each unexplained survivor's change")
+    args = parser.parse_args(argv)
+    modules = args.only or list(MODULES)
+    files = files_of(modules)
+    if not args.report:
+        started = time.monotonic()
+        print(f"mutating {len(files)} files in {args.dir}")
+        prepare(args.dir, files, args.tests or TESTS, fresh=not args.keep)
+        code = run_mutmut(args.dir, args.mutants, args.children)
+        print(f"mutmut ran {time.monotonic() - started:.0f} s, exit {code}")
+        if code not in (0,):
+            return code
+    report(args.dir, files, args.diffs, args.mutants)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
