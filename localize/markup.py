@@ -275,7 +275,7 @@ def _taken(translation: str, sources: Sequence[tuple[str, Mapping[str, str]]], l
             raise Refused(f"markup that cannot be read: {between[odd.start():odd.start() + 40]!r}")
         pos = tok.end if tok is not None else pos
     pairs = _pair(tokens)
-    matched, reason = match(sources, tokens, links)
+    matched, reason = match(sources, tokens, links, pairs)
     if reason is not None:
         raise Refused(reason)
     ends = set(pairs.values())
@@ -402,21 +402,26 @@ def attributes_change(element: str, source: Mapping[str, str], target: Mapping[s
 
 
 def match(sources: Sequence[tuple[str, Mapping[str, str]]], tokens: Sequence[Tag],
-          links: Mapping[str, str] | None = None) -> tuple[dict[int, int], str | None]:
+          links: Mapping[str, str] | None = None, pairs: Mapping[int, int] | None = None
+          ) -> tuple[dict[int, int], str | None]:
     """Pair each start tag of a translation with a source element of the same name.
 
     An unused element with the very same attributes is taken first, else the
     first one whose attributes differ only as a translator may change them; an
     element may stand twice (a translation that repeats a name). Returns
     {token index: source index} and, when a tag has no such element, why.
+    Given the tags' ``pairs`` (:func:`_pair`), the tags inside an element
+    matched to a ``translate="no"`` one are not matched: its content will come
+    from the source.
     """
     by_name: dict[str, list[int]] = {}
     for index, (name, _) in enumerate(sources):
         by_name.setdefault(name, []).append(index)
     used: set[int] = set()
     matched: dict[int, int] = {}
+    inside_until = -1   # the end tag of the protected element being skipped
     for t, tok in enumerate(tokens):
-        if tok.closing:
+        if tok.closing or t < inside_until:
             continue
         candidates = by_name.get(tok.name)
         if not candidates:
@@ -437,6 +442,8 @@ def match(sources: Sequence[tuple[str, Mapping[str, str]]], tokens: Sequence[Tag
             return matched, first_reason
         used.add(best)
         matched[t] = best
+        if pairs is not None and (sources[best][1].get("translate") or "").strip().lower() == "no":
+            inside_until = pairs.get(t, t)
     return matched, None
 
 
