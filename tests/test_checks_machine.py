@@ -205,6 +205,7 @@ def test_esperanto_has_no_dictionary_and_says_so_once(drafted, run, fresh_dictio
 
 
 def test_without_enchant_nothing_is_guessed(fresh_dictionaries, monkeypatch, caplog):
+    caplog.set_level(logging.WARNING, logger="localize.checks")
     monkeypatch.setattr(fresh_dictionaries, "_enchant", lambda: None)
     draft = po.Entry("I feel numb.", "Me siento entumecimeinto.", comments=["draft: apertium eng-spa"])
     ctx = checks.Context(languages.parse("es"))
