@@ -50,7 +50,7 @@ TESTS = [
     "tests/test_protect.py", "tests/test_render_faithful.py", "tests/test_markup.py",
     "tests/test_checks.py", "tests/test_checks_machine.py", "tests/test_qa_text.py", "tests/test_qa_labelled.py",
     "tests/test_catalog.py", "tests/test_po.py", "tests/test_po_conformance.py", "tests/test_pomerge.py",
-    "tests/test_merge_properties.py",
+    "tests/test_merge_properties.py", "tests/test_gate.py",
     "tests/test_review.py", "tests/test_staleness.py", "tests/test_editions.py", "tests/test_article.py",
     "tests/test_loss.py", "tests/test_xliff.py", "tests/test_web_review.py", "tests/test_web_publish.py",
     "tests/reliability/test_fuzz_markup.py", "tests/reliability/test_fuzz_catalogs.py",
