@@ -72,7 +72,8 @@ def test_every_module_of_the_core_is_found():
     files = mutate.files_of(list(mutate.MODULES))
     assert {mutate.module_of(f) for f in files} == set(mutate.MODULES)
     assert "localize/checks/content.py" in files and "localize/po/parser.py" in files
-    assert all((ROOT / t).exists() for t in mutate.TESTS), [t for t in mutate.TESTS if not (ROOT / t).exists()]
+    tests = [t for _, tests in mutate.MODULES.values() for t in tests]
+    assert all((ROOT / t).exists() for t in tests), [t for t in tests if not (ROOT / t).exists()]
 
 
 def test_a_small_run_mutates_a_decorated_check_and_the_tests_kill_its_mutants(tmp_path, capsys):
