@@ -42,7 +42,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                ("tests/test_markup.py", "tests/test_protect.py", "tests/test_render_faithful.py",
                 "tests/test_article.py", "tests/test_xliff.py", "tests/reliability/test_fuzz_markup.py")),
     "checks": (("localize/checks/*.py",),
-               ("tests/test_checks.py", "tests/test_checks_machine.py", "tests/test_qa_text.py",
+               ("tests/test_checks.py", "tests/test_checks_rules.py", "tests/test_checks_machine.py", "tests/test_qa_text.py",
                 "tests/test_qa_labelled.py", "tests/test_staleness.py")),
     "catalog": (("localize/catalog.py",),
                 ("tests/test_catalog.py", "tests/test_merge_properties.py", "tests/test_pomerge.py",

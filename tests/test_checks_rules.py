@@ -1,0 +1,198 @@
+"""How the checks are run on a catalog: what an ``ignore-`` flag and a ``qa-override`` may switch off
+(and what they may not), plural forms, blank and draft entries, and the checks across a language's
+catalogs; with the exact message a reviewer reads in each case."""
+
+from __future__ import annotations
+
+import pytest
+
+from localize import checks, languages
+from localize.checks import Context
+from localize.po import Entry
+
+ES = languages.parse("es")
+
+
+def found(entries, context=None, **kw) -> list[tuple[str, str, str, bool]]:
+    return [(p.msgid, p.check, p.message, p.overridden)
+            for p in checks.run(entries, context or Context(ES), **kw)]
+
+
+# -- ignore flags and overrides ------------------------------------------------------------------
+
+def test_an_ignore_flag_switches_one_check_off_for_one_entry():
+    wrong = Entry("In 1998.", "En 1989.")
+    assert [c for _, c, _, _ in found([wrong])] == ["numbers"]
+    assert found([Entry("In 1998.", "En 1989.", flags=["ignore-numbers"])]) == []
+    assert [c for _, c, _, _ in found([Entry("In 1998.", "En 1989.", flags=["ignore-urls"])])] == ["numbers"]
+
+
+@pytest.mark.parametrize("check, entry", [
+    ("pseudo", Entry("Hello.", "[!! Ĥéļļö. !!]", flags=["ignore-pseudo"])),
+    ("unsafe", Entry("Hello.", 'Hola <img src="x" onerror="alert(1)">.', flags=["ignore-unsafe"])),
+])
+def test_pseudo_and_unsafe_can_be_neither_ignored_nor_overridden(check, entry):
+    assert check in [c for _, c, _, _ in found([entry])]
+    entry.comments.append(f"qa-override {check}: we know")
+    problems = [p for p in checks.run([entry], Context(ES)) if p.check == check]
+    assert problems and not any(p.overridden for p in problems)
+    assert checks.overrides(entry) == {}
+    with pytest.raises(ValueError, match=f"{check} cannot be overridden"):
+        checks.add_override(entry, check, "because")
+
+
+def test_a_pseudo_draft_is_an_error_by_its_origin_or_by_its_brackets():
+    by_origin = Entry("Hello.", "Hola.", comments=["draft: pseudo"], flags=["fuzzy"])
+    by_text = Entry("Hello.", "[!! Ĥéļļö. !!]")
+    half = Entry("Hello.", "[!! Hola.")
+    message = "a pseudo-translation: for testing layouts only, never to publish"
+    assert ("Hello.", "pseudo", message, False) in found([by_origin])
+    assert ("Hello.", "pseudo", message, False) in found([by_text])
+    assert "pseudo" not in [c for _, c, _, _ in found([half])]
+    assert "pseudo" not in [c for _, c, _, _ in found([Entry("Hello.", "Hola.", comments=["draft: apertium"],
+                                                             flags=["fuzzy"])])]
+
+
+def test_an_override_needs_a_known_check_and_a_reason_and_marks_the_problem():
+    entry = Entry("In 1998.", "En 1989.", comments=["qa-override numbers:   the  source  is wrong  "])
+    assert checks.overrides(entry) == {"numbers": "the  source  is wrong"}
+    assert found([entry]) == [("In 1998.", "numbers", "numbers differ: 1989 where the source has 1998", True)]
+    assert checks.blocking(checks.run([entry], Context(ES))) == []
+    for comment in ("qa-override numbers:", "qa-override numbers", "qa-override nosuch: why", "qa-overridden x: y"):
+        assert checks.overrides(Entry("a", "b", comments=[comment])) == {}, comment
+    assert checks.overridden_check("qa-override numbers") == "numbers"
+    assert checks.overridden_check("  qa-override   urls : because") == "urls"
+    assert checks.overridden_check("translator note") is None
+
+
+def test_adding_an_override_replaces_the_check_s_earlier_one_and_keeps_the_others():
+    entry = Entry("a", "b", comments=["note", "qa-override numbers: old", "qa-override urls: kept"])
+    checks.add_override(entry, "numbers", "  new \n reason ")
+    assert entry.comments == ["note", "qa-override urls: kept", "qa-override numbers: new reason"]
+    with pytest.raises(ValueError, match="needs a written reason"):
+        checks.add_override(entry, "numbers", "  ")
+    with pytest.raises(ValueError, match="no check 'nosuch'"):
+        checks.add_override(entry, "nosuch", "why")
+    checks.remove_overrides(entry, "urls")
+    assert entry.comments == ["note", "qa-override numbers: new reason"]
+    checks.remove_overrides(entry)
+    assert entry.comments == ["note"]
+
+
+def test_blocking_keeps_the_errors_nobody_overrode():
+    entries = [Entry("In 1998.", "En 1989."), Entry("Hello", "Hola."),
+               Entry("In 2001.", "En 2010.", comments=["qa-override numbers: checked"])]
+    problems = checks.run(entries, Context(ES))
+    assert {(p.msgid, p.severity) for p in problems} >= {("In 1998.", "error"), ("In 2001.", "error")}
+    assert [(p.msgid, p.check) for p in checks.blocking(problems)] == [("In 1998.", "numbers")]
+
+
+def test_severity_selects_the_checks_run():
+    entries = [Entry("In 1998.", "En 1989"), Entry("Hello", "Hola.")]
+    assert {p.severity for p in checks.run(entries, Context(ES), severity=checks.ERROR)} == {"error"}
+    assert {p.severity for p in checks.run(entries, Context(ES), severity=checks.WARNING)} == {"warning"}
+
+
+# -- which entries and texts are checked ---------------------------------------------------------
+
+def test_untranslated_obsolete_and_empty_drafts_are_not_checked():
+    assert found([Entry("In 1998."), Entry("In 1998.", "En 1989.", obsolete=True),
+                  Entry("In 1998.", "  ", flags=["fuzzy"])]) == []
+
+
+def test_a_blank_approved_translation_is_a_hole_in_the_page():
+    assert found([Entry("Hello.", "   ")]) == [("Hello.", "empty", "the translation is blank", False)]
+
+
+def test_each_plural_form_is_checked_against_its_own_source():
+    entry = Entry("%d study in 1998", msgid_plural="%d studies in 1999",
+                  msgstr_plural={0: "%d estudio en 1998", 1: "%d estudios en 1990"})
+    assert found([entry]) == [("%d study in 1998", "numbers", "numbers differ: 1990 where the source has 1999",
+                               False)]
+
+
+def test_an_empty_plural_form_of_an_approved_entry_is_reported_once():
+    entry = Entry("%d study", msgid_plural="%d studies", msgstr_plural={0: "%d estudio", 1: "", 2: ""})
+    assert found([entry]) == [("%d study", "empty", "a plural form is empty", False)]
+
+
+def test_a_problem_found_in_two_forms_is_reported_once_and_names_the_article():
+    entry = Entry("In 1998", msgid_plural="In 1998", msgstr_plural={0: "En 1989", 1: "En 1989"})
+    problems = checks.run([entry], Context(ES), article="numbness")
+    assert [(p.article, p.language, p.check) for p in problems] == [("numbness", "es", "numbers")]
+
+
+# -- addresses -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, target, messages", [
+    ("See www.example.org.", "Vea www.example.org.", []),
+    ("See www.example.org.", "Vea www.example.com.",
+     ["URLs or e-mail addresses differ: www.example.com where the source has www.example.org"]),
+    ("See www.example.org.", "Vea el sitio.", ["URLs or e-mail addresses differ: missing www.example.org"]),
+    ("See the site.", "Vea https://evil.example/x.", ["URLs or e-mail addresses differ: added https://evil.example/x"]),
+    ("Write to a@example.org or https://example.org/a.", "Escriba a https://example.org/a o a@example.org.", []),
+    ("Write to a@example.org.", "Escriba a b@example.org.",
+     ["URLs or e-mail addresses differ: b@example.org where the source has a@example.org"]),
+])
+def test_addresses_with_and_without_scheme_are_compared(source, target, messages):
+    assert [m for _, c, m, _ in found([Entry(source, target)]) if c == "urls"] == messages
+
+
+# -- glossary --------------------------------------------------------------------------------------
+
+def test_the_glossary_names_each_required_forbidden_and_kept_term_as_the_glossary_writes_it():
+    ctx = Context(ES, keep=("Acme",), required={"numbness": "entumecimiento"},
+                  forbidden={"numbness": ("adormecimiento",)})
+    entries = [Entry("Numbness at Acme.", "Adormecimiento en ACME."),
+               Entry("Acme and numbness.", "Acme y entumecimiento."),
+               Entry("<em>Numbness</em> at <b>Acme</b>.", "<em>Entumecimiento</em> en <b>Acme</b>.")]
+    assert [(msgid, m) for msgid, c, m, _ in found(entries, ctx) if c == "glossary"] == [
+        ("Numbness at Acme.", '"numbness" must not be "adormecimiento"'),
+        ("Numbness at Acme.", '"numbness" should be "entumecimiento"'),
+        ("Numbness at Acme.", '"Acme" must stay as it is'),
+    ]
+
+
+def test_a_forbidden_term_inside_another_word_is_not_reported():
+    ctx = Context(ES, forbidden={"numbness": ("dormir",)})
+    assert [m for _, c, m, _ in found([Entry("Numbness.", "Adormirse.")], ctx) if c == "glossary"] == []
+    assert [m for _, c, m, _ in found([Entry("Numbness.", "Sin dormir.")], ctx) if c == "glossary"] == \
+        ['"numbness" must not be "dormir"']
+
+
+# -- across a language's catalogs -----------------------------------------------------------------
+
+def test_the_same_text_translated_two_ways_is_reported_on_each_side():
+    catalogs = {"a": [Entry("Numbness", "Entumecimiento")],
+                "b": [Entry("Numbness", "Adormecimiento"), Entry("Other", "Otro")]}
+    problems = checks.run_across(catalogs, "es")
+    assert [(p.article, p.check, p.message, p.severity, p.language) for p in problems] == [
+        ("a", "inconsistent", 'translated differently in b: "Adormecimiento"', "warning", "es"),
+        ("b", "inconsistent", 'translated differently in a: "Entumecimiento"', "warning", "es"),
+    ]
+
+
+def test_two_ways_in_one_catalog_say_so():
+    entries = [Entry("Numbness", "Entumecimiento", msgctxt=None), Entry("Numbness", "Adormecimiento ")]
+    problems = checks.run_across({"a": entries}, "es")
+    assert [p.message for p in problems] == ['translated differently elsewhere in this catalog: "Adormecimiento "',
+                                             'translated differently elsewhere in this catalog: "Entumecimiento"']
+
+
+@pytest.mark.parametrize("entry", [
+    Entry("Numbness", "Adormecimiento", flags=["ignore-inconsistent"]),
+    Entry("Numbness", "Adormecimiento", flags=["fuzzy"]),
+    Entry("Numbness", "Adormecimiento", obsolete=True),
+    Entry("Numbness", "   "),
+    Entry("Numbness", "Entumecimiento   "),             # the same once spaces are set aside
+    Entry("Numbness", "Adormecimiento", msgctxt="title"),   # another context is another text
+])
+def test_what_is_not_an_inconsistency(entry):
+    catalogs = {"a": [Entry("Numbness", "Entumecimiento")], "b": [entry]}
+    assert checks.run_across(catalogs, "es") == []
+
+
+def test_an_inconsistency_can_be_overridden_on_the_entry():
+    catalogs = {"a": [Entry("Numbness", "Entumecimiento", comments=["qa-override inconsistent: a title"])],
+                "b": [Entry("Numbness", "Adormecimiento")]}
+    assert [(p.article, p.overridden) for p in checks.run_across(catalogs, "es")] == [("a", True), ("b", False)]
