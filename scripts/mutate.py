@@ -157,7 +157,7 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
         "only_mutate": files,
         "also_copy": top,
         "pytest_add_cli_args_test_selection": [t for t in tests if (ROOT / t.split("::")[0]).exists()],
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-W", "ignore",
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "mutate_plugin", "-W", "ignore",
                                 *(f"--deselect={t}" for t in DESELECTED)],
         "timeout_multiplier": 5.0,
         "use_git_change_detection": False,
@@ -171,7 +171,7 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
 def run_mutmut(scratch: Path, names: list[str], children: int) -> int:
     env = dict(os.environ)
     # tests that run `localize` in a child process see the mutated code too
-    env["PYTHONPATH"] = str(scratch / "mutants")
+    env["PYTHONPATH"] = os.pathsep.join((str(scratch / "mutants"), str(ROOT / "scripts")))
     # made before Python starts: a path missing at start-up is remembered as missing
     (scratch / "mutants").mkdir(exist_ok=True)
     mutmut = Path(sys.executable).with_name("mutmut")

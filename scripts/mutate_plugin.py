@@ -1,0 +1,38 @@
+"""A pytest plugin for the runs of scripts/mutate.py: each mutant's tests fastest first, slow ones left out.
+
+mutmut runs, for each mutant, the tests that call the mutated function, stopping at the first failure.
+Once mutmut has timed every test (its stats run, which this plugin leaves alone), the tests are run
+fastest first, so that a mutant is caught by the quickest test that can catch it; and tests slower than
+``LOCALIZE_MUTATE_SLOW`` seconds (1 by default) are left out, or one survivor would cost the time of
+every fuzzer in the suite. They still run in every normal test run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+SLOW = float(os.environ.get("LOCALIZE_MUTATE_SLOW", "1.0"))
+
+
+def _durations() -> dict[str, float] | None:
+    stats = Path("mutmut-stats.json")   # mutmut runs the tests in its mutants/ folder
+    if not stats.exists():
+        return None
+    try:
+        return json.loads(stats.read_text(encoding="utf-8"))["duration_by_test"]
+    except (ValueError, KeyError):
+        return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    durations = _durations()
+    if not durations:
+        return
+    slow = [item for item in items if durations.get(item.nodeid, 0.0) > SLOW]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+    kept = [item for item in items if durations.get(item.nodeid, 0.0) <= SLOW]
+    kept.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+    items[:] = kept
