@@ -331,3 +331,92 @@ def test_a_translation_with_the_sources_tags_renders_as_the_source_tree_with_its
     _protect_marked(expected)
     got_p, want_p = tree.getroot().find(".//body/p"), expected.getroot().find(".//body/p")
     assert etree.tostring(got_p, encoding="unicode") == etree.tostring(want_p, encoding="unicode")
+
+
+# -- edges the mutation run found untested ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["a\tb", "a\rb", "a\fb", "a\nb", "a  b"])
+def test_each_kind_of_html_space_alone_is_collapsed(text):
+    assert markup.normalize_space(text) == "a b"
+
+
+def test_text_keeps_its_no_break_spaces_and_letters_at_its_edges():
+    assert markup.serialize("\u00a0Xylophone X\u00a0", []) == "\u00a0Xylophone X\u00a0"
+    assert markup.serialize("  Xu  ", []) == "Xu"
+
+
+def test_a_greater_than_sign_alone_is_escaped_in_a_unit():
+    assert markup.escape_text("a > b") == "a &gt; b"
+    assert markup.escape_text("plain") == "plain"
+
+
+def test_without_tags_removes_them_by_default():
+    assert markup.without_tags('a <em class="x">b</em> c') == "a b c"
+
+
+def test_a_control_character_in_a_translated_attribute_becomes_a_replacement_character():
+    source = [etree.fromstring('<abbr title="World">W</abbr>')]
+    root, made = markup.build('<abbr title="Mun\x01do">M</abbr>', source)
+    assert root[0].get("title") == "Mun\ufffddo"
+
+
+def test_a_text_attribute_the_translation_leaves_out_is_left_out():
+    source = [etree.fromstring('<img src="c.png" alt="A chart"/>')]
+    root, made = markup.build('Ver <img src="c.png">', source)
+    assert dict(root[0].attrib) == {"src": "c.png"}
+    assert made == [(root[0], source[0])]
+
+
+def test_a_long_unreadable_piece_is_quoted_to_forty_characters():
+    odd = "<!-- " + "x" * 60 + " -->"
+    assert markup.refusal("a <em>b</em>", f"a <em>b</em> {odd}") == f"markup that cannot be read: {odd[:40]!r}"
+    assert markup.refusal("a <em>b</em>", "<!-- c --><em>b</em>") == "markup that cannot be read: '<!-- c -->'"
+
+
+def test_tags_in_a_translation_of_a_unit_without_any_are_refused():
+    assert markup.refusal("plain", "con <em>énfasis</em>") == "<em> is not in the source"
+    assert markup.refusal("plain", "sin nada") is None
+    assert markup.refusal("a <em>b</em>", "sin nada") is None
+
+
+def test_refusal_follows_the_links_map():
+    source, translation = '<a href="https://a.org/en">x</a>', '<a href="https://b.org/es">x</a>'
+    assert markup.refusal(source, translation) == 'href points elsewhere: "https://a.org/en" -> "https://b.org/es"'
+    assert markup.refusal(source, translation, {"https://a.org/en": "https://b.org/es"}) is None
+
+
+@pytest.mark.parametrize("old, new, allowed", [
+    ("http://example.org/a", "http://example.org/es/a", True),
+    ("ftp://example.org/a", "ftp://example.org/es/a", True),
+    ("https://example.org/a", " https://example.org/es/a", True),     # spaces around a URL are not part of it
+    ("https://example.org/a", "/\\evil.example/a", False),            # what browsers read as //evil.example
+    ("https://example.org/a", "\\/evil.example/a", False),
+])
+def test_more_links_a_translation_may_or_may_not_point_at(old, new, allowed):
+    assert (markup.link_change(old, new) is None) == allowed
+
+
+def test_a_button_s_label_may_change_in_a_translation():
+    sources = [("input", {"type": "submit", "value": "Send"})]
+    assert markup.match(sources, markup.tags('<input type="submit" value="Enviar">')) == ({0: 0}, None)
+    assert markup.attributes_change("input", {"type": "submit", "value": "Send"},
+                                    {"type": "submit", "value": "Enviar"}) is None
+
+
+def test_elements_of_one_name_are_each_used_once_before_any_is_used_again():
+    sources = [("abbr", {"title": "A"}), ("abbr", {"title": "B"})]
+    tokens = markup.tags('<abbr title="X">x</abbr> <abbr title="Y">y</abbr> <abbr title="Z">z</abbr>')
+    assert markup.match(sources, tokens) == ({0: 0, 2: 1, 4: 0}, None)
+
+
+def test_a_tag_inside_a_protected_element_may_not_be_used_outside_it():
+    source = 'Buy <span translate="no">Acme <b>Pro</b></span> today.'
+    for mark in ("no", "NO", " No "):
+        out, refused = rendered_paragraph(source.replace('"no"', f'"{mark}"'),
+                                          f'Compre <b>hoy</b> <span translate="{mark}">Acme <b>Pro</b></span>.')
+        assert [r.reason for r in refused] == ["<b> is not in the source"], mark
+
+
+def test_an_unclosed_protected_element_is_refused_not_a_crash():
+    source = 'Buy <span translate="no">Acme</span> today.'
+    assert markup.refusal(source, 'Compre <span translate="no">Acme hoy.') == 'badly nested: <span translate="no">'
