@@ -5,13 +5,21 @@ Once mutmut has timed every test (its stats run, which this plugin leaves alone)
 fastest first, so that a mutant is caught by the quickest test that can catch it; and tests slower than
 ``LOCALIZE_MUTATE_SLOW`` seconds (1 by default) are left out, or one survivor would cost the time of
 every fuzzer in the suite. They still run in every normal test run.
+
+Each test session also gets a temporary folder of its own: pytest keeps only the last three sessions'
+folders, and with a session per mutant, two at a time, it would delete one still in use (and the
+test's error would count as a kill).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
+
+import pytest
 
 SLOW = float(os.environ.get("LOCALIZE_MUTATE_SLOW", "1.0"))
 
@@ -36,3 +44,15 @@ def pytest_collection_modifyitems(session, config, items):
     kept = [item for item in items if durations.get(item.nodeid, 0.0) <= SLOW]
     kept.sort(key=lambda item: durations.get(item.nodeid, 0.0))
     items[:] = kept
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    if not config.option.basetemp:
+        config.option.basetemp = config._mutate_basetemp = tempfile.mkdtemp(prefix="mutant-")
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_mutate_basetemp", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)

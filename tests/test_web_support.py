@@ -51,8 +51,10 @@ _TEMPLATE: list[Path] = []   # made once: each test module imports the fixture, 
 
 @pytest.fixture(scope="session")
 def web_template(tmp_path_factory) -> Path:
-    if not _TEMPLATE:
-        _TEMPLATE.append(_make_template(tmp_path_factory.mktemp("web") / "ws"))
+    # made again in a later test session of the same process (whose temporary folders are new)
+    if not _TEMPLATE or not _TEMPLATE[0].exists():
+        _TEMPLATE[:] = [_make_template(tmp_path_factory.mktemp("web") / "ws")]
+        _SESSIONS.clear()   # logins of the accounts of the template before
     return _TEMPLATE[0]
 
 
