@@ -578,9 +578,10 @@ def merge(old: Catalog, pot: Catalog, *, cutoff: float = FUZZY_CUTOFF, names: It
     used: set[int] = set()
     merged: list[Entry] = []
     unmatched: list[Entry] = []
+    forms = old.nplurals
     for tmpl in pot.entries:
         source = current.get(tmpl.key) or retired.get(tmpl.key)
-        entry = _from_template(tmpl)
+        entry = _from_template(tmpl, forms)
         if source is not None:
             used.add(id(source))
             if tmpl.key in retired:  # an old obsolete copy is superseded, not kept twice
@@ -689,25 +690,44 @@ def _make_stale(entry: Entry, source: Entry, change: tuple[str, ...]) -> None:
     record_change(entry, change)
 
 
-def _from_template(tmpl: Entry) -> Entry:
+def _from_template(tmpl: Entry, forms: int | None = None) -> Entry:
+    """A new entry for a template's unit; a plural one has as many forms as the catalog's language
+    (``forms``, its header's nplurals), else as the template."""
     return Entry(tmpl.msgid, msgctxt=tmpl.msgctxt, msgid_plural=tmpl.msgid_plural,
                  msgstr_plural=(None if tmpl.msgid_plural is None
-                                else {i: "" for i in range(len(tmpl.msgstr_plural or {}) or 2)}),
+                                else dict.fromkeys(range(forms or len(tmpl.msgstr_plural or {}) or 2), "")),
                  extracted=list(tmpl.extracted), references=list(tmpl.references),
                  flags=[f for f in tmpl.flags if f != "fuzzy"])
 
 
 def _carry(source: Entry, entry: Entry) -> None:
-    """Keep the translation, state and notes of an unchanged unit."""
-    entry.msgstr = source.msgstr
-    if source.msgstr_plural is not None and entry.msgid_plural is not None:
-        entry.msgstr_plural = dict(source.msgstr_plural)
+    """Keep the translation, state and notes of an unchanged unit.
+
+    A unit that became plural (or singular), or whose plural text changed, keeps its translation
+    as a draft to review, the old texts as ``#|`` (msgmerge's way): its first form becomes the
+    singular's text, or the other way round.
+    """
     entry.comments = list(source.comments)
     for flag in source.flags:
         entry.set_flag(flag)
     entry.previous_msgctxt = source.previous_msgctxt
     entry.previous_msgid = source.previous_msgid
     entry.previous_msgid_plural = source.previous_msgid_plural
+    if source.msgid_plural == entry.msgid_plural:
+        entry.msgstr = source.msgstr
+        if source.msgstr_plural is not None:
+            entry.msgstr_plural = dict(source.msgstr_plural)
+        return
+    if entry.msgid_plural is None:
+        entry.msgstr = (source.msgstr_plural or {}).get(0, "")
+    elif source.msgid_plural is None:
+        entry.msgstr_plural[0] = source.msgstr
+    else:
+        entry.msgstr_plural = {**entry.msgstr_plural, **(source.msgstr_plural or {})}
+    if entry.translated:
+        entry.set_flag("fuzzy")
+        entry.previous_msgctxt, entry.previous_msgid = source.msgctxt, source.msgid
+        entry.previous_msgid_plural = source.msgid_plural
 
 
 def _follow_edges(text: str, msgid: str) -> str:

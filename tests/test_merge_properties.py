@@ -57,8 +57,11 @@ def catalogs_and_templates(draw) -> tuple[Catalog, Catalog]:
     added = [e for e in draw(st.lists(entries(), max_size=4)) if e.key not in keys | {g.key for g in gone}]
     template_entries = {}
     for e in kept + added:
-        template_entries.setdefault(e.key, Entry(e.msgid, msgctxt=e.msgctxt, msgid_plural=e.msgid_plural,
-                                                 msgstr_plural=None if e.msgid_plural is None else {0: "", 1: ""},
+        plural = e.msgid_plural
+        if e in kept and draw(st.integers(0, 4)) == 0:   # the unit became plural, singular, or another plural
+            plural = draw(st.sampled_from([None, e.msgid + " many", e.msgid + " more"]))
+        template_entries.setdefault(e.key, Entry(e.msgid, msgctxt=e.msgctxt, msgid_plural=plural,
+                                                 msgstr_plural=None if plural is None else {0: "", 1: ""},
                                                  extracted=["paragraph"], references=[f"article.html:{len(e.msgid)}"]))
     order = draw(st.permutations(list(template_entries.values())))
     pot = Catalog(header={"POT-Creation-Date": "2026-02-02 00:00+0000", "Project-Id-Version": "new"},
@@ -88,6 +91,7 @@ def msgfmt_accepts(text: str) -> None:
 def test_a_merge_never_loses_a_translation_the_template_still_has(case):
     old, pot = case
     before = {e.key: snapshot(e) for e in old.entries}
+    originals = {e.key: e for e in old.entries}
     merged = catalog.merge(old, pot)
     live = {e.key: e for e in merged.entries if not e.obsolete}
     obsolete = {e.key: e for e in merged.entries if e.obsolete}
@@ -98,8 +102,19 @@ def test_a_merge_never_loses_a_translation_the_template_still_has(case):
         entry = live[tmpl.key]
         assert (entry.msgid_plural, entry.extracted, entry.references) == \
                (tmpl.msgid_plural, tmpl.extracted, tmpl.references)
-        if tmpl.key in before:   # kept, or returning from #~: everything as the translator left it
+        if tmpl.key not in before:
+            continue
+        was = originals[tmpl.key]
+        if was.msgid_plural == tmpl.msgid_plural:   # kept, or returning from #~: as the translator left it
             assert snapshot(entry) == before[tmpl.key]
+        elif was.translated:   # reshaped: its translation kept as a draft to review, the old texts as #|
+            first = was.msgstr if was.msgid_plural is None else was.msgstr_plural[0]
+            now = entry.msgstr if entry.msgid_plural is None else entry.msgstr_plural[0]
+            assert now == first or (not first and entry.msgid_plural and was.msgid_plural)
+            assert entry.fuzzy and (entry.previous_msgid, entry.previous_msgid_plural) == (was.msgid,
+                                                                                          was.msgid_plural)
+            if entry.msgid_plural is not None and was.msgid_plural is not None:
+                assert entry.msgstr_plural == was.msgstr_plural
     # a translated unit the template dropped is kept as #~, or lends its translation to the most like
     # new unit (a draft that names it as #| msgid, as msgmerge does); never both live and obsolete
     for e in old.entries:
@@ -112,6 +127,8 @@ def test_a_merge_never_loses_a_translation_the_template_still_has(case):
                 assert (heir.msgstr, heir.fuzzy, heir.state) == (e.msgstr, True, po.STALE)
     assert not set(live) & set(obsolete)
     assert len(obsolete) == len([e for e in merged.entries if e.obsolete])
+    # a plural unit has as many forms as the language
+    assert all(len(e.msgstr_plural) == 2 for e in live.values() if e.msgid_plural is not None)
     # the header follows the template's date and name, and keeps the language's
     assert merged.header["POT-Creation-Date"] == "2026-02-02 00:00+0000"
     assert merged.header["Project-Id-Version"] == "new"

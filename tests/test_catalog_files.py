@@ -1,0 +1,308 @@
+"""Catalog files on disk: reading errors that name the file, msgfmt's verdict, writes that fail and leave
+the old file, locks that time out, leftovers of interrupted writers, and batches; each as an editor or a
+service would meet it."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from localize import catalog, po
+from localize.errors import Busy, CatalogError
+
+GOOD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr "Hola"\n'
+
+
+def small(text: str = "Hola") -> po.Catalog:
+    return po.Catalog(header={"Content-Type": "text/plain; charset=UTF-8"}, entries=[po.Entry("Hello", text)])
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def test_reading_a_missing_catalog_or_a_folder_names_it(tmp_path):
+    with pytest.raises(CatalogError) as missing:
+        catalog.read(tmp_path / "es.po")
+    assert str(missing.value) == f"{tmp_path / 'es.po'}: no such catalog"
+    assert missing.value.path == tmp_path / "es.po"
+    with pytest.raises(CatalogError) as folder:
+        catalog.read_text(tmp_path)
+    assert str(folder.value) == f"{tmp_path}: cannot read: Is a directory"
+    assert folder.value.path == tmp_path
+
+
+def test_msgfmt_judges_a_catalog_and_its_first_error_names_the_line(tmp_path):
+    path = tmp_path / "es.po"
+    path.write_text(GOOD + '\nmsgid "Hello"\nmsgstr "Otra"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        catalog.msgfmt_check(path)
+    assert refused.value.line == 8 and refused.value.path == path
+    assert str(refused.value) == f"{path}:8: duplicate message definition... (msgfmt --check)"
+    with pytest.raises(CatalogError, match="duplicate"):
+        catalog.validate(path)
+
+
+def test_msgfmt_judges_the_bytes_given_and_a_bom_is_no_error(tmp_path):
+    path = tmp_path / "es.po"
+    path.write_text("not a catalog", encoding="utf-8")
+    catalog.msgfmt_check(path, b"\xef\xbb\xbf" + GOOD.encode())      # the bytes as read win over the file
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert [e.msgstr for e in catalog.validate(path).entries] == ["Hola"]
+
+
+def test_msgfmt_s_error_without_a_line_still_names_the_file(tmp_path):
+    path = tmp_path / "es.po"
+    with pytest.raises(CatalogError) as refused:
+        catalog.msgfmt_check(path, b'msgid "a"\nmsgstr "b"\n"')
+    assert str(refused.value).startswith(f"{path}:")
+    assert "(msgfmt --check)" in str(refused.value) or "msgfmt --check:" in str(refused.value)
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+def test_a_write_that_cannot_start_leaves_the_file_and_says_why(tmp_path):
+    blocker = tmp_path / "locales"
+    blocker.write_text("a file where a folder should be")
+    target = blocker / "es" / "es.po"
+    with pytest.raises(catalog.WriteError) as failed:
+        catalog.write_atomic(target, GOOD)
+    error = failed.value
+    assert str(error) == f"{target}: cannot write: Not a directory; the file is left as it was"
+    assert (error.path, error.reason, error.errno, error.no_space) == (target, "Not a directory", 20, False)
+    again = pickle.loads(pickle.dumps(error))   # whole across a worker process's pipe
+    assert (again.path, again.reason, again.errno, str(again)) == (target, "Not a directory", 20, str(error))
+    assert blocker.read_text() == "a file where a folder should be"
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_no_temporary_and_no_open_file(tmp_path):
+    path = tmp_path / "es.po"
+    path.write_text(GOOD, encoding="utf-8")
+    before = open_fds()
+
+    def pieces(error):
+        yield "msgid "
+        raise error
+
+    with pytest.raises(catalog.WriteError) as failed:
+        catalog.write_atomic(path, pieces(OSError(28, "No space left on device")))
+    assert failed.value.no_space and failed.value.reason == "No space left on device"
+    with pytest.raises(KeyboardInterrupt):
+        catalog.write_atomic(path, pieces(KeyboardInterrupt()))
+    assert path.read_text(encoding="utf-8") == GOOD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["es.po"]
+    assert open_fds() == before
+
+
+def test_a_written_catalog_is_utf8_readable_by_all_and_replaces_the_old_at_once(tmp_path):
+    path = tmp_path / "fr" / "fr.po"
+    catalog.write_atomic(path, ["msgid \"\"\n", "msgstr \"Ça\"\n"])
+    assert path.read_bytes() == 'msgid ""\nmsgstr "Ça"\n'.encode("utf-8")
+    assert path.stat().st_mode & 0o777 == 0o644
+    inode = path.stat().st_ino
+    catalog.write_atomic(path, "x", durable=False)
+    assert path.read_text() == "x" and path.stat().st_ino != inode
+
+
+def test_an_interrupted_writer_s_temporary_is_named_after_its_catalog(tmp_path, monkeypatch):
+    path = tmp_path / "es.po"
+    seen = []
+    real_replace = os.replace
+
+    def watch(src, dst):
+        seen.append(Path(src).name)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(catalog.os, "replace", watch)
+    catalog.write_atomic(path, GOOD)
+    assert len(seen) == 1 and seen[0].startswith(".es.po.") and seen[0].endswith(".tmp")
+    assert Path(tmp_path / seen[0]).parent == path.parent
+    assert catalog._catalog_name(Path(seen[0])) == "es.po"
+
+
+def test_save_writes_only_what_changed_and_mends_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "es.po"
+    assert catalog.save(path, small()) is True
+    stamp = path.stat().st_mtime_ns
+    assert catalog.save(path, small()) is False and path.stat().st_mtime_ns == stamp
+    path.write_bytes(path.read_bytes() + b"# trailing\n")
+    assert catalog.save(path, small()) is True              # a longer file is another file
+    path.write_bytes(path.read_bytes().replace(b"Hola", b"Hol\xe1"))
+    assert catalog.save(path, small()) is True and "Hola" in path.read_text(encoding="utf-8")
+    # the text the caller read is what is compared: the file is not read again
+    path.write_text("changed behind the caller's back", encoding="utf-8")
+    assert catalog.save(path, small(), original=po.dumps(small())) is False
+
+
+def test_save_of_an_unreadable_file_fails_with_its_name(tmp_path):
+    folder = tmp_path / "es.po"
+    folder.mkdir()
+    with pytest.raises(catalog.WriteError) as failed:
+        catalog.save(folder, small())
+    assert failed.value.path == folder and "Is a directory" in str(failed.value)
+
+
+# -- locks ---------------------------------------------------------------------------------------
+
+def hold(path: Path) -> int:
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_lock_held_too_long_gives_busy_with_a_retry_time(tmp_path):
+    path = tmp_path / "es.po"
+    fd = hold(path)
+    try:
+        started = time.monotonic()
+        with pytest.raises(Busy) as busy:
+            with catalog.locked(path, timeout=0.3):
+                pass
+        waited = time.monotonic() - started
+        assert 0.3 <= waited < 1.0
+        assert str(busy.value) == "es.po is being written by another process; try again in a moment"
+        assert busy.value.retry_after == 1
+        with pytest.raises(Busy) as longer:
+            with catalog.locked(path, timeout=2.5):
+                pass
+        assert longer.value.retry_after == 2
+    finally:
+        os.close(fd)
+
+
+def test_a_lock_let_go_while_waiting_is_taken(tmp_path):
+    path = tmp_path / "es.po"
+    fd = hold(path)
+    threading.Timer(0.2, os.close, (fd,)).start()
+    started = time.monotonic()
+    with catalog.locked(path, timeout=3):
+        waited = time.monotonic() - started
+    assert 0.15 <= waited < 0.6   # polled often, not once a second
+
+
+def test_a_transaction_waits_for_the_lock_and_sees_the_writer_s_work(tmp_path):
+    path = tmp_path / "es.po"
+    catalog.write_atomic(path, GOOD)
+    fd = hold(path)
+
+    def writer():
+        catalog.write_atomic(path, GOOD.replace("Hola", "Buenas"))
+        os.close(fd)
+
+    threading.Timer(0.2, writer).start()
+    with catalog.transaction(path) as cat:
+        assert cat.entries[0].msgstr == "Buenas"
+        cat.entries[0].msgstr = "Saludos"
+    assert '"Saludos"' in path.read_text()
+
+
+def test_a_transaction_creates_a_missing_catalog_and_leaves_it_alone_when_nothing_changes(tmp_path):
+    path = tmp_path / "new" / "es.po"
+    with catalog.transaction(path, create=small):
+        pass
+    assert po.parse(path.read_text(), str(path)).entries[0].msgstr == "Hola"
+    stamp = path.stat().st_mtime_ns
+    with catalog.transaction(path, create=lambda: small("Otra")) as cat:
+        assert cat.entries[0].msgstr == "Hola"
+    assert path.stat().st_mtime_ns == stamp
+
+
+# -- leftovers -----------------------------------------------------------------------------------
+
+def test_locking_a_catalog_with_glob_characters_removes_its_leftovers_only(tmp_path):
+    mine = tmp_path / ".a[1].po.x1y2.tmp"
+    other = tmp_path / ".a1.po.x1y2.tmp"
+    longer = tmp_path / ".a[1].po.bak.x1y2.tmp"
+    for p in (mine, other, longer):
+        p.write_text("torn")
+    with catalog.locked(tmp_path / "a[1].po"):
+        pass
+    assert not mine.exists() and other.exists() and longer.exists()
+    with catalog.locked(tmp_path / "a1.po", clean=False):
+        pass
+    assert other.exists()
+    assert catalog.glob_escape("a*?[b].po") == "a[*][?][[]b].po"
+
+
+def test_sweep_counts_what_it_removed_and_spares_a_writer_at_work(tmp_path):
+    for name in ("es.po", "fr.po", "ar.po"):
+        (tmp_path / f".{name}.abc.tmp").write_text("torn")
+    (tmp_path / "fr.po.lock").write_text("")            # a lock nobody holds
+    fd = hold(tmp_path / "ar.po")                        # a writer at work on ar.po
+    try:
+        assert catalog.sweep(tmp_path) == 2
+        assert [p.name for p in tmp_path.glob("*.tmp")] == [".ar.po.abc.tmp"]
+        assert catalog.sweep(tmp_path, held=True) == 1
+        assert list(tmp_path.glob("*.tmp")) == []
+    finally:
+        os.close(fd)
+
+
+def test_sweep_catalogs_goes_through_every_language_and_skips_what_it_cannot(tmp_path):
+    for lang in ("es", "fr"):
+        folder = tmp_path / lang / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / f".{lang}.po.abc.tmp").write_text("torn")
+        (folder / f".other.po.abc.tmp").write_text("torn")
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "ar" / "LC_MESSAGES").write_text("not a folder")
+    assert catalog.sweep_catalogs(tmp_path) == 4
+    assert list(tmp_path.rglob("*.tmp")) == []
+
+
+# -- batches -------------------------------------------------------------------------------------
+
+def test_a_full_batch_writes_what_it_holds_before_taking_more(tmp_path):
+    paths = [tmp_path / f"{n}.po" for n in ("a", "b", "c")]
+    with catalog.Batch(size=2) as batch:
+        for p in paths:
+            batch.lock(p)
+            batch.lock(p)                                # locking twice is once
+            batch.write(p, GOOD.replace("Hola", p.stem))
+        assert paths[0].exists() and paths[1].exists()   # written when the third was locked
+        assert not paths[2].exists()
+    assert [p.read_text().count(f'"{p.stem}"') for p in paths] == [1, 1, 1]
+
+
+def test_a_batch_removes_the_leftovers_of_what_it_locks_only(tmp_path):
+    (tmp_path / ".a.po.x.tmp").write_text("torn")
+    (tmp_path / ".b.po.x.tmp").write_text("torn")
+    with catalog.Batch() as batch:
+        batch.lock(tmp_path / "a.po")
+    assert sorted(p.name for p in tmp_path.glob("*.tmp")) == [".b.po.x.tmp"]
+
+
+def test_a_batch_waits_for_a_lock_another_holds_after_writing_its_own(tmp_path):
+    first, second = tmp_path / "a.po", tmp_path / "b.po"
+    fd = hold(second)
+    threading.Timer(0.3, os.close, (fd,)).start()
+    with catalog.Batch(durable=False) as batch:
+        batch.lock(first)
+        batch.write(first, GOOD)
+        batch.lock(second)                               # busy: what it holds is written first
+        assert first.read_text() == GOOD
+        batch.write(second, GOOD)
+    assert second.read_text() == GOOD
+
+
+def test_a_batch_left_by_an_error_writes_nothing_and_frees_its_locks(tmp_path):
+    path = tmp_path / "a.po"
+    path.write_text(GOOD)
+    before = open_fds()
+    with pytest.raises(RuntimeError):
+        with catalog.Batch() as batch:
+            batch.lock(path)
+            batch.write(path, "new")
+            raise RuntimeError("stop")
+    assert path.read_text() == GOOD and list(tmp_path.glob("*.tmp")) == []
+    assert open_fds() == before
+    with catalog.locked(path, timeout=0.1):   # free again
+        pass
