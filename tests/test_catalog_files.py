@@ -251,7 +251,7 @@ def test_sweep_catalogs_goes_through_every_language_and_skips_what_it_cannot(tmp
         folder = tmp_path / lang / "LC_MESSAGES"
         folder.mkdir(parents=True)
         (folder / f".{lang}.po.abc.tmp").write_text("torn")
-        (folder / f".other.po.abc.tmp").write_text("torn")
+        (folder / ".other.po.abc.tmp").write_text("torn")
     (tmp_path / "ar").mkdir()
     (tmp_path / "ar" / "LC_MESSAGES").write_text("not a folder")
     assert catalog.sweep_catalogs(tmp_path) == 4
