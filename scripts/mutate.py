@@ -51,7 +51,8 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "po": (("localize/po/*.py",),
            ("tests/test_po.py", "tests/test_po_conformance.py", "tests/reliability/test_hostile_catalogs.py")),
     "review": (("localize/review.py",),
-               ("tests/test_review.py", "tests/test_web_review.py", "tests/test_loss.py")),
+               ("tests/test_review.py", "tests/test_review_actions.py", "tests/test_web_review.py",
+                "tests/test_loss.py")),
     "gate": (("localize/editions/gate.py",),
              ("tests/test_gate.py", "tests/test_editions.py", "tests/test_web_publish.py")),
 }

@@ -1,0 +1,240 @@
+"""The review actions a translator and a reviewer take beside saving and approving: suggestions (made,
+accepted, dismissed), overrides and ignore flags, bulk actions, and the limits every text and reason
+is held to; each with the words the person is told."""
+
+from __future__ import annotations
+
+import pytest
+
+from localize import review
+from localize.accounts import PermissionDenied
+from localize.errors import BadInput
+from localize.records import Decided
+from localize.review import Conflict, NotFound, ReasonRequired, Review
+from test_review import SLUG, accounts, find, store, ws  # noqa: F401  (fixtures)
+
+WITH_YEAR = "James Gross's work on emotion regulation"
+
+
+@pytest.fixture
+def r(ws, store) -> Review:  # noqa: F811
+    return Review(ws, store)
+
+
+def first(r: Review, start: str = "Emotional numbness"):
+    return find(r.items("es", SLUG), start)
+
+
+# -- suggestions ---------------------------------------------------------------------------------
+
+def test_a_suggestion_is_kept_apart_and_listed_with_its_author(r, store):  # noqa: F811
+    item = first(r)
+    made = r.suggest(store.user("tina"), "es", SLUG, item.id, "Entumecimiento\r\nemocional", origin="memory 92%")
+    assert (made.user, made.text, made.entry, made.origin) == ("tina", "Entumecimiento\nemocional", item.id,
+                                                              "memory 92%")
+    assert [s.id for s in r.suggestions("es", SLUG)] == [made.id]
+    assert [s.id for s in r.suggestions("es", SLUG, item.id)] == [made.id]
+    assert r.suggestions("es", SLUG, "0123456789abcdef") == []
+    assert first(r).msgstr == item.msgstr   # the entry is as it was
+
+
+@pytest.mark.parametrize("text, says", [
+    ("   ", "an empty suggestion"),
+    ("a\x00b", "the translation holds control characters"),
+    ("x" * (review.MAX_TEXT + 1), "a translation is at most 100,000 characters"),
+    (42, "the translation must be text"),
+])
+def test_a_suggestion_that_is_not_a_translation_is_refused(r, store, text, says):  # noqa: F811
+    with pytest.raises(BadInput) as refused:
+        r.suggest(store.user("tina"), "es", SLUG, first(r).id, text)
+    assert str(refused.value) == says
+
+
+def test_a_suggestion_for_no_entry_or_language_is_not_found(r, store):  # noqa: F811
+    with pytest.raises(NotFound) as missing:
+        r.suggest(store.user("tina"), "es", SLUG, "0123456789abcdef", "Hola")
+    assert str(missing.value) == f"no entry '0123456789abcdef' in the es catalog of {SLUG!r}"
+    with pytest.raises(PermissionDenied):
+        r.suggest(store.user("tina"), "fr", SLUG, first(r).id, "Bonjour")
+
+
+def test_a_reviewer_accepts_a_suggestion_as_its_author_s_approved_work(r, store):  # noqa: F811
+    item = first(r)
+    made = r.suggest(store.user("tina"), "es", SLUG, item.id, "\nEntumecimiento emocional\n")
+    accepted = r.accept(store.user("rita"), "es", SLUG, made.id, based_on=item.version)
+    assert (accepted.state, accepted.msgstr) == ("approved", "Entumecimiento emocional")
+    assert r.author("es", SLUG, item.id, "Entumecimiento emocional") == "tina"
+    assert r.suggestions("es", SLUG) == []
+    with pytest.raises(Decided, match="this suggestion was already accepted"):
+        r.accept(store.user("rafa"), "es", SLUG, made.id, based_on=accepted.version)
+    with pytest.raises(NotFound) as missing:
+        r.accept(store.user("rafa"), "es", SLUG, made.id + 1000, based_on=accepted.version)
+    assert str(missing.value) == f"no suggestion {made.id + 1000} for the es catalog of {SLUG!r}"
+
+
+def test_accepting_a_suggestion_based_on_an_old_version_is_a_conflict(r, store):  # noqa: F811
+    item = first(r)
+    made = r.suggest(store.user("tina"), "es", SLUG, item.id, "Entumecimiento")
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Otra cosa")
+    with pytest.raises(Conflict) as conflict:
+        r.accept(store.user("rita"), "es", SLUG, made.id, based_on=item.version)
+    assert conflict.value.current.msgstr == "Otra cosa" and conflict.value.current.version == saved.version
+    with pytest.raises(PermissionDenied):
+        r.accept(store.user("tina"), "es", SLUG, made.id, based_on=saved.version)
+
+
+def test_a_suggestion_is_dismissed_by_its_author_or_a_reviewer_and_the_history_says_so(r, store):  # noqa: F811
+    item = first(r)
+    mine = r.suggest(store.user("tina"), "es", SLUG, item.id, "Uno")
+    other = r.suggest(store.user("rita"), "es", SLUG, item.id, "Dos")
+    with pytest.raises(PermissionDenied):
+        r.dismiss(store.user("tina"), "es", SLUG, other.id)
+    closed = r.dismiss(store.user("tina"), "es", SLUG, mine.id)
+    assert closed.id == mine.id and closed.status == "dismissed"
+    assert r.dismiss(store.user("rafa"), "es", SLUG, other.id).status == "dismissed"
+    assert r.suggestions("es", SLUG) == []
+    rows = [c for c in store.history("es", SLUG, item.id) if c.action == "dismiss"]
+    assert [(c.user, c.old_msgstr, c.new_msgstr) for c in rows] == [("tina", item.msgstr, item.msgstr),
+                                                                    ("rafa", item.msgstr, item.msgstr)]
+    with pytest.raises(NotFound):
+        r.dismiss(store.user("rita"), "es", "another-article", mine.id)
+
+
+# -- overrides and ignore flags ------------------------------------------------------------------
+
+def translated(r, store, start, text):  # noqa: F811
+    item = first(r, start)
+    return r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text=text)
+
+
+def test_an_override_needs_a_reason_and_a_finding_and_can_be_taken_back(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional en 1999")
+    assert "numbers" in [p.check for p in saved.errors]
+    rita = store.user("rita")
+    with pytest.raises(ReasonRequired) as needs:
+        r.override(rita, "es", SLUG, saved.id, "numbers", "  ", based_on=saved.version)
+    assert str(needs.value) == "override needs a written reason"
+    with pytest.raises(BadInput) as nothing:
+        r.override(rita, "es", SLUG, saved.id, "urls", "why", based_on=saved.version)
+    assert str(nothing.value) == "[urls] finds nothing in this translation: there is nothing to override"
+    done = r.override(rita, "es", SLUG, saved.id, "numbers", " the year is the study's ", based_on=saved.version)
+    assert done.overrides == (("numbers", "the year is the study's"),) and done.errors == []
+    back = r.override(rita, "es", SLUG, saved.id, "numbers", "", based_on=done.version, off=True)
+    assert back.overrides == () and [p.check for p in back.errors] == ["numbers"]
+    with pytest.raises(PermissionDenied):
+        r.override(store.user("tina"), "es", SLUG, saved.id, "numbers", "mine", based_on=back.version)
+
+
+@pytest.mark.parametrize("check, says", [
+    ("", "override needs the id of a check"),
+    ("nosuch", "no check 'nosuch'"),
+    ("unsafe", "[unsafe] can never be overridden or ignored"),
+])
+def test_what_cannot_be_overridden_is_refused_before_anything_is_read(r, store, check, says):  # noqa: F811
+    with pytest.raises(BadInput) as refused:
+        r.override(store.user("rita"), "es", SLUG, first(r).id, check, "why", based_on="x")
+    assert str(refused.value) == says
+
+
+def test_a_warning_is_ignored_by_a_translator_but_an_error_is_not(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional  doble")
+    tina = store.user("tina")
+    assert "double-space" in [p.check for p in saved.warnings]
+    ignored = r.ignore(tina, "es", SLUG, saved.id, "double-space", based_on=saved.version)
+    assert ignored.ignored == ("double-space",) and "double-space" not in [p.check for p in ignored.warnings]
+    again = r.ignore(tina, "es", SLUG, saved.id, "double-space", based_on=ignored.version, off=True)
+    assert again.ignored == () and "double-space" in [p.check for p in again.warnings]
+    with pytest.raises(BadInput) as refused:
+        r.ignore(tina, "es", SLUG, saved.id, "numbers", based_on=again.version)
+    assert str(refused.value) == "[numbers] finds errors: a reviewer overrides it with a reason, it is not ignored"
+
+
+def test_nothing_to_mark_on_an_untranslated_entry(r, store):  # noqa: F811
+    item = first(r)
+    with pytest.raises(BadInput) as refused:
+        r.ignore(store.user("tina"), "es", SLUG, item.id, "double-space", based_on=item.version)
+    assert str(refused.value) == "the entry has no translation to check"
+
+
+def test_a_new_text_lets_the_old_text_s_marks_lapse(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional  doble")
+    tina = store.user("tina")
+    ignored = r.ignore(tina, "es", SLUG, saved.id, "double-space", based_on=saved.version)
+    changed = r.act(tina, "es", SLUG, saved.id, "save", based_on=ignored.version, text="Otro  texto")
+    assert changed.ignored == () and changed.version != ignored.version
+
+
+# -- bulk ----------------------------------------------------------------------------------------
+
+def test_bulk_approval_approves_the_clean_and_says_why_it_skipped_the_rest(r, store):  # noqa: F811
+    a = translated(r, store, "The evidence", "La evidencia")
+    b = translated(r, store, "What the research", "Lo que muestra la investigación de 1999")
+    c = translated(r, store, "Why this happens", "Por qué  pasa")
+    untouched = first(r, "Understanding")
+    report = r.bulk(store.user("rita"), "es", SLUG, "approve",
+                    [(a.id, a.version), (b.id, b.version), (c.id, c.version), (a.id, "ignored: named twice"),
+                     (untouched.id, "0" * 12), ("0123456789abcdef", "x")])
+    assert report.as_dict() == {"action": "approve", "count": 1, "done": [a.id], "skipped": [
+        {"id": b.id, "reason": "QA errors block approval: [numbers] numbers differ: added 1999"},
+        {"id": c.id, "reason": "QA findings: double-space"},
+        {"id": untouched.id, "reason": "changed since it was loaded (now: untranslated)"},
+        {"id": "0123456789abcdef", "reason": "no such entry"}]}
+    assert first(r, "The evidence").state == "approved"
+    again = r.bulk(store.user("rafa"), "es", SLUG, "approve", [(a.id, first(r, "The evidence").version)])
+    assert [str(why) for _, why in again.skipped] == ["already approved"]
+
+
+def test_bulk_reject_needs_a_reason_and_bulk_review_takes_approval_back(r, store):  # noqa: F811
+    a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    rita = store.user("rita")
+    with pytest.raises(ReasonRequired):
+        r.bulk(rita, "es", SLUG, "reject", [(a.id, a.version)])
+    approved = r.act(rita, "es", SLUG, a.id, "approve", based_on=a.version)
+    report = r.bulk(rita, "es", SLUG, "review", [(a.id, approved.version)])
+    assert report.done == [a.id] and first(r).state == "needs review"
+    rejected = r.bulk(rita, "es", SLUG, "reject", [(a.id, first(r).version)], reason=" wrong register ")
+    assert rejected.done == [a.id]
+    assert [c.note for c in store.history("es", SLUG, a.id) if c.action == "reject"] == ["wrong register"]
+
+
+@pytest.mark.parametrize("action, entries, reason, says", [
+    ("delete", [("a", "b")], None, "no bulk action 'delete'; bulk actions: approve, reject, review"),
+    ("approve", [], None, "no entries were named"),
+    ("approve", [("a",)], None, "a bulk action names each entry by its id and version"),
+    ("approve", [("a", 1)], None, "a bulk action names each entry by its id and version"),
+    ("approve", [(str(n), "v") for n in range(review.MAX_BULK + 1)], None,
+     "a bulk action takes at most 5,000 entries"),
+    ("reject", [("a", "b")], "x" * (review.MAX_REASON + 1), "a reason is at most 2,000 characters"),
+    ("reject", [("a", "b")], "bad\x07reason", "the reason holds control characters"),
+    ("reject", [("a", "b")], 7, "the reason must be text"),
+])
+def test_a_bulk_action_that_cannot_be_done_is_refused_whole(r, store, action, entries, reason, says):  # noqa: F811
+    with pytest.raises(BadInput) as refused:
+        r.bulk(store.user("rita"), "es", SLUG, action, entries, reason=reason)
+    assert str(refused.value) == says
+
+
+def test_a_translator_may_not_bulk_approve(r, store):  # noqa: F811
+    with pytest.raises(PermissionDenied):
+        r.bulk(store.user("tina"), "es", SLUG, "approve", [("a", "b")])
+
+
+# -- what a reviewer is shown ---------------------------------------------------------------------
+
+def test_an_item_as_the_api_shows_it(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional en 1999")
+    shown = saved.as_dict()
+    assert set(shown) == {"id", "position", "msgctxt", "msgid", "msgstr", "state", "version", "kind", "origin",
+                          "previous_msgid", "notes", "source_change", "problems", "overrides", "ignored",
+                          "rejected"}
+    assert (shown["msgstr"], shown["state"], shown["kind"], shown["origin"]) == \
+        ("Entumecimiento emocional en 1999", "needs review", "meta description", None)
+    numbers = next(p for p in shown["problems"] if p["check"] == "numbers")
+    assert numbers == {"check": "numbers", "severity": "error", "overridden": False, "ignorable": True,
+                       "message": numbers["message"]} and "1999" in str(numbers["message"])
+    assert review.version(po_entry(saved)) == saved.version
+
+
+def po_entry(item):
+    from localize.po import Entry
+    return Entry(item.msgid, item.msgstr, flags=["fuzzy"])
