@@ -196,3 +196,92 @@ def test_an_inconsistency_can_be_overridden_on_the_entry():
     catalogs = {"a": [Entry("Numbness", "Entumecimiento", comments=["qa-override inconsistent: a title"])],
                 "b": [Entry("Numbness", "Adormecimiento")]}
     assert [(p.article, p.overridden) for p in checks.run_across(catalogs, "es")] == [("a", True), ("b", False)]
+
+
+# -- the markup check's words ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, target, messages", [
+    ("A <em>b <strong>c</strong></em> d", "A <em>b <strong>c</em></strong> d",
+     ["badly nested: </em> closes <strong>"]),
+    ("<em>a</em> <b>b</b>", "</em>a<em> <b>b</b>", ["badly nested: </em> closes nothing"]),
+    ('See <a href="#x"><em>this</em> part</a>.', 'Vea <em>esto</em> y <a href="#x">la parte</a>.',
+     ["nesting changed: <em> is at the top, in the source inside <a>"]),
+    ('See <em>this</em> and <a href="#x">that</a>.', 'Vea <a href="#x"><em>esto</em> y aquello</a>.',
+     ["nesting changed: <em> is inside <a>, in the source at the top"]),
+    ("<b><em>e</em> x</b> <i>y</i>", "<b>x</b> <i><em>e</em> y</i>",
+     ["nesting changed: <em> is inside <i>, in the source inside <b>"]),
+    ('Read <a href="#ref-1">this</a>.', "Lea esto.", ['missing <a href="#ref-1">']),
+    ("<em>a</em> b", "<em>a b", ["missing </em>"]),
+    ("<em>a</em> b", "<em>a</em></em> b", ["extra </em>"]),
+    ("Run <code>ls -l</code> now.", "Ejecute <code>ls -la</code> ya.", ['code changed: "ls -l" -> "ls -la"']),
+    ("Run <kbd>Ctrl</kbd> <code>ls</code>.", "Pulse <kbd>Ctrl</kbd> <code></code>.", ['code changed: "ls" -> ""']),
+    ("<code>a</code> or <code>b</code>", "<code>a</code> o <code>a</code>", ['code changed: "b" -> "a"']),
+    ("Run <samp>ok</samp>.", "<em>x</em> <samp>ok</samp>", ["<em> is not in the source"]),
+])
+def test_the_markup_check_says_what_changed(source, target, messages):
+    assert [m for _, c, m, _ in found([Entry(source, target)]) if c == "markup"] == messages
+
+
+@pytest.mark.parametrize("target, message", [
+    ('Gross <a href="#ref-2">(1999)</a>', "citation #ref-2 reads 1999, the source 1998"),
+    ('Gross <a href="#ref-2">(ver)</a>', "citation #ref-2 has no number, the source 1998"),
+    ("Gross", "citation link to #ref-2 missing"),
+    ('Gross <a href="#ref-2">(1998)</a> <a href="#ref-2">(1998)</a>', "citation link to #ref-2 is not in the source"),
+])
+def test_the_citations_check_says_which_citation(target, message):
+    ctx = Context(ES, citations=frozenset({"#ref-2"}))
+    source = 'Gross <a href="#ref-2">(1998)</a>'
+    assert [m for _, c, m, _ in found([Entry(source, target)], ctx) if c == "citations"] == [message]
+    plain = [m for _, c, m, _ in found([Entry('Gross <a href="#ref-2">(see)</a>',
+                                              'Gross <a href="#ref-2">(1998)</a>')], ctx) if c == "citations"]
+    assert plain == ["citation #ref-2 reads 1998, the source has no number"]
+
+
+def test_an_author_of_the_reference_list_missing_is_named():
+    ctx = Context(ES, authors=("Gross", "John"))
+    assert [m for _, c, m, _ in found([Entry("Gross and John (2004)", "Gros y John (2004)")], ctx)
+            if c == "citations"] == ['author name "Gross" missing or altered']
+
+
+def test_numbers_are_read_in_every_script_s_digits():
+    from localize.checks.base import numbers_in
+    assert numbers_in("١٬٢٣٤٫٥ y ١٩٩٨") == ["1234.5", "1998"]
+    assert numbers_in("１２３ and ๑๒ and १९") == ["123", "12", "19"]
+    assert numbers_in("x² 3") == ["3"]
+    assert found([Entry("In 1998.", "في ١٩٩٨.")], Context(languages.parse("ar"))) == []
+
+
+def test_an_invisible_character_is_named_as_unicode_names_it():
+    messages = [m for _, c, m, _ in found([Entry("Hello.", "Hola\u200b.")]) if c == "bidi"]
+    assert messages == ["invisible character the source does not have: U+200B ZERO WIDTH SPACE"]
+
+
+# -- the registry --------------------------------------------------------------------------------
+
+def test_a_check_is_registered_once_with_what_it_declares():
+    from localize.checks import CHECKS, check
+
+    with pytest.raises(ValueError) as twice:
+        check("numbers", checks.ERROR)(lambda pair, ctx: None)
+    assert str(twice.value) == "check 'numbers' registered twice"
+
+    def finds_x(pair, ctx):
+        return ["an x", "", "an x", "a y"] if "x" in pair.target else None
+    try:
+        returned = check("test-x", checks.WARNING, ignorable=False, scope="language", blank=True)(finds_x)
+        assert returned is finds_x
+        made = CHECKS["test-x"]
+        assert (made.id, made.severity, made.function, made.ignorable, made.scope, made.blank) == \
+            ("test-x", "warning", finds_x, False, "language", True)
+        assert made.messages(checks.Pair("a", "x"), Context(ES)) == ("an x", "a y")
+        assert made.messages(checks.Pair("a", "b"), Context(ES)) == ()
+        assert list(CHECKS)[-1] == "test-x"
+    finally:
+        CHECKS.pop("test-x", None)
+
+
+def test_a_problem_as_json():
+    problem = checks.run([Entry("In 1998.", "En 1989.")], Context(ES), article="numbness")[0]
+    assert problem.as_dict() == {"article": "numbness", "language": "es", "msgctxt": None, "msgid": "In 1998.",
+                                 "check": "numbers", "severity": "error",
+                                 "message": "numbers differ: 1989 where the source has 1998", "overridden": False}
