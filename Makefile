@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-checks bench-draft bench-review bench-speed clean
+.PHONY: run test bench bench-checks bench-draft bench-review bench-speed mutate clean
 
 run:            ## set up and run the main job on this workspace
 	scripts/run
@@ -17,6 +17,10 @@ bench-checks:   ## localize check against pofilter on one ~57,000-entry catalog
 bench-draft:    ## localize draft against Apertium per unit and one bare Apertium run; 100 articles
 	scripts/setup bench
 	.venv/bin/python bench/bench_draft.py
+
+mutate:         ## mutation testing of the core modules against their tests (README: Mutation testing; about an hour)
+	scripts/setup test
+	.venv/bin/python scripts/mutate.py
 
 clean:
 	rm -rf out .pytest_cache
