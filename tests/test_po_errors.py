@@ -1,0 +1,102 @@
+"""Every way the PO reader refuses a catalog, with the exact words and line a translator is given; and
+what it accepts that a hand-written catalog holds (continuation lines, escapes, obsolete entries)."""
+
+from __future__ import annotations
+
+import pytest
+
+from localize import po
+from localize.errors import CatalogError
+
+HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+PLURAL_HEAD = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+               '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n')
+
+
+def refusal(text: str) -> str:
+    with pytest.raises(CatalogError) as refused:
+        po.parse(text, "es.po")
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "es.po:1: the file is empty"),
+    ("  \n\n", "es.po:1: the file is empty"),
+    ('msgid "a"\nmsgstr "b"\n', 'es.po:1: no header entry (msgid "" with Content-Type, Language…) or an empty one'),
+    (HEAD + 'msgid "a"\nmsgstr "b"\r', "es.po:6: a carriage return (CR) without a line feed: lines must end "
+                                         "with LF or CRLF"),
+    (HEAD + 'msgid "a"\rmsgstr "b"\n', "es.po:5: a carriage return (CR) without a line feed: lines must end "
+                                       "with LF or CRLF"),
+    (HEAD + 'msgid "a\x00"\nmsgstr "b"\n', "es.po:5: control character U+0000 in the file"),
+    (HEAD + 'msgid "a"\nmsgstr "b\ud800"\n', "es.po:6: surrogate U+D800 in the file"),
+    (HEAD + 'msgid "a\nmsgstr "b"\n', "es.po:5: unterminated string"),
+    (HEAD + 'msgid "a"\nmsgstr "b"\nmsgfoo "c"\n', "es.po:7: cannot read 'msgfoo \"c\"'"),
+    (HEAD + 'msgstr "b"\n', "es.po:5: msgstr where it does not belong"),
+    (HEAD + 'msgid\nmsgstr "b"\n', "es.po:6: msgid without its string"),
+    (HEAD + 'msgid_plural "as"\nmsgstr "b"\n', "es.po:5: msgid_plural must follow msgid"),
+    (HEAD + 'msgctxt "c"\nmsgstr "b"\n', "es.po:6: msgctxt without msgid"),
+    (HEAD + 'msgctxt "c"\n\n', "es.po:5: entry has no msgstr (is the file cut short?)"),
+    (HEAD + 'msgid "a"\nmsgstr[0] "b"\n', "es.po:6: msgstr[n] where it does not belong"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr "b"\n', "es.po:8: msgstr without [n] in a plural entry"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[1] "b"\nmsgstr[0] "c"\n', "es.po:8: msgstr[1] out of order"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[] "b"\n', "es.po:8: cannot read ']' here"),
+    (HEAD + 'msgid "a"\n', "es.po:5: entry has no msgstr (is the file cut short?)"),
+    (HEAD + 'msgid "a"\nmsgstr\n', "es.po:6: msgstr without its string"),
+    (HEAD + 'msgid "a"\nmsgstr "b"\nmsgid "a"\nmsgstr "c"\n', "es.po:7: duplicate entry 'a', first at line 5"),
+    (HEAD + 'msgid "a\\q"\nmsgstr "b"\n', "es.po:5: invalid escape sequence \\q"),
+    (HEAD + 'msgid "a\\004b"\nmsgstr "c"\n', "es.po:5: control character U+0004 in a string (gettext's context "
+                                             "separator)"),
+    (HEAD + 'msgid "a"\nmsgstr "b\\000"\n', "es.po:6: control character U+0000 in a string (msgfmt would cut it "
+                                            "there)"),
+    (HEAD + 'msgid "\\na"\nmsgstr "b"\n', "es.po:5: msgid and msgstr do not both begin with a line break"),
+    (HEAD + 'msgid "a\\n"\nmsgstr "b"\n', "es.po:5: msgid and msgstr do not both end with a line break"),
+    (HEAD + '#| msgid "old"\n# a comment\nmsgid "a"\nmsgstr "b"\n',
+     "es.po:6: a comment between previous strings (#|) and their entry"),
+    (HEAD + '#| msgctxt "c"\nmsgid "a"\nmsgstr "b"\n', "es.po:5: a previous msgctxt without a previous msgid"),
+    (HEAD + '#| msgid "old"\n', "es.po:5: previous strings (#|) without their entry (is the file cut short?)"),
+    (HEAD + '#| msgfoo "old"\nmsgid "a"\nmsgstr "b"\n', "es.po:5: cannot read previous string 'msgfoo \"old\"'"),
+    (HEAD + '#~ msgid "a"\nmsgstr "b"\n', "es.po:6: obsolete (#~) and live lines mixed in one entry"),
+    (HEAD + 'domain "other"\n', "es.po:5: a domain directive: a catalog here is one domain (msgfmt -o ignores "
+                                "it too)"),
+    (HEAD + 'msgid "a" "b"\nmsgstr x\n', "es.po:6: cannot read 'x'"),
+    (HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "c"\n',
+     "es.po:5: a translated plural entry, but no Plural-Forms 'nplurals=N; plural=EXPRESSION;' in the header"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "c"\nmsgstr[2] "d"\n',
+     "es.po:6: 3 plural forms, the header says 2"),
+])
+def test_a_bad_catalog_is_refused_with_its_line_and_reason(text, says):
+    assert refusal(text) == says
+
+
+def test_the_header_s_charset_must_be_the_text_s():
+    with pytest.raises(CatalogError) as refused:
+        po.decode(HEAD.replace("UTF-8", "ISO-8859-1").encode("utf-8") + 'msgid "é"\nmsgstr "e"\n'.encode(), "es.po")
+    assert str(refused.value) == ("es.po:3: charset ISO-8859-1 declared, but the text is UTF-8: correct the "
+                                  "header's charset")
+    with pytest.raises(CatalogError) as refused:
+        po.decode(HEAD.encode() + b'msgid "\xe9"\nmsgstr "e"\n', "es.po")
+    assert str(refused.value).startswith("es.po:5: not valid UTF-8 (byte 0xe9)")
+
+
+def test_a_latin1_catalog_is_read_as_text_and_says_what_it_was():
+    data = HEAD.replace("UTF-8", "ISO-8859-1").encode("latin-1") + 'msgid "café"\nmsgstr "café"\n'.encode("latin-1")
+    cat = po.parse(po.decode(data, "es.po"), "es.po")
+    assert (cat.entries[0].msgstr, cat.converted_from, cat.header["Content-Type"]) == \
+        ("café", "ISO-8859-1", "text/plain; charset=UTF-8")
+
+
+def test_what_a_hand_written_catalog_may_hold_is_read():
+    text = (HEAD + '# a note\n#. p\n#: a.html:3 a.html:9\n#, fuzzy, c-format\n#| msgctxt "old"\n#| msgid "ol"\n'
+            '#| "d"\nmsgctxt "menu"\nmsgid ""\n"Save "\n"file"\nmsgstr "Guardar \\"\\t\\\\\\101\\x42"\n\n'
+            'msgid "one"\nmsgid_plural "many"\nmsgstr[0] "uno"\nmsgstr[1] "muchos"\n\n'
+            '#~ msgid "gone"\n#~ msgstr "ido"\n')
+    text = text.replace("charset=UTF-8\\n\"\n", "charset=UTF-8\\n\"\n\"Plural-Forms: nplurals=2; plural=(n != 1);\\n\"\n")
+    cat = po.parse(text, "es.po")
+    first, plural, gone = cat.entries
+    assert (first.msgctxt, first.msgid, first.msgstr) == ("menu", "Save file", 'Guardar "\t\\AB')
+    assert (first.comments, first.extracted, first.references, first.flags) == \
+        (["a note"], ["p"], ["a.html:3", "a.html:9"], ["fuzzy", "c-format"])
+    assert (first.previous_msgctxt, first.previous_msgid, first.line) == ("old", "old", 13)
+    assert (plural.msgid_plural, plural.msgstr_plural) == ("many", {0: "uno", 1: "muchos"})
+    assert (gone.obsolete, gone.msgstr) == (True, "ido")
+    assert po.parse(po.dumps(cat), "again.po").entries[0].msgstr == 'Guardar "\t\\AB'
