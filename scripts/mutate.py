@@ -162,7 +162,7 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
         "pytest_add_cli_args_test_selection": [t for t in tests if (ROOT / t.split("::")[0]).exists()],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "mutate_plugin", "-W", "ignore",
                                 *(f"--deselect={t}" for t in DESELECTED)],
-        "timeout_multiplier": 5.0,
+        "timeout_multiplier": 2.0,   # a mutant that loops is stopped after 4 times its tests' time, plus 4 s
         "use_git_change_detection": False,
     }
     pyproject = scratch / "pyproject.toml"
