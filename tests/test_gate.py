@@ -141,3 +141,73 @@ def test_a_snapshot_hashes_what_it_read_and_lists_only_live_entries_without_cont
     assert snap.catalog_sha256 == hashlib.sha256(snap.catalog_text.encode()).hexdigest()
     assert snap.source_sha256 == hashlib.sha256(PAGE).hexdigest()
     assert gate._share(0, 0) == 100.0
+
+
+def test_faq_roles_come_before_headings():
+    assert gate.kind_of(["h2", "faq answer"]) == "faq answer"
+    assert gate.kind_of(["h3", "faq question"]) == "faq question"
+
+
+def test_machine_drafts_and_human_work_to_review_are_counted_apart():
+    review = [po.Entry(t, "x", flags=["fuzzy"]) for t in ("Numbness is common.", "It passes with time.")]
+    machine = po.Entry("Rarely.", "Rara vez.", flags=["fuzzy"], comments=["draft: deepl;formal"])
+    v = verdict(approved(**{e.msgid: e for e in review}, **{"Rarely.": machine}))
+    assert (v.counts[po.NEEDS_REVIEW], v.counts["machine drafts"]) == (2, 1)
+    deepl = po.Entry("Rarely.", "Rara vez.", comments=["draft: deepl;formal"])
+    assert verdict(approved(**{"Rarely.": deepl})).engines == {"human": 5, "deepl": 1}
+
+
+def test_a_warning_never_blocks_and_an_error_names_its_article():
+    spaced = po.Entry("Numbness is common.", "El entumecimiento  es común.")
+    assert verdict(approved(**{"Numbness is common.": spaced})).passed
+    wrong = po.Entry("Numbness is common.", "Es común en 1998.")
+    assert [(p.article, p.check) for p in verdict(approved(**{"Numbness is common.": wrong})).errors] == \
+        [("numbness", "numbers")]
+
+
+def test_the_entries_given_are_judged_not_the_snapshot_s():
+    snap = snapshot(approved())
+    tree = snap.tree()
+    given = {e.msgid: e for e in approved(**{"Rarely.": po.Entry("Rarely.")})}
+    v = gate.judge(snap, article.split(tree), article.references(tree), Config(Path("out"), "en", Path(".")),
+                   entries=given)
+    assert v.counts[po.UNTRANSLATED] == 1 and not v.passed
+
+
+def test_a_link_to_its_localized_counterpart_does_not_block():
+    page = PAGE.replace(b"<p>It passes with time.</p>", b'<p>It <a href="https://a.org/en">passes</a>.</p>')
+    entries = approved(**{"It passes with time.": None}) + [
+        po.Entry('It <a href="https://a.org/en">passes</a>.', 'Se <a href="https://b.org/es">pasa</a>.')]
+    cat = po.Catalog(header={"Language": "es"}, entries=entries)
+    snap = gate.Snapshot(languages.parse("es"), "numbness", "en", Path("source/numbness.html"), page,
+                         Path("locales/es/numbness.po"), po.dumps(cat), cat)
+    tree = snap.tree()
+    cfg = Config(Path("out"), "en", Path("."))
+    blocked = gate.judge(snap, article.split(tree), article.references(tree), cfg)
+    assert [p.check for p in blocked.errors] == ["markup"]
+    v = gate.judge(snap, article.split(tree), article.references(tree), cfg,
+                   links={"https://a.org/en": "https://b.org/es"})
+    assert v.passed, v.blocks
+
+
+def test_take_reads_the_page_and_catalog_once_and_names_them_in_errors(tmp_path):
+    from localize.errors import CatalogError
+    from localize.workspace import Workspace
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.localize]\nsource-language = "en"\nlanguages = ["es"]\n')
+    (tmp_path / "source" / "numbness.html").write_bytes(PAGE)
+    ws = Workspace.open(tmp_path)
+    catalog_path = ws.catalog_path("es", "numbness")
+    catalog_path.parent.mkdir(parents=True)
+    catalog_path.write_text(po.dumps(po.Catalog(header={"Content-Type": "text/plain; charset=UTF-8"},
+                                                entries=approved())), encoding="utf-8")
+    snap = gate.take(ws, languages.parse("es"), "numbness")
+    assert (snap.source, snap.catalog_path, len(snap.entries())) == (PAGE, catalog_path, 6)
+    given = gate.take(ws, languages.parse("es"), "numbness", (tmp_path / "as-read.html", b"<p>x</p>"))
+    assert (given.source_path, given.source) == (tmp_path / "as-read.html", b"<p>x</p>")
+    english = gate.take(ws, languages.parse("en"), "numbness")
+    assert english.catalog is None and english.catalog_text is None
+    catalog_path.write_text("msgid broken", encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        gate.take(ws, languages.parse("es"), "numbness")
+    assert str(refused.value).startswith(f"{catalog_path}:1: ")
