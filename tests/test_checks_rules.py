@@ -285,3 +285,95 @@ def test_a_problem_as_json():
     assert problem.as_dict() == {"article": "numbness", "language": "es", "msgctxt": None, "msgid": "In 1998.",
                                  "check": "numbers", "severity": "error",
                                  "message": "numbers differ: 1989 where the source has 1998", "overridden": False}
+
+
+# -- typography, word for word ---------------------------------------------------------------------
+
+def messages_of(check: str, source: str, target: str, lang: str = "es") -> list[str]:
+    ctx = Context(languages.parse(lang))
+    return [m for _, c, m, _ in found([Entry(source, target)], ctx) if c == check]
+
+
+@pytest.mark.parametrize("lang, source, target, says", [
+    ("es", "Done", "Hecho.", ['ends with ".", the source has no end punctuation']),
+    ("es", "Done.", "Hecho", ['ends without punctuation, the source with "."']),
+    ("es", "Done.", "¡Hecho!", ['ends with "!", the source with "."']),
+    ("es", "Done...", "Hecho…", []),
+    ("es", "Is it (really) done?)", "¿Está (de verdad) hecho?)", []),
+    ("es", "Done?", "Hecho?", ['"?" without its opening "¿"']),
+    ("es", "Great!", "Genial!", ['"!" without its opening "¡"']),
+    ("es", "See https://x.org/?a=1 now.", "Vea https://x.org/?a=1 ya.", []),
+    ("ar", "Why?", "لماذا?", ['ends with "?"; Arabic writes "؟"']),
+    ("ar", "Why?", "لماذا؟", []),
+    ("ja", "Done.", "完了.", ['ends with "."; Japanese writes "。"']),
+    ("ja", "Done.", "完了。", []),
+    ("fr", "Note: this.", "Note: ceci.", ['French puts a (narrow) no-break space before ":": "Note:"']),
+    ("fr", "Why?", "Pourquoi\u202f?", []),
+    ("fr", "See https://x.org/a?b now.", "Voir https://x.org/a?b maintenant.", []),
+])
+def test_end_punctuation_as_each_language_writes_it(lang, source, target, says):
+    assert messages_of("punctuation", source, target, lang) == says
+
+
+@pytest.mark.parametrize("source, target, says", [
+    ("A (b) c.", "A (b c.", ['unbalanced brackets: "(" opened 1 more time than closed']),
+    ("A (b) c.", "A ((b c.", ['unbalanced brackets: "(" opened 2 more times than closed']),
+    ("A [b] c.", "A b] c.", ['unbalanced brackets: a closing "[" without its opening one']),
+    ('He said "hi".', 'Dijo "hola.', ["unbalanced quotes: an odd number of double quotes"]),
+    ('He said "hi".', "Dijo «hola».", []),
+    ("A (b c.", "A (b c.", []),             # as unbalanced as its source
+    ("「a」", "「a", ['unbalanced brackets: "「" opened 1 more time than closed']),
+])
+def test_brackets_and_quotes(source, target, says):
+    assert messages_of("brackets", source, target) == says
+
+
+@pytest.mark.parametrize("source, target, says", [
+    (" a", "a", ["leading whitespace differs: '', the source ' '"]),
+    ("a", "\ta", ["leading whitespace differs: '\\t', the source ''"]),
+    ("a ", "a", ["trailing whitespace differs: '', the source ' '"]),
+    ("a", "a  ", ["trailing whitespace differs: '  ', the source ''"]),
+    (" a ", " a ", []),
+])
+def test_whitespace_at_the_ends(source, target, says):
+    assert messages_of("whitespace", source, target) == says
+
+
+@pytest.mark.parametrize("source, target, says", [
+    ("One two three four.", "Uno  dos tres  cuatro.",
+     ['double space: "Uno  dos tres  cuatr"', 'double space: "Uno  dos tres  cuatro."']),
+    ("One  two three  four five.", "Uno  dos tres  cuatro  cinco.", ['double space: "Uno  dos tres  cuatr"']),
+    ("One  two.", "Uno  dos.", []),
+    ("A long sentence goes here, then a gap.", "Una frase larga va aquí, y luego\u00a0\u00a0un hueco.",
+     ['double space: "a aquí, y luego\u00a0\u00a0un hueco."']),
+])
+def test_double_spaces_the_source_does_not_have(source, target, says):
+    assert messages_of("double-space", source, target) == says
+
+
+@pytest.mark.parametrize("lang, target, says", [
+    ("es", "x" * 73, ["73 characters: much longer than usual (31 expected)"]),    # 26 × 1.2, twice, + 10
+    ("es", "x" * 72, []),
+    ("es", "x" * 12, ["12 characters: much shorter than usual (31 expected)"]),   # half of 31.2, - 3
+    ("es", "x" * 13, []),
+    ("ja", "x" * 3, ["3 characters: much shorter than usual (13 expected)"]),
+])
+def test_length_against_what_the_language_usually_takes(lang, target, says):
+    source = "A sentence of some length."      # 26 characters
+    assert messages_of("length", source, target, lang) == says
+    assert messages_of("length", "Short one.", "x" * 90, lang) == []
+
+
+def test_a_one_character_translation_is_named_in_the_singular():
+    assert messages_of("length", "A sentence of twenty-four", "x") == ["1 character: much shorter than usual (30 expected)"]
+
+
+@pytest.mark.parametrize("lang, target, says", [
+    ("ar", "مرحبا\u200f.", []),                                   # a right-to-left mark in Arabic
+    ("es", "Hola\u200f.", ["invisible character the source does not have: U+200F RIGHT-TO-LEFT MARK"]),
+    ("fa", "می\u200cخواهم.", []),                                 # Persian writes the zero-width non-joiner
+    ("es", "Ho\u200cla.", ["invisible character the source does not have: U+200C ZERO WIDTH NON-JOINER"]),
+    ("es", "Hola\ufeff\ufeff.", ["invisible character the source does not have: U+FEFF ZERO WIDTH NO-BREAK SPACE"]),
+])
+def test_invisible_characters_by_language(lang, target, says):
+    assert messages_of("bidi", "Hello.", target, lang) == says
