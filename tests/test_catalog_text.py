@@ -58,7 +58,8 @@ msgstr ""
 
 
 def test_a_new_arabic_catalog_names_its_language_team_date_and_six_plural_forms():
-    ar = catalog.translation_catalog(POT, languages.parse("ar"), created=datetime(2026, 2, 3, 4, 5, tzinfo=timezone.utc))
+    created = datetime(2026, 2, 3, 4, 5, tzinfo=timezone.utc)
+    ar = catalog.translation_catalog(POT, languages.parse("ar"), created=created)
     text = po.dumps(ar)
     assert text.startswith(f'''# Arabic translations for numbness.
 msgid ""
@@ -83,8 +84,8 @@ n % 100 >= 11 && n % 100 <= 99 ? 4 : 5);\\n"
 
 
 def test_a_new_plural_unit_has_as_many_forms_as_the_language():
-    pot = po.Catalog(header=dict(POT.header), entries=[Entry("%d study", msgid_plural="%d studies",
-                                                             msgstr_plural={0: "", 1: ""}, flags=["c-format", "fuzzy"])])
+    study = Entry("%d study", msgid_plural="%d studies", msgstr_plural={0: "", 1: ""}, flags=["c-format", "fuzzy"])
+    pot = po.Catalog(header=dict(POT.header), entries=[study])
     ar = catalog.translation_catalog(pot, languages.parse("ar"), created=datetime(2026, 2, 3, tzinfo=timezone.utc))
     entry = ar.entries[0]
     assert entry.msgstr_plural == {0: "", 1: "", 2: "", 3: "", 4: "", 5: ""}

@@ -365,7 +365,8 @@ def test_length_against_what_the_language_usually_takes(lang, target, says):
 
 
 def test_a_one_character_translation_is_named_in_the_singular():
-    assert messages_of("length", "A sentence of twenty-four", "x") == ["1 character: much shorter than usual (30 expected)"]
+    assert messages_of("length", "A sentence of twenty-four", "x") == \
+        ["1 character: much shorter than usual (30 expected)"]
 
 
 @pytest.mark.parametrize("lang, target, says", [
