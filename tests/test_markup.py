@@ -282,7 +282,8 @@ def inline(draw, depth: int = 0):
             parts.append(("<br>", "<br>"))
         elif kind == "img":
             alt, alt_es = draw(WORD), draw(WORD)
-            parts.append((f'<img src="c.png" alt="{html.escape(alt)}">', f'<img src="c.png" alt="{html.escape(alt_es)}">'))
+            parts.append((f'<img src="c.png" alt="{html.escape(alt)}">',
+                          f'<img src="c.png" alt="{html.escape(alt_es)}">'))
         elif kind == "span-no":   # protected: the same content on both sides
             inner = draw(inline(depth + 1))[0]
             parts.append((f'<span translate="no">{inner}</span>',) * 2)

@@ -90,7 +90,8 @@ def test_what_a_hand_written_catalog_may_hold_is_read():
             '#| "d"\nmsgctxt "menu"\nmsgid ""\n"Save "\n"file"\nmsgstr "Guardar \\"\\t\\\\\\101\\x42"\n\n'
             'msgid "one"\nmsgid_plural "many"\nmsgstr[0] "uno"\nmsgstr[1] "muchos"\n\n'
             '#~ msgid "gone"\n#~ msgstr "ido"\n')
-    text = text.replace("charset=UTF-8\\n\"\n", "charset=UTF-8\\n\"\n\"Plural-Forms: nplurals=2; plural=(n != 1);\\n\"\n")
+    forms = '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+    text = text.replace('charset=UTF-8\\n"\n', 'charset=UTF-8\\n"\n' + forms)
     cat = po.parse(text, "es.po")
     first, plural, gone = cat.entries
     assert (first.msgctxt, first.msgid, first.msgstr) == ("menu", "Save file", 'Guardar "\t\\AB')
