@@ -101,3 +101,64 @@ def test_what_a_hand_written_catalog_may_hold_is_read():
     assert (plural.msgid_plural, plural.msgstr_plural) == ("many", {0: "uno", 1: "muchos"})
     assert (gone.obsolete, gone.msgstr) == (True, "ido")
     assert po.parse(po.dumps(cat), "again.po").entries[0].msgstr == 'Guardar "\t\\AB'
+
+
+# -- the writer, line by line ---------------------------------------------------------------------
+
+def test_the_writer_writes_every_field_as_gettext_does():
+    from localize.po import Catalog, Entry
+    cat = Catalog(
+        header={"Content-Type": "text/plain; charset=UTF-8", "Language": "es"},
+        header_comments=["Spanish.", "line one\nline two", ""], header_extracted=["made by hand"],
+        header_references=["a.html:1"], header_fuzzy=True, header_flags=["no-wrap"],
+        header_previous={"msgid": "old header"},
+        entries=[
+            Entry('Say "hi"\tnow\\\n', 'Di "hola"\a\b\f\v\r\n', msgctxt="two\nlines",
+                  comments=["ends in a backslash\\", "has a\x00nul"], extracted=["p"], references=["a.html:3"],
+                  flags=["fuzzy", "c-format"], previous_msgctxt="ctx", previous_msgid="old\n",
+                  previous_msgid_plural="olds"),
+            Entry("%d day", msgid_plural="%d days", msgstr_plural={1: "%d días", 0: "un día"}),
+            Entry("gone", "ido", obsolete=True, previous_msgid="went"),
+        ],
+        trailing_comments=[" the end\\"])
+    assert po.dumps(cat) == '''# Spanish.
+# line one
+# line two
+#
+#. made by hand
+#: a.html:1
+#, fuzzy, no-wrap
+#| msgid "old header"
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: es\\n"
+
+# ends in a backslash\\\\
+
+# has a\ufffdnul
+#. p
+#: a.html:3
+#, fuzzy, c-format
+#| msgctxt "ctx"
+#| msgid "old\\n"
+#| msgid_plural "olds"
+msgctxt ""
+"two\\n"
+"lines"
+msgid "Say \\"hi\\"\\tnow\\\\\\n"
+msgstr "Di \\"hola\\"\\a\\b\\f\\v\\r\\n"
+
+msgid "%d day"
+msgid_plural "%d days"
+msgstr[0] "un día"
+msgstr[1] "%d días"
+
+#~| msgid "went"
+#~ msgid "gone"
+#~ msgstr "ido"
+
+# the end\\\\
+
+'''
+    assert "".join(po.pieces(cat, lines=3)) == po.dumps(cat) == "\n".join(po.generate(cat)) + "\n"
