@@ -162,3 +162,80 @@ msgstr[1] "%d días"
 
 '''
     assert "".join(po.pieces(cat, lines=3)) == po.dumps(cat) == "\n".join(po.generate(cat)) + "\n"
+
+
+# -- charsets ---------------------------------------------------------------------------------------
+
+def legacy(charset: str, text: str, encoding: str) -> bytes:
+    return (f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
+            f'msgid "word"\nmsgstr "{text}"\n').encode(encoding)
+
+
+@pytest.mark.parametrize("charset, text, encoding", [
+    ("KOI8-R", "слово", "koi8-r"), ("CP1251", "слово", "cp1251"), ("ISO_8859-7", "λέξη", "iso8859-7"),
+    ("Shift_JIS", "言葉", "shift_jis"), ("GB18030", "词语", "gb18030"), ("ascii", "word", "ascii"),
+])
+def test_a_catalog_in_a_legacy_charset_is_read_as_text(charset, text, encoding):
+    data = legacy(charset, text, encoding)
+    assert po.declared_charset(data) == (charset, 3)
+    cat = po.parse(po.decode(data, "ru.po"), "ru.po")
+    assert cat.entries[0].msgstr == text
+    assert cat.converted_from == (charset if charset.upper() != "ASCII" else charset)
+    assert "charset=UTF-8" in po.dumps(cat)
+
+
+def test_charsets_gettext_cannot_convert_or_does_not_know_are_named():
+    with pytest.raises(CatalogError) as refused:
+        po.decode(legacy("EUC-TW", "x", "ascii"), "tw.po")
+    assert str(refused.value) == ("tw.po:3: charset EUC-TW declared, which this reader cannot convert "
+                                  "(msgconv --to-code=UTF-8 converts it)")
+    with pytest.raises(CatalogError) as refused:
+        po.decode(legacy("X-MINE", "caf\xe9", "latin-1"), "x.po")
+    assert str(refused.value) == ("x.po:6: not valid UTF-8 (byte 0xe9); the header's charset X-MINE is not one "
+                                  "gettext converts from")
+    assert po.decode(legacy("X-MINE", "café", "utf-8"), "x.po").endswith('msgstr "café"\n')
+    assert po.decode(legacy("CHARSET", "café", "utf-8"), "x.pot").endswith('msgstr "café"\n')
+
+
+def test_the_header_is_found_as_gettext_finds_it():
+    assert po.declared_charset(b'msgid "a"\nmsgstr "b"\n') is None
+    assert po.declared_charset(b'msgid ""\nmsgstr "Language: es\\n"\n') is None
+    after_context = b'msgctxt "c"\nmsgid ""\nmsgstr "charset=KOI8-R\\n"\n\nmsgid ""\nmsgstr ""\n"x: charset=CP1251"\n'
+    assert po.declared_charset(after_context) == ("CP1251", 7)
+    split = b'msgctxt ""\n"c"\nmsgid ""\nmsgstr "charset=KOI8-R\\n"\n'
+    assert po.declared_charset(split) is None
+    assert po.decode(b"\xef\xbb\xbf" + legacy("KOI8-R", "x", "ascii"), "bom.po").startswith('msgid ""')
+
+
+# -- the header entry ---------------------------------------------------------------------------
+
+def test_the_header_keeps_its_lines_and_changes_only_the_fields_changed():
+    text = ('msgid ""\nmsgstr ""\n"Project-Id-Version: a\\n"\n"Language: es\\n"\n"Language: ca\\n"\n'
+            '"free text\\n"\n"X-Gone: 1\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n')
+    cat = po.parse(text, "es.po")
+    assert cat.header["Language"] == "es"                      # gettext reads the first of duplicates
+    assert (cat.field_line("Language"), cat.field_line("Content-Type"), cat.field_line("X-None")) == (4, 8, 1)
+    cat.header["Project-Id-Version"] = "b"
+    del cat.header["X-Gone"]
+    cat.header["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    assert po.header_msgstr(cat) == ("Project-Id-Version: b\nLanguage: es\nLanguage: ca\nfree text\n"
+                                     "Content-Type: text/plain; charset=UTF-8\n"
+                                     "Plural-Forms: nplurals=2; plural=(n != 1);\n")
+    assert cat.nplurals == 2
+
+
+def test_fields_of_a_catalog_made_in_code_are_placed_where_the_writer_puts_them():
+    cat = po.Catalog(header={"Content-Type": "text/plain; charset=UTF-8", "Language": "es"}, header_line=7)
+    assert (cat.field_line("Content-Type"), cat.field_line("Language"), cat.field_line("X")) == (9, 10, 7)
+    assert po.header_msgstr(cat) == "Content-Type: text/plain; charset=UTF-8\nLanguage: es\n"
+
+
+@pytest.mark.parametrize("forms, nplurals", [
+    ("nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);", 3),
+    ("nplurals=\n 1; plural=0;", 1),
+    ("plural=(n != 1);", None),
+])
+def test_nplurals_is_found_where_gettext_finds_it(forms, nplurals):
+    cat = po.Catalog(header={"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": forms})
+    assert cat.nplurals == nplurals
+    assert po.Catalog(header={"Language": "es"}).nplurals is None
