@@ -1,16 +1,19 @@
 """Mutation testing of the core modules: do the tests notice when the code is changed?
 
-    .venv/bin/python scripts/mutate.py                 every module (make mutate; an hour or more)
-    .venv/bin/python scripts/mutate.py --only markup   one module
+    .venv/bin/python scripts/mutate.py                 every module (make mutate; about an hour)
+    .venv/bin/python scripts/mutate.py --only markup   one module (repeatable)
     .venv/bin/python scripts/mutate.py --report        the table and survivors of the last run, again
+    .venv/bin/python scripts/mutate.py --diffs         ... with each unexplained survivor's change
 
-mutmut 3 mutates a scratch copy of this checkout (out/mutate by default) and runs, for each
-mutant, the tests that call the changed function. mutmut leaves decorated functions alone,
-so before it runs, the copy's module-level functions decorated with a registration such as
-``@check(...)`` or ``@contextlib.contextmanager`` are rewritten as ``f = check(...)(f)``
-after the function: the same function, registered the same way, and now mutated too.
-Functions behind a cache (``functools.lru_cache``) stay as they are: a cache filled by one
-mutant would answer for the next.
+mutmut 3 mutates a scratch copy of this checkout per module (out/mutate/<module>) and runs,
+for each mutant, the module's tests that call the changed function (MODULES below), fastest
+first, stopping at the first failure; tests slower than a second are left out (see
+scripts/mutate_plugin.py). mutmut leaves decorated functions alone, so before it runs, the
+copy's module-level functions decorated with a registration such as ``@check(...)`` or
+``@contextlib.contextmanager`` are rewritten as ``f = check(...)(f)`` after the function:
+the same function, registered the same way, and now mutated too. Functions behind a cache
+(``functools.lru_cache``) stay as they are: a cache filled by one mutant would answer for
+the next.
 
 The table counts, per module, the mutants, those killed (a test failed), those that
 survived, timed out (counted as caught: the change made the code loop), and those no test
