@@ -165,7 +165,11 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
         "pytest_add_cli_args_test_selection": [t for t in tests if (ROOT / t.split("::")[0]).exists()],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "mutate_plugin", "-W", "ignore",
                                 *(f"--deselect={t}" for t in DESELECTED)],
-        "timeout_multiplier": 2.0,   # a mutant that loops is stopped after 4 times its tests' time, plus 4 s
+        # mutmut stops a mutant after (its tests' time + constant) × multiplier seconds, counting tests but not
+        # their set-up (a fixture that drafts an article with Apertium): the constant covers the set-up, or a
+        # slow set-up would be taken for a mutant that loops, and counted as caught
+        "timeout_constant": 10.0,
+        "timeout_multiplier": 2.0,
         "use_git_change_detection": False,
     }
     pyproject = scratch / "pyproject.toml"
