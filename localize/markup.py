@@ -350,7 +350,7 @@ def link_change(old: str, new: str, links: Mapping[str, str] | None = None) -> s
         return None
     if scheme is None and not bare.startswith(("//", "\\\\", "/\\", "\\/")):
         return None   # relative: the same site
-    if scheme is not None and scheme.group(1).lower() in ("http", "https", "mailto", "ftp"):
+    if scheme is not None and scheme.group(1).lower() in ("http", "https", "ftp"):   # a mail address has no site
         if _site(old) is not None and _site(old) == _site(new):
             return None
     return said('href points elsewhere: "%(old)s" -> "%(new)s"', old=old, new=new)

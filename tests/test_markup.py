@@ -419,5 +419,7 @@ def test_a_tag_inside_a_protected_element_may_not_be_used_outside_it():
 
 
 def test_an_unclosed_protected_element_is_refused_not_a_crash():
-    source = 'Buy <span translate="no">Acme</span> today.'
+    source = 'Buy <span translate="no">Acme</span> <em>today</em>.'
     assert markup.refusal(source, 'Compre <span translate="no">Acme hoy.') == 'badly nested: <span translate="no">'
+    assert markup.refusal(source, 'Compre <span translate="no">Acme <em>hoy</em>.') == \
+        'badly nested: <span translate="no">'
