@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", action="append", help="test files or ids to run instead of the module's")
     parser.add_argument("--mutants", nargs="*", default=[], help="mutant names or globs to run (default: all)")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
+    parser.add_argument("--resume", action="store_true", help="go on with an interrupted run's mutants")
     parser.add_argument("--report", action="store_true", help="only print the last run's table and survivors")
     parser.add_argument("--diffs", action="store_true", help="show each unexplained survivor's change")
     args = parser.parse_args(argv)
@@ -276,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             files = files_of([module])
             scratch = args.dir / module
             print(f"{module}: mutating {len(files)} files in {scratch}", flush=True)
-            prepare(scratch, files, args.tests or list(MODULES[module][1]), fresh=True)
+            if not (args.resume and (scratch / "mutants").is_dir()):
+                prepare(scratch, files, args.tests or list(MODULES[module][1]), fresh=True)
             code = run_mutmut(scratch, args.mutants, args.children)
             print(f"{module}: mutmut ran {time.monotonic() - started:.0f} s, exit {code}", flush=True)
             if code != 0:
