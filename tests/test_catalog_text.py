@@ -16,9 +16,11 @@ def units(*specs):
     return [SimpleNamespace(text=text, kind=kind, line=line) for text, kind, line in specs]
 
 
-POT = catalog.template("numbness", units(("Feeling numb", "h1", 3), ("Rest.", "p", 5), ("Rest.", "li", 9),
-                                         ("Rest.", "p", 12)),
-                       "source/numbness.html", created=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
+def template():
+    """The article's template, made in the test that reads it."""
+    return catalog.template("numbness", units(("Feeling numb", "h1", 3), ("Rest.", "p", 5), ("Rest.", "li", 9),
+                                              ("Rest.", "p", 12)),
+                            "source/numbness.html", created=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
 
 
 def msgfmt_accepts(text: str) -> None:
@@ -27,7 +29,7 @@ def msgfmt_accepts(text: str) -> None:
 
 
 def test_the_template_is_what_xgettext_would_write_for_the_article():
-    assert po.dumps(POT) == f'''# Translations template for numbness.
+    assert po.dumps(template()) == f'''# Translations template for numbness.
 # This file is generated from the article; edit the article, not this file.
 msgid ""
 msgstr ""
@@ -59,7 +61,7 @@ msgstr ""
 
 def test_a_new_arabic_catalog_names_its_language_team_date_and_six_plural_forms():
     created = datetime(2026, 2, 3, 4, 5, tzinfo=timezone.utc)
-    ar = catalog.translation_catalog(POT, languages.parse("ar"), created=created)
+    ar = catalog.translation_catalog(template(), languages.parse("ar"), created=created)
     text = po.dumps(ar)
     assert text.startswith(f'''# Arabic translations for numbness.
 msgid ""
@@ -85,7 +87,7 @@ n % 100 >= 11 && n % 100 <= 99 ? 4 : 5);\\n"
 
 def test_a_new_plural_unit_has_as_many_forms_as_the_language():
     study = Entry("%d study", msgid_plural="%d studies", msgstr_plural={0: "", 1: ""}, flags=["c-format", "fuzzy"])
-    pot = po.Catalog(header=dict(POT.header), entries=[study])
+    pot = po.Catalog(header=dict(template().header), entries=[study])
     ar = catalog.translation_catalog(pot, languages.parse("ar"), created=datetime(2026, 2, 3, tzinfo=timezone.utc))
     entry = ar.entries[0]
     assert entry.msgstr_plural == {0: "", 1: "", 2: "", 3: "", 4: "", 5: ""}
@@ -168,7 +170,7 @@ msgstr "Descanso."
 
 def test_a_merge_keeps_the_header_a_po_editor_wrote_and_its_closing_comments():
     old = po.parse(PO_EDITOR_FILE, "es.po")
-    merged = catalog.merge(old, POT)
+    merged = catalog.merge(old, template())
     text = po.dumps(merged)
     assert text.startswith('''# Spanish translation of numbness.
 # Maria <maria@example.org>, 2026.
@@ -186,7 +188,7 @@ msgstr ""
 def test_a_header_placed_after_entries_stays_there():
     text = ('msgid "Rest."\nmsgstr "Descanso."\n\n'
             'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n')
-    merged = catalog.merge(po.parse(text, "es.po"), POT)
+    merged = catalog.merge(po.parse(text, "es.po"), template())
     assert [e.msgid for e in merged.entries] == ["Feeling numb", "Rest."] and merged.header_index == 1
     written = po.dumps(merged)
     assert written.index('msgid "Feeling numb"') < written.index('msgid ""') < written.index('msgid "Rest."')
