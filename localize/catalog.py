@@ -704,8 +704,8 @@ def _carry(source: Entry, entry: Entry) -> None:
     """Keep the translation, state and notes of an unchanged unit.
 
     A unit that became plural (or singular), or whose plural text changed, keeps its translation
-    as a draft to review, the old texts as ``#|`` (msgmerge's way): its first form becomes the
-    singular's text, or the other way round.
+    as a draft to review, the old texts as ``#|`` (msgmerge's way): its first form (or the first
+    one written) becomes the singular's text, or the other way round.
     """
     entry.comments = list(source.comments)
     for flag in source.flags:
@@ -718,8 +718,9 @@ def _carry(source: Entry, entry: Entry) -> None:
         if source.msgstr_plural is not None:
             entry.msgstr_plural = dict(source.msgstr_plural)
         return
-    if entry.msgid_plural is None:
-        entry.msgstr = (source.msgstr_plural or {}).get(0, "")
+    if entry.msgid_plural is None:   # its first form, or the first one written
+        forms = source.msgstr_plural or {}
+        entry.msgstr = forms.get(0) or next((text for _, text in sorted(forms.items()) if text), "")
     elif source.msgid_plural is None:
         entry.msgstr_plural[0] = source.msgstr
     else:

@@ -3,7 +3,7 @@
 mutmut runs, for each mutant, the tests that call the mutated function, stopping at the first failure.
 Once every test has been timed with its set-up (mutmut's stats run, which runs them all), the tests are run
 fastest first, so that a mutant is caught by the quickest test that can catch it; and tests slower than
-``LOCALIZE_MUTATE_SLOW`` seconds (1 by default) are left out, or one survivor would cost the time of
+``LOCALIZE_MUTATE_SLOW`` seconds (2 by default) are left out, or one survivor would cost the time of
 every fuzzer in the suite. They still run in every normal test run.
 
 Each test session also gets a temporary folder of its own: pytest keeps only the last three sessions'
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-SLOW = float(os.environ.get("LOCALIZE_MUTATE_SLOW", "1.0"))
+SLOW = float(os.environ.get("LOCALIZE_MUTATE_SLOW", "2.0"))
 
 
 TIMES = Path("mutate-test-times.json")   # mutmut runs the tests in its mutants/ folder

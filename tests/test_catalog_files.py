@@ -105,7 +105,7 @@ def test_a_write_that_fails_midway_leaves_the_old_file_no_temporary_and_no_open_
 
 
 def test_a_written_catalog_is_utf8_readable_by_all_and_replaces_the_old_at_once(tmp_path):
-    path = tmp_path / "fr" / "fr.po"
+    path = tmp_path / "locales" / "fr" / "fr.po"     # folders made as needed
     catalog.write_atomic(path, ["msgid \"\"\n", "msgstr \"Ça\"\n"])
     assert path.read_bytes() == 'msgid ""\nmsgstr "Ça"\n'.encode("utf-8")
     assert path.stat().st_mode & 0o777 == 0o644
@@ -120,14 +120,30 @@ def test_an_interrupted_writer_s_temporary_is_named_after_its_catalog(tmp_path, 
     real_replace = os.replace
 
     def watch(src, dst):
-        seen.append(Path(src).name)
+        seen.append(Path(src))
         return real_replace(src, dst)
 
     monkeypatch.setattr(catalog.os, "replace", watch)
     catalog.write_atomic(path, GOOD)
-    assert len(seen) == 1 and seen[0].startswith(".es.po.") and seen[0].endswith(".tmp")
-    assert Path(tmp_path / seen[0]).parent == path.parent
-    assert catalog._catalog_name(Path(seen[0])) == "es.po"
+    assert len(seen) == 1 and seen[0].name.startswith(".es.po.") and seen[0].name.endswith(".tmp")
+    assert seen[0].parent == path.parent          # beside the catalog: a rename, never a copy
+    assert catalog._catalog_name(seen[0]) == "es.po"
+
+
+def test_a_write_onto_a_folder_fails_with_its_name_and_leaves_no_temporary(tmp_path):
+    folder = tmp_path / "es.po"
+    folder.mkdir()
+    with pytest.raises(catalog.WriteError) as failed:
+        catalog.write_atomic(folder, GOOD)
+    assert failed.value.path == folder and failed.value.reason == "Is a directory"
+    assert [p.name for p in tmp_path.iterdir()] == ["es.po"]
+
+
+def test_locks_are_files_beside_the_catalog_readable_by_all(tmp_path):
+    path = tmp_path / "deep" / "es" / "es.po"
+    with catalog.locked(path):
+        pass
+    assert (path.parent / "es.po.lock").stat().st_mode & 0o777 == 0o644
 
 
 def test_save_writes_only_what_changed_and_mends_a_file_that_is_not_utf8(tmp_path):
@@ -172,6 +188,14 @@ def test_a_lock_held_too_long_gives_busy_with_a_retry_time(tmp_path):
         assert 0.3 <= waited < 1.0
         assert str(busy.value) == "es.po is being written by another process; try again in a moment"
         assert busy.value.retry_after == 1
+    finally:
+        os.close(fd)
+
+
+def test_a_longer_wait_gives_a_longer_retry_time(tmp_path):
+    path = tmp_path / "es.po"
+    fd = hold(path)
+    try:
         with pytest.raises(Busy) as longer:
             with catalog.locked(path, timeout=2.5):
                 pass

@@ -246,3 +246,41 @@ def test_a_big_merge_matches_changed_paragraphs_through_the_shortlist():
     merged = catalog.merge(old, po.Catalog(entries=[Entry(s) for s in changed]))
     assert [(e.msgstr, e.previous_msgid) for e in merged.entries if not e.obsolete] == \
         [(f"El párrafo {i}.", s) for i, s in enumerate(sentences)]
+
+
+def test_only_a_translated_singular_unit_lends_its_translation_to_a_changed_one():
+    old = po.Catalog(entries=[
+        Entry("The study followed two hundred people for a year."),                        # untranslated
+        Entry("The trial followed two hundred people for a year", msgid_plural="%d trials",
+              msgstr_plural={0: "El ensayo siguió", 1: "Los ensayos"}),                        # plural
+    ])
+    pot = po.Catalog(entries=[Entry("The study followed three hundred people for a year."),
+                              Entry("The trial followed three hundred people for a year.")])
+    merged = catalog.merge(old, pot)
+    assert [(e.msgstr, e.fuzzy, e.previous_msgid) for e in merged.entries if not e.obsolete] == \
+        [("", False, None), ("", False, None)]
+    same_form = catalog.merge(po.Catalog(entries=[Entry("Rest", "")]), po.Catalog(entries=[Entry("rest")]))
+    assert [(e.msgstr, e.fuzzy) for e in same_form.entries] == [("", False)]
+
+
+def test_a_paragraph_that_only_contains_the_old_one_is_no_match():
+    old = po.Catalog(entries=[Entry("The study followed two hundred people for a year.",
+                                    "El estudio siguió a doscientas personas durante un año.")])
+    longer = ("The study followed two hundred people for a year, and then many other things happened "
+              "to all of them in the end.")
+    merged = catalog.merge(old, po.Catalog(entries=[Entry(longer)]))
+    assert (merged.entries[0].msgstr, merged.entries[0].fuzzy) == ("", False)
+    assert merged.entries[1].obsolete and merged.entries[1].msgstr.startswith("El estudio")
+
+
+def test_a_unit_kept_as_it_is_keeps_every_plural_form_and_previous_text():
+    kept = Entry("%d day", msgid_plural="%d days", msgstr_plural={0: "un día", 1: "%d días"}, flags=["fuzzy"],
+                 previous_msgctxt="old", previous_msgid="%d jour", previous_msgid_plural="%d jours")
+    merged = catalog.merge(po.Catalog(entries=[kept]), po.Catalog(entries=[
+        Entry("%d day", msgid_plural="%d days", msgstr_plural={0: "", 1: ""})]))
+    entry = merged.entries[0]
+    assert (entry.msgstr_plural, entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural) == \
+        ({0: "un día", 1: "%d días"}, "old", "%d jour", "%d jours")
+    singular = catalog.merge(po.Catalog(entries=[Entry("%d day", msgid_plural="%d days", msgstr_plural={1: "x"})]),
+                             po.Catalog(entries=[Entry("%d day")]))
+    assert (singular.entries[0].msgstr, singular.entries[0].fuzzy) == ("x", True)   # the form written
