@@ -392,6 +392,7 @@ def test_refusal_follows_the_links_map():
     ("https://example.org/a", " https://example.org/es/a", True),     # spaces around a URL are not part of it
     ("https://example.org/a", "/\\evil.example/a", False),            # what browsers read as //evil.example
     ("https://example.org/a", "\\/evil.example/a", False),
+    ("https:///a", "https:///b", False),                               # no host: no site to stay within
 ])
 def test_more_links_a_translation_may_or_may_not_point_at(old, new, allowed):
     assert (markup.link_change(old, new) is None) == allowed
