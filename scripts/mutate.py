@@ -223,9 +223,15 @@ def diff_of(scratch: Path, name: str) -> str:
 def report(folder: Path, modules: list[str], show_diffs: bool, only: list[str] = ()) -> dict[str, dict]:
     """Print the table of the modules' last runs (each in ``folder/<module>``) and their survivors."""
     statuses: dict[str, tuple[str, str]] = {}
+    unrun: dict[str, int] = {}   # mutants an interrupted run did not reach
     for module in modules:
-        statuses.update((k, v) for k, v in results(folder / module, files_of([module])).items()
-                        if v[0] != "not checked" and (not only or any(fnmatch.fnmatch(k, p) for p in only)))
+        for key, (status, name) in results(folder / module, files_of([module])).items():
+            if only and not any(fnmatch.fnmatch(key, p) for p in only):
+                continue
+            if status == "not checked":
+                unrun[name] = unrun.get(name, 0) + 1
+            else:
+                statuses[key] = status, name
     known = explained()
     table: dict[str, dict] = {}
     for status, module in statuses.values():
@@ -240,8 +246,10 @@ def report(folder: Path, modules: list[str], show_diffs: bool, only: list[str] =
             continue
         row = table[module]
         row["score"] = 100 * (row["killed"] + row["timeout"]) / row["mutants"]
+        row["not run"] = unrun.get(module, 0)
         print(f"{module:<10}{row['mutants']:>9}{row['killed']:>8}{row['survived']:>10}{row['timeout']:>9}"
-              f"{row['no tests']:>10}{row['other']:>7}{row['score']:>7.1f}%")
+              f"{row['no tests']:>10}{row['other']:>7}{row['score']:>7.1f}%"
+              + (f"  (interrupted: {row['not run']} more not run)" if row["not run"] else ""))
     survivors = sorted(k for k, (s, _) in statuses.items() if s not in CAUGHT)
     unexplained = [k for k in survivors if k not in known]
     print(f"\n{len(survivors)} not caught, {len(survivors) - len(unexplained)} of them explained in the README's "
