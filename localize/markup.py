@@ -166,6 +166,11 @@ def tags(text: str) -> list[Tag]:
     return found
 
 
+def protected(attrs) -> bool:
+    """Whether an element (or its attributes) says ``translate="no"``: its content is never translated."""
+    return (attrs.get("translate") or "").strip().lower() == "no"
+
+
 def inline_elements(nodes: Iterable) -> list:
     """Every element of a run, depth first, in document order.
 
@@ -176,7 +181,7 @@ def inline_elements(nodes: Iterable) -> list:
     for node in nodes:
         if isinstance(node.tag, str):
             found.append(node)
-            if node.get("translate", "").strip().lower() != "no":
+            if not protected(node):
                 found.extend(inline_elements(node))
     return found
 
@@ -243,7 +248,7 @@ def build(translation: str, sources: Sequence, links: Mapping[str, str] | None =
             src = sources[matched[i]]
             el = etree.SubElement(stack[-1], src.tag, _attributes(src.attrib, tok))
             made.append((el, src))
-            if src.get("translate", "").strip().lower() == "no":
+            if protected(src):
                 # protected content comes from the source, whatever the translation holds (even <code/>)
                 el.text = src.text
                 for child in src:
@@ -442,7 +447,7 @@ def match(sources: Sequence[tuple[str, Mapping[str, str]]], tokens: Sequence[Tag
             return matched, first_reason
         used.add(best)
         matched[t] = best
-        if pairs is not None and (sources[best][1].get("translate") or "").strip().lower() == "no":
+        if pairs is not None and protected(sources[best][1]):
             inside_until = pairs.get(t, t)
     return matched, None
 

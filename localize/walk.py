@@ -351,7 +351,7 @@ def _run_units(el, name: str, prev, nodes: list, translate: bool, faq: int, visi
         nodes = unit.nodes
     if nodes:
         for element in markup.inline_elements(nodes):
-            if element.keys() and element.get("translate", "").strip().lower() != "no":
+            if element.keys() and not markup.protected(element):
                 # a translation may have changed the text of an attribute: its unit is still the source's
                 _attribute_units(element, _name(element.tag), visit, unit.origin(element) if own else element)
 
@@ -363,7 +363,7 @@ def _has_own_text(first: str | None, nodes: list) -> bool:
     for node in nodes:
         if node.tail and not node.tail.isspace():
             return True
-        if isinstance(node.tag, str) and node.get("translate", "").strip().lower() != "no":
+        if isinstance(node.tag, str) and not markup.protected(node):
             if _name(node.tag) not in SKIPPED_TAGS and _has_own_text(node.text, list(node)):
                 return True
     return False

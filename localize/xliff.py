@@ -72,7 +72,7 @@ def _pieces(text: str) -> list:
             out.append(("close", raw))
         elif pairs.get(i) == i:   # void, or written self-closing
             out.append(("ph", raw, tok.name))
-        elif dict(tok.attrs).get("translate", "").strip().lower() == "no" and i in pairs:
+        elif markup.protected(dict(tok.attrs)) and i in pairs:
             j = pairs[i]
             out.append(("ph", text[tok.start:tokens[j].end], tok.name))
             at, i = tokens[j].end, j + 1

@@ -96,8 +96,8 @@ def module_of(path: str) -> str:
 
 # -- the scratch copy -------------------------------------------------------------------
 
-def copy_checkout(scratch: Path) -> None:
-    """The checkout's tracked files (and its untracked new ones), without .git and the venv."""
+def copy_checkout(scratch: Path) -> list[str]:
+    """Copy the checkout's tracked files (and its untracked new ones), without .git and the venv; their names."""
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.splitlines()
     for name in listed:
@@ -107,6 +107,7 @@ def copy_checkout(scratch: Path) -> None:
         target = scratch / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
+    return listed
 
 
 def _decorator_name(decorator) -> str:
@@ -148,16 +149,14 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
     if fresh and scratch.exists():
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True, exist_ok=True)
-    copy_checkout(scratch)
+    listed = copy_checkout(scratch)
     for name in files:
         path = scratch / name
         text, rewritten = unwrap_decorators(path.read_text(encoding="utf-8"))
         path.write_text(text, encoding="utf-8")
         if rewritten:
             print(f"  {name}: {len(rewritten)} decorated functions mutated too ({', '.join(rewritten)})")
-    top = sorted({Path(n).parts[0] for n in subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()}
-        - {"localize", "tests", "pyproject.toml"})
+    top = sorted({Path(n).parts[0] for n in listed} - {"localize", "tests", "pyproject.toml"})
     config = {
         "source_paths": ["localize"],
         "only_mutate": files,

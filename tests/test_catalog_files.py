@@ -4,6 +4,7 @@ service would meet it."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pickle
@@ -176,32 +177,35 @@ def hold(path: Path) -> int:
     return fd
 
 
-def test_a_lock_held_too_long_gives_busy_with_a_retry_time(tmp_path):
-    path = tmp_path / "es.po"
+@contextlib.contextmanager
+def held(path: Path):
+    """Another writer holding the catalog's lock for as long as the block runs."""
     fd = hold(path)
     try:
+        yield
+    finally:
+        os.close(fd)
+
+
+def test_a_lock_held_too_long_gives_busy_with_a_retry_time(tmp_path):
+    path = tmp_path / "es.po"
+    with held(path):
         started = time.monotonic()
         with pytest.raises(Busy) as busy:
             with catalog.locked(path, timeout=0.3):
                 pass
         waited = time.monotonic() - started
-        assert 0.3 <= waited < 1.0
-        assert str(busy.value) == "es.po is being written by another process; try again in a moment"
-        assert busy.value.retry_after == 1
-    finally:
-        os.close(fd)
+    assert 0.3 <= waited < 1.0
+    assert str(busy.value) == "es.po is being written by another process; try again in a moment"
+    assert busy.value.retry_after == 1
 
 
 def test_a_longer_wait_gives_a_longer_retry_time(tmp_path):
     path = tmp_path / "es.po"
-    fd = hold(path)
-    try:
-        with pytest.raises(Busy) as longer:
-            with catalog.locked(path, timeout=2.5):
-                pass
-        assert longer.value.retry_after == 2
-    finally:
-        os.close(fd)
+    with held(path), pytest.raises(Busy) as longer:
+        with catalog.locked(path, timeout=2.5):
+            pass
+    assert longer.value.retry_after == 2
 
 
 def test_a_lock_let_go_while_waiting_is_taken(tmp_path):
@@ -262,14 +266,11 @@ def test_sweep_counts_what_it_removed_and_spares_a_writer_at_work(tmp_path):
     for name in ("es.po", "fr.po", "ar.po"):
         (tmp_path / f".{name}.abc.tmp").write_text("torn")
     (tmp_path / "fr.po.lock").write_text("")            # a lock nobody holds
-    fd = hold(tmp_path / "ar.po")                        # a writer at work on ar.po
-    try:
+    with held(tmp_path / "ar.po"):                       # a writer at work on ar.po
         assert catalog.sweep(tmp_path) == 2
         assert [p.name for p in tmp_path.glob("*.tmp")] == [".ar.po.abc.tmp"]
         assert catalog.sweep(tmp_path, held=True) == 1
         assert list(tmp_path.glob("*.tmp")) == []
-    finally:
-        os.close(fd)
 
 
 def test_sweep_catalogs_goes_through_every_language_and_skips_what_it_cannot(tmp_path):
