@@ -359,7 +359,9 @@ def test_ctrl_c_keeps_what_was_saved_and_a_rerun_finishes(ws, fake_provider):
     fake.always(Sleep(0.15))                        # ~3 s a batch of 20
     command = [str(Path(sys.executable).parent / "localize"), "draft", "--lang", "es",
                "--engine", "libretranslate"]
-    proc = subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as from a terminal: a test run started in the background (``cmd &``) ignores SIGINT, and its children would too
+    proc = subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     path = po_path(ws, "es")
     deadline = time.monotonic() + 30
     while "# draft: " not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
