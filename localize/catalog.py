@@ -537,9 +537,10 @@ def translation_catalog(pot: Catalog, language: Language, *, created: datetime) 
         "Language": language.gettext,
         "Plural-Forms": language.plural_forms,
     })
-    name = pot.header.get("Project-Id-Version", "")
+    name = pot.header.get("Project-Id-Version")
     catalog = Catalog(header=_ordered_header(header),
-                      header_comments=[f"{language.english_name} translations for {name}."])
+                      header_comments=[f"{language.english_name} translations for {name}." if name
+                                       else f"{language.english_name} translations."])
     return merge(catalog, pot)
 
 

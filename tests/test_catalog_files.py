@@ -11,6 +11,7 @@ import pickle
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -98,6 +99,7 @@ def test_a_write_that_fails_midway_leaves_the_old_file_no_temporary_and_no_open_
     with pytest.raises(catalog.WriteError) as failed:
         catalog.write_atomic(path, pieces(OSError(28, "No space left on device")))
     assert failed.value.no_space and failed.value.reason == "No space left on device"
+    assert failed.value.path == path
     with pytest.raises(KeyboardInterrupt):
         catalog.write_atomic(path, pieces(KeyboardInterrupt()))
     assert path.read_text(encoding="utf-8") == GOOD
@@ -263,11 +265,12 @@ def test_locking_a_catalog_with_glob_characters_removes_its_leftovers_only(tmp_p
 
 
 def test_sweep_counts_what_it_removed_and_spares_a_writer_at_work(tmp_path):
-    for name in ("es.po", "fr.po", "ar.po"):
+    for name in ("es.po", "pt.po", "fr.po", "de.po", "ar.po"):
         (tmp_path / f".{name}.abc.tmp").write_text("torn")
-    (tmp_path / "fr.po.lock").write_text("")            # a lock nobody holds
+    (tmp_path / "fr.po.lock").write_text("")            # locks nobody holds
+    (tmp_path / "de.po.lock").write_text("")
     with held(tmp_path / "ar.po"):                       # a writer at work on ar.po
-        assert catalog.sweep(tmp_path) == 2
+        assert catalog.sweep(tmp_path) == 4
         assert [p.name for p in tmp_path.glob("*.tmp")] == [".ar.po.abc.tmp"]
         assert catalog.sweep(tmp_path, held=True) == 1
         assert list(tmp_path.glob("*.tmp")) == []
@@ -281,8 +284,11 @@ def test_sweep_catalogs_goes_through_every_language_and_skips_what_it_cannot(tmp
         (folder / ".other.po.abc.tmp").write_text("torn")
     (tmp_path / "ar").mkdir()
     (tmp_path / "ar" / "LC_MESSAGES").write_text("not a folder")
+    odd = tmp_path / "de" / "LC_MESSAGES"                # a lock that cannot be opened: a folder
+    (odd / "de.po.lock").mkdir(parents=True)
+    (odd / ".de.po.abc.tmp").write_text("torn")
     assert catalog.sweep_catalogs(tmp_path) == 4
-    assert list(tmp_path.rglob("*.tmp")) == []
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*.tmp")] == [Path("de/LC_MESSAGES/.de.po.abc.tmp")]
 
 
 # -- batches -------------------------------------------------------------------------------------
@@ -333,3 +339,147 @@ def test_a_batch_left_by_an_error_writes_nothing_and_frees_its_locks(tmp_path):
     assert open_fds() == before
     with catalog.locked(path, timeout=0.1):   # free again
         pass
+
+
+def test_msgfmt_that_takes_too_long_is_an_error_naming_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "es.po"
+    monkeypatch.setattr(catalog, "MSGFMT_TIMEOUT", 1e-9)
+    with pytest.raises(CatalogError) as slow:
+        catalog.msgfmt_check(path, GOOD.encode())
+    assert str(slow.value) == f"{path}: msgfmt --check took more than 1e-09 seconds" and slow.value.path == path
+
+
+def test_a_catalog_refused_by_the_reader_or_by_msgfmt_is_named(tmp_path):
+    broken = tmp_path / "es.po"
+    broken.write_text(GOOD + 'msgstr "twice"\n', encoding="utf-8")
+    for read in (catalog.read, catalog.validate):
+        with pytest.raises(CatalogError) as refused:
+            read(broken)
+        assert str(refused.value) == f"{broken}:7: msgstr where it does not belong"
+    latin = tmp_path / "fr.po"                          # Latin-1 bytes in a catalog that says UTF-8
+    latin.write_bytes(GOOD.encode().replace(b"Hola", b"Hol\xe1"))
+    with pytest.raises(CatalogError) as undecodable:
+        catalog.validate(latin)
+    assert str(undecodable.value).startswith(f"{latin}:")
+    formats = tmp_path / "pt.po"    # our reader accepts it; msgfmt warns of the header, then finds the error
+    formats.write_text(GOOD + '\n#, c-format\nmsgid "%d a"\nmsgstr "%s %s b"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        catalog.validate(formats)
+    assert refused.value.path == formats
+    assert str(refused.value) == \
+        f"{formats}:10: number of format specifications in 'msgid' and 'msgstr' does not match (msgfmt --check)"
+
+
+def test_a_transaction_names_a_catalog_it_cannot_read_or_find(tmp_path):
+    broken = tmp_path / "es.po"
+    broken.write_text(GOOD + 'msgstr "twice"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        with catalog.transaction(broken):
+            pass
+    assert str(refused.value) == f"{broken}:7: msgstr where it does not belong"
+    missing = tmp_path / "fr.po"
+    with pytest.raises(CatalogError) as absent:
+        with catalog.transaction(missing):
+            pass
+    assert str(absent.value) == f"{missing}: no such catalog" and absent.value.path == missing
+    assert not missing.exists()
+
+
+def test_a_batch_holds_128_catalogs_before_it_writes(tmp_path):
+    paths = [tmp_path / f"{n}.po" for n in range(129)]
+    with catalog.Batch(durable=False) as batch:
+        for p in paths[:128]:
+            batch.lock(p)
+            batch.write(p, GOOD)
+        assert not any(p.exists() for p in paths)
+        batch.lock(paths[128])
+        assert all(p.exists() for p in paths[:128])
+
+
+def test_a_batch_s_locks_are_files_readable_by_all_and_a_write_needs_one(tmp_path):
+    path = tmp_path / "es.po"
+    with catalog.Batch() as batch:
+        batch.lock(path)
+        with pytest.raises(RuntimeError) as unlocked:
+            batch.write(tmp_path / "fr.po", GOOD)
+    assert str(unlocked.value) == f"{tmp_path / 'fr.po'} is written without its lock"
+    assert (tmp_path / "es.po.lock").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_batch_that_cannot_put_a_file_in_place_names_it_and_keeps_the_others(tmp_path):
+    first, second = tmp_path / "a.po", tmp_path / "b.po"
+    with pytest.raises(catalog.WriteError) as failed:
+        with catalog.Batch(durable=False) as batch:
+            for p in (first, second):
+                batch.lock(p)
+                batch.write(p, GOOD)
+            (second / "in-the-way").mkdir(parents=True)   # a folder, not empty, where b.po goes
+    assert failed.value.path == second and failed.value.reason == "Is a directory"
+    assert first.read_text() == GOOD and list(tmp_path.glob(".*.tmp")) == []
+
+
+class HostLocks:
+    """A lock service shared by several hosts, as :func:`catalog.share_locks` describes one: each session
+    holds catalog locks until it releases them all."""
+
+    def __init__(self):
+        self.owners: dict[Path, object] = {}
+        self.changed = threading.Condition()
+
+    def session(self):
+        service = self
+
+        class Session:
+            def hold(self, path, wait=True):
+                with service.changed:
+                    while service.owners.get(path, self) is not self:
+                        if not wait:
+                            return False
+                        service.changed.wait()
+                    service.owners[path] = self
+                    return True
+
+            def release(self):
+                with service.changed:
+                    for path in [p for p, owner in service.owners.items() if owner is self]:
+                        del service.owners[path]
+                    service.changed.notify_all()
+
+        return Session()
+
+
+def test_a_batch_writes_its_catalogs_before_waiting_for_a_lock_another_host_holds(tmp_path):
+    service = HostLocks()
+    first, second = tmp_path / "a.po", tmp_path / "b.po"
+    other_host = service.session()
+    assert other_host.hold(second)
+    threading.Timer(0.3, other_host.release).start()
+    catalog.share_locks(service.session)
+    with catalog.Batch(durable=False) as batch:
+        batch.lock(first)
+        batch.write(first, GOOD)
+        batch.lock(second)                               # held elsewhere: what it holds is written first
+        assert first.read_text() == GOOD
+        assert list(service.owners) == [second]          # and only then it waits, for this one
+        assert service.session().hold(second, wait=False) is False
+        batch.write(second, GOOD)
+    assert second.read_text() == GOOD and service.owners == {}
+
+
+def test_a_catalog_lock_is_held_on_every_host_and_a_failing_service_leaks_nothing(tmp_path):
+    service = HostLocks()
+    path = tmp_path / "es.po"
+    catalog.share_locks(service.session)
+    with catalog.locked(path):
+        assert service.session().hold(path, wait=False) is False
+    assert service.owners == {}
+
+    def down():
+        raise OSError("the lock service is down")
+
+    catalog.share_locks(lambda: SimpleNamespace(hold=lambda path, wait=True: down(), release=lambda: None))
+    before = open_fds()
+    with pytest.raises(OSError, match="the lock service is down"):
+        with catalog.Batch() as batch:
+            batch.lock(path)
+    assert open_fds() == before

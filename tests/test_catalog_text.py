@@ -8,7 +8,7 @@ import subprocess
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from localize import __version__, catalog, languages, po
+from localize import __version__, catalog, changes, languages, po
 from localize.po import Entry
 
 
@@ -101,12 +101,13 @@ def test_the_status_counts_units_words_and_each_state_once():
     cat = po.Catalog(entries=[
         Entry("One two three.", "Uno dos tres."),
         Entry("<em>Four</em> five.", "Cuatro cinco.", flags=["fuzzy"]),
+        Entry("Gone.", "Ido.", obsolete=True),          # obsolete units are not counted, wherever they are
         Entry("Six.", "Seis.", flags=["fuzzy"], comments=["draft: apertium eng-spa"]),
         Entry("Seven eight.", "Siete.", flags=["fuzzy"], previous_msgid="Seven."),
+        Entry("Ten.", "Diez.", flags=["fuzzy"], comments=["a person's draft"]),
         Entry("Nine."),
-        Entry("Gone.", "Ido.", obsolete=True),
     ])
-    assert catalog.statistics(cat) == {"units": 5, "words": 9, po.APPROVED: 1, po.NEEDS_REVIEW: 1,
+    assert catalog.statistics(cat) == {"units": 6, "words": 10, po.APPROVED: 1, po.NEEDS_REVIEW: 2,
                                        catalog.MACHINE: 1, po.STALE: 1, po.UNTRANSLATED: 1}
     assert catalog.statistics(po.Catalog()) == {"units": 0, "words": 0, po.APPROVED: 0, po.NEEDS_REVIEW: 0,
                                                 catalog.MACHINE: 0, po.STALE: 0, po.UNTRANSLATED: 0}
@@ -284,3 +285,86 @@ def test_a_unit_kept_as_it_is_keeps_every_plural_form_and_previous_text():
     singular = catalog.merge(po.Catalog(entries=[Entry("%d day", msgid_plural="%d days", msgstr_plural={1: "x"})]),
                              po.Catalog(entries=[Entry("%d day")]))
     assert (singular.entries[0].msgstr, singular.entries[0].fuzzy) == ("x", True)   # the form written
+
+
+def test_a_translated_old_unit_wins_over_an_untranslated_one_that_reads_the_same():
+    old = po.Catalog(entries=[Entry("Take  a REST."),                                    # live, never translated
+                              Entry("take a rest.", "Descansa.", obsolete=True)])        # translated once
+    merged = catalog.merge(old, po.Catalog(entries=[Entry("Take a rest.")]))
+    assert [(e.msgstr, e.fuzzy) for e in merged.entries if not e.obsolete] == [("Descansa.", False)]
+
+
+def test_two_units_that_read_like_one_old_unit_take_it_once_and_the_second_as_a_draft():
+    old = po.Catalog(entries=[Entry("Rest well.", "Descansa bien.")])
+    merged = catalog.merge(old, po.Catalog(entries=[Entry("Rest  well."), Entry("Rest Well.")]))
+    assert [(e.msgstr, e.fuzzy, e.previous_msgid) for e in merged.entries] == \
+        [("Descansa bien.", False, None), ("Descansa bien.", True, "Rest well.")]
+
+
+def test_a_plural_unit_takes_no_singular_translation_by_a_loose_match():
+    old = po.Catalog(entries=[Entry("Rest well.", "Descansa bien.")])
+    merged = catalog.merge(old, po.Catalog(entries=[Entry("rest well.", msgid_plural="Rest well, all.")]))
+    assert merged.entries[0].msgstr_plural == {0: "", 1: ""} and not merged.entries[0].fuzzy
+
+
+def test_changed_units_borrow_from_live_units_and_from_obsolete_ones_not_taken():
+    old = po.Catalog(entries=[
+        Entry("The study followed two hundred people for a year.", "El estudio siguió a doscientas personas."),
+        Entry("Sleep helps the body recover after a long week.", "Dormir ayuda al cuerpo.", obsolete=True),
+    ])
+    pot = po.Catalog(entries=[
+        Entry("The study followed two hundred people for a year."),        # kept as it is
+        Entry("The study followed three hundred people for a year."),      # like the kept one
+        Entry("Sleep helps the body recover after a long month."),         # like the obsolete one
+    ])
+    merged = catalog.merge(old, pot)
+    assert [(e.msgstr, e.fuzzy) for e in merged.entries] == [
+        ("El estudio siguió a doscientas personas.", False),
+        ("El estudio siguió a doscientas personas.", True),
+        ("Dormir ayuda al cuerpo.", True)]
+
+
+def test_a_changed_citation_is_told_apart_from_a_changed_link_by_the_reference_list():
+    old = po.Catalog(entries=[Entry('As <a href="#smith">Smith</a> found.', 'Como <a href="#smith">Smith</a> halló.')])
+    pot = po.Catalog(entries=[Entry('As <a href="#jones">Smith</a> found.')])
+
+    def change(**given):
+        entry = catalog.merge(old, pot, **given).entries[0]
+        return [c for c in entry.comments if c.startswith(changes.SOURCE_CHANGE)]
+
+    assert change() == [changes.SOURCE_CHANGE + "links"]
+    assert change(citations=["#smith", "#jones"]) == [changes.SOURCE_CHANGE + "citations"]
+
+
+def test_a_singular_unit_from_an_untranslated_plural_one_is_untranslated_and_valid():
+    old = po.Catalog(header={"Content-Type": "text/plain; charset=UTF-8",
+                             "Plural-Forms": "nplurals=2; plural=(n != 1);"},
+                     entries=[Entry("%d day", msgid_plural="%d days", msgstr_plural={0: "", 1: ""})])
+    merged = catalog.merge(old, po.Catalog(entries=[Entry("%d day")]))
+    assert (merged.entries[0].msgstr, merged.entries[0].fuzzy) == ("", False)
+    msgfmt_accepts(po.dumps(merged))
+
+
+def test_a_plural_unit_in_a_catalog_without_plural_forms_gets_gettext_s_two():
+    merged = catalog.merge(po.Catalog(), po.Catalog(entries=[Entry("%d day", msgid_plural="%d days")]))
+    assert merged.entries[0].msgstr_plural == {0: "", 1: ""}
+
+
+def test_a_translation_matched_in_form_keeps_its_last_letters():
+    old = po.Catalog(entries=[Entry("Vitamin X\n", "Vitamina X\n")])
+    merged = catalog.merge(old, po.Catalog(entries=[Entry("vitamin X")]))
+    assert merged.entries[0].msgstr == "Vitamina X"
+
+
+def test_a_new_catalog_s_comment_names_the_article_or_only_the_language():
+    spanish = languages.parse("es")
+    created = datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
+    named = catalog.translation_catalog(template(), spanish, created=created)
+    assert named.header_comments == ["Spanish translations for numbness."]
+    unnamed = catalog.translation_catalog(po.Catalog(), spanish, created=created)
+    assert unnamed.header_comments == ["Spanish translations."]
+
+
+def test_catalogs_are_stamped_in_utc():
+    fresh = catalog.translation_catalog(template(), languages.parse("es"), created=catalog.now())
+    assert fresh.header["PO-Revision-Date"].endswith("+0000")
