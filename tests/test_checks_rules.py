@@ -378,3 +378,73 @@ def test_a_one_character_translation_is_named_in_the_singular():
 ])
 def test_invisible_characters_by_language(lang, target, says):
     assert messages_of("bidi", "Hello.", target, lang) == says
+
+
+# -- the words of the safety, nesting and override messages --------------------------------------
+
+@pytest.mark.parametrize("target, messages", [
+    ("Una <script>x()</script> frase.", ["unsafe content: <script> element"]),
+    ('Hola <img src="x" onerror="y()">.', ["unsafe content: event handler onerror="]),
+    ('<a href=" JavaScript:x()">Hola</a>', ["unsafe content: javascript: URL in href="]),
+    ('<a href="#x" ONCLICK>Hola</a>', ["unsafe content: event handler onclick="]),   # no value: the parser finds it
+])
+def test_the_unsafe_check_says_what_it_found_word_for_word(target, messages):
+    assert [m for _, c, m, _ in found([Entry("Hello.", target)]) if c == "unsafe"] == messages
+
+
+def test_a_tag_closing_three_deep_names_the_element_it_closes():
+    source = "<b>a <em>b <strong>c</strong></em></b>"
+    target = "<b>a <em>b <strong>c</em></strong></b>"
+    assert [m for _, c, m, _ in found([Entry(source, target)]) if c == "markup"] == \
+        ["badly nested: </em> closes <strong>"]
+
+
+def test_a_translation_that_follows_a_badly_nested_source_is_not_blamed_for_it():
+    source = "<em>a <b>b</em></b> c"            # the source itself is badly nested
+    assert [c for _, c, _, _ in found([Entry(source, "<em>x <b>y</em></b> z")])] == []
+    unclosed = "<em>a <b>b"                     # the source leaves its elements open
+    assert [c for _, c, _, _ in found([Entry(unclosed, "<em>x <b>y</em></b>")])] == []
+
+
+def test_an_override_without_a_reason_is_refused_in_words():
+    with pytest.raises(ValueError) as refused:
+        checks.add_override(Entry("In 1998.", "En 1989."), "numbers", "  \n ")
+    assert str(refused.value) == "an override needs a written reason"
+
+
+def test_a_blank_draft_is_not_an_empty_translation():
+    assert [c for _, c, _, _ in found([Entry("The nuance", " ", flags=["fuzzy"])])] == []
+    assert [c for _, c, _, _ in found([Entry("The nuance", " ")])] == ["empty"]
+
+
+def test_inconsistencies_are_found_after_entries_and_groups_that_have_none():
+    catalogs = {"a": [Entry("Rest.", "Descanso."), Entry("Numbness", "Entumecimiento")],
+                "b": [Entry("Numbness", "Otro", flags=["fuzzy"]), Entry("Rest.", "Descanso."),
+                      Entry("Numbness", "Adormecimiento", msgctxt="title"), Entry("Numbness", "Adormecimiento")]}
+    assert [(p.article, p.msgctxt, p.message) for p in checks.run_across(catalogs, "es")] == [
+        ("a", None, 'translated differently in b: "Adormecimiento"'),
+        ("b", None, 'translated differently in a: "Entumecimiento"')]
+    titles = {"a": [Entry("Numbness", "Entumecimiento", msgctxt="title")],
+              "b": [Entry("Numbness", "Adormecimiento", msgctxt="title")]}
+    assert [(p.article, p.msgctxt) for p in checks.run_across(titles, "es")] == [("a", "title"), ("b", "title")]
+
+
+@pytest.mark.parametrize("source, target, leftover", [
+    # a word of exactly six letters counts; five do not
+    ("I think they rarely notice the shift.", "Creo que they rarely notice nada.", ['"they rarely notice"']),
+    ("I think they often feel the shift.", "Creo que they often feel nada.", []),
+    # a stretch that overlaps the one before extends it, its words each once; others are apart
+    ("I see they rarely notice anything about others.", "Veo que they rarely notice anything about nada.",
+     ['"they rarely notice anything about"']),
+    ("So numbness protects people from stress today.", "Así numbness protects people y from stress today.",
+     ['"numbness protects people"', '"from stress today"']),
+])
+def test_the_stretches_left_untranslated_are_quoted_whole(source, target, leftover):
+    messages = [m for _, c, m, _ in found([Entry(source, target)]) if c == "untranslated-words"]
+    assert messages == [f"source words left untranslated: {stretch}" for stretch in leftover]
+
+
+def test_digits_of_every_script_read_as_ascii_and_other_characters_stay():
+    from localize.checks.base import _AsciiDigits
+
+    assert "٢٠٠٤ ۱۹۹۸ २०२६ ２０ x".translate(_AsciiDigits()) == "2004 1998 2026 20 x"

@@ -46,7 +46,7 @@ def overridden_check(comment: str) -> str | None:
     text = comment.strip()
     if not text.startswith(OVERRIDE):
         return None
-    return text[len(OVERRIDE):].lstrip().partition(":")[0].strip()
+    return text[len(OVERRIDE):].partition(":")[0].strip()
 
 
 def remove_overrides(entry: Entry, check_id: str | None = None) -> None:
