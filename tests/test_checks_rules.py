@@ -448,3 +448,41 @@ def test_digits_of_every_script_read_as_ascii_and_other_characters_stay():
     from localize.checks.base import _AsciiDigits
 
     assert "٢٠٠٤ ۱۹۹۸ २०२६ ２０ x".translate(_AsciiDigits()) == "2004 1998 2026 20 x"
+
+
+# -- what the unknown-words check lets a translation keep ----------------------------------------
+
+def unknown(source, target, words, context=None):
+    entry = Entry(source, target, flags=["fuzzy"], comments=[f"draft: apertium eng-spa; unknown words: {words}"])
+    return [m for _, c, m, _ in found([entry], context) if c == "unknown-words"]
+
+
+@pytest.mark.parametrize("source, target", [
+    ("Type <code>cat notes</code> here.", "Escriba <code>cat notes</code> aquí."),
+    ('Type <span class="command">cat notes</span> here.', 'Escriba <span class="command">cat notes</span> aquí.'),
+    ("Type <pre>cat file<br>notes</pre> here.", "Escriba <pre>cat file<br>notes</pre> aquí."),
+    ('Press "notes" twice.', 'Pulse "notes" dos veces.'),
+])
+def test_words_of_code_and_of_quotes_may_stay_as_they_are(source, target):
+    assert unknown(source, target, "notes") == []
+    assert unknown(source.replace("notes", "nothing"), target, "notes") == \
+        ['words the engine did not know are still in the translation: "notes"']
+
+
+def test_a_name_written_in_lower_case_too_is_kept_when_it_is_an_acronym():
+    assert unknown("Win32 builds and win32 files.", "Compilaciones Win32 y archivos win32.", "Win32") == []
+
+
+def test_a_quote_of_two_letters_is_kept():
+    assert unknown('Press "ok" now.', 'Pulse "ok" ahora.', "ok") == []
+
+
+def test_a_word_capitalized_mid_sentence_elsewhere_in_the_article_is_a_name_here_too():
+    from localize.checks import machine
+
+    article = ["We use <b>X</b><i>Zorblat</i> daily.", "The zorblat tool.", "Zorblat helps."]
+    ctx = machine.with_article(Context(ES), article)
+    assert unknown("Zorblat helps.", "Zorblat ayuda.", "Zorblat", ctx) == []
+    alone = machine.with_article(Context(ES), ["Zorblat helps."])
+    assert unknown("Zorblat helps.", "Zorblat ayuda.", "Zorblat", alone) == \
+        ['words the engine did not know are still in the translation: "Zorblat"']

@@ -56,6 +56,15 @@ def refusal(text: str) -> str:
     (HEAD + '#| msgid "old"\n', "es.po:5: previous strings (#|) without their entry (is the file cut short?)"),
     (HEAD + '#| msgfoo "old"\nmsgid "a"\nmsgstr "b"\n', "es.po:5: cannot read previous string 'msgfoo \"old\"'"),
     (HEAD + '#~ msgid "a"\nmsgstr "b"\n', "es.po:6: obsolete (#~) and live lines mixed in one entry"),
+    (HEAD + '#| msgid "old"\n#~| msgid_plural "olds"\nmsgid "a"\nmsgstr "b"\n',
+     "es.po:6: obsolete (#~) and live lines mixed in one entry"),
+    (HEAD + '#| msgid "old"\n#| msgid "older"\nmsgid "a"\nmsgstr "b"\n', "es.po:6: previous msgid out of place"),
+    (HEAD + '#| msgid "old"\n#| msgctxt "c"\nmsgid "a"\nmsgstr "b"\n', "es.po:6: previous msgctxt out of place"),
+    (HEAD + '#| msgid_plural "olds"\nmsgid "a"\nmsgstr "b"\n', "es.po:5: previous msgid_plural out of place"),
+    (HEAD + '#| msgctxt\n#| msgid "old"\nmsgid "a"\nmsgstr "b"\n', "es.po:6: previous msgid out of place"),
+    (HEAD + '#| ' + 'm' * 50 + ' "old"\nmsgid "a"\nmsgstr "b"\n',
+     "es.po:5: cannot read previous string '" + "m" * 40 + "'"),
+    (HEAD + 'msgid "a"\nmsgstr\n\n#| msgid "old"\nmsgid "b"\nmsgstr "c"\n', "es.po:8: msgstr without its string"),
     (HEAD + 'domain "other"\n', "es.po:5: a domain directive: a catalog here is one domain (msgfmt -o ignores "
                                 "it too)"),
     (HEAD + 'msgid "a" "b"\nmsgstr x\n', "es.po:6: cannot read 'x'"),
@@ -239,3 +248,28 @@ def test_nplurals_is_found_where_gettext_finds_it(forms, nplurals):
     cat = po.Catalog(header={"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": forms})
     assert cat.nplurals == nplurals
     assert po.Catalog(header={"Language": "es"}).nplurals is None
+
+
+def test_a_machine_draft_is_fuzzy_with_one_origin_and_flags_are_set_once():
+    entry = po.Entry("Rest.", comments=["draft: apertium eng-spa", "a translator's note"], flags=["c-format"])
+    entry.set_draft("Descanso.", "memory 92%")
+    assert (entry.msgstr, entry.flags, entry.comments, entry.draft_origin) == \
+        ("Descanso.", ["c-format", "fuzzy"], ["a translator's note", "draft: memory 92%"], "memory 92%")
+    entry.set_flag("fuzzy")
+    assert entry.flags == ["c-format", "fuzzy"]
+    entry.set_flag("fuzzy", on=False)
+    entry.set_flag("no-wrap", on=False)
+    assert entry.flags == ["c-format"] and not entry.fuzzy
+
+
+def test_a_catalog_written_a_few_lines_at_a_time_is_the_catalog_written_at_once():
+    catalog = po.parse(PLURAL_HEAD + "".join(f'#: a.html:{i}\nmsgid "unit {i}"\nmsgstr "unidad {i}"\n\n'
+                                             for i in range(7)), "es.po")
+    assert "".join(po.pieces(catalog, lines=3)) == po.dumps(catalog)
+
+
+def test_escaped_bytes_of_plural_forms_are_read_in_the_declared_charset():
+    text = PLURAL_HEAD.replace("UTF-8", "ISO-8859-1") + 'msgid "day"\nmsgid_plural "days"\nmsgstr[0] "d\\355a"\n' \
+        'msgstr[1] "d\\355as"\n'
+    entry = po.parse(po.decode(text.encode("latin-1"), "es.po"), "es.po").entries[0]
+    assert entry.msgstr_plural == {0: "día", 1: "días"}

@@ -225,7 +225,6 @@ class _Parser(_Reader):
             raise self.error("obsolete (#~) and live lines mixed in one entry", lineno)
         # gettext's order: [#| msgctxt] #| msgid [#| msgid_plural], each once, each with a string
         if word in prev or (part is not None and not prev[part]) or word == "msgctxt" and prev \
-                or word == "msgid" and "msgid_plural" in prev \
                 or word == "msgid_plural" and "msgid" not in prev:
             raise self.error(f"previous {word} out of place", lineno)
         if part is None:
