@@ -77,6 +77,7 @@ REWRITTEN = ("check", "contextlib.contextmanager", "contextmanager")
 CAUGHT = {"killed", "timeout"}
 README_SECTION = "## Mutation testing"
 MUTANT_NAME = re.compile(r"`(localize\.[\w.]+__mutmut_\d+)`")
+MUTANT_RANGE = re.compile(r"`(localize\.[\w.]+__mutmut_)(\d+)` to `\1(\d+)`")   # `f__mutmut_2` to `f__mutmut_5`
 
 
 def files_of(modules: list[str]) -> list[str]:
@@ -209,7 +210,11 @@ def explained() -> set[str]:
     if start < 0:
         return set()
     end = text.find("\n## ", start + len(README_SECTION))
-    return set(MUTANT_NAME.findall(text[start:end if end > 0 else None]))
+    section = text[start:end if end > 0 else None]
+    names = set(MUTANT_NAME.findall(section))
+    for m in MUTANT_RANGE.finditer(section):
+        names.update(f"{m.group(1)}{n}" for n in range(int(m.group(2)), int(m.group(3)) + 1))
+    return names
 
 
 def diff_of(scratch: Path, name: str) -> str:
