@@ -4,6 +4,8 @@ is held to; each with the words the person is told."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from localize import review
@@ -238,3 +240,98 @@ def test_an_item_as_the_api_shows_it(r, store):  # noqa: F811
 def po_entry(item):
     from localize.po import Entry
     return Entry(item.msgid, item.msgstr, flags=["fuzzy"])
+
+
+# -- rights per language, a held lock, the words of conflicts ------------------------------------
+
+@pytest.fixture
+def fred(store):  # noqa: F811
+    """A reviewer of French only."""
+    return store.add_user("fred", "reviewer", ["fr"], "fred-password")
+
+
+def test_a_reviewer_of_another_language_may_not_accept_dismiss_or_bulk(r, store, fred):  # noqa: F811
+    item = first(r)
+    made = r.suggest(store.user("tina"), "es", SLUG, item.id, "Entumecimiento")
+    with pytest.raises(PermissionDenied) as refused:
+        r.accept(fred, "es", SLUG, made.id, based_on=item.version)
+    assert str(refused.value) == "fred (reviewer) may not approve in es"
+    with pytest.raises(PermissionDenied):
+        r.dismiss(fred, "es", SLUG, made.id)
+    with pytest.raises(PermissionDenied):
+        r.bulk(fred, "es", SLUG, "review", [(item.id, item.version)])
+    assert [s.id for s in r.suggestions("es", SLUG)] == [made.id] and first(r).msgstr == item.msgstr
+
+
+def test_a_reviewer_bulk_approving_skips_the_translations_they_wrote(r, store):  # noqa: F811
+    item = first(r, "The evidence")
+    rita = store.user("rita")
+    own = r.act(rita, "es", SLUG, item.id, "save", based_on=item.version, text="La evidencia")
+    report = r.bulk(rita, "es", SLUG, "approve", [(own.id, own.version)])
+    assert [(ident, str(why)) for ident, why in report.skipped] == [
+        (own.id, "rita wrote this translation: another reviewer approves it (or set [tool.localize] "
+                 "self-approval = true)")]
+    assert first(r, "The evidence").state == "needs review"
+
+
+def test_a_bulk_reject_marks_each_entry_rejected_with_its_reason(r, store):  # noqa: F811
+    a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    r.bulk(store.user("rita"), "es", SLUG, "reject", [(a.id, a.version)], reason="wrong register")
+    rejected = first(r).rejected
+    assert (rejected["by"], rejected["reason"], rejected["text"]) == ("rita", "wrong register",
+                                                                      "Entumecimiento emocional")
+
+
+def test_a_blank_draft_is_not_approved(r, store):  # noqa: F811
+    blank = translated(r, store, "Emotional numbness", " ")
+    with pytest.raises(review.Blocked) as blocked:
+        r.act(store.user("rita"), "es", SLUG, blank.id, "approve", based_on=blank.version)
+    assert str(blocked.value) == "QA errors block approval: [empty] the translation is blank"
+
+
+def test_a_suggestion_without_an_origin_has_none_and_a_missing_entry_is_named(r, store):  # noqa: F811
+    made = r.suggest(store.user("tina"), "es", SLUG, first(r).id, "Hola")
+    assert made.origin == "" and made.as_dict()["origin"] == ""
+    with pytest.raises(NotFound) as missing:
+        r.item("es", SLUG, "0123456789abcdef")
+    assert str(missing.value) == f"no entry '0123456789abcdef' in the es catalog of {SLUG!r}"
+
+
+def test_a_conflict_says_the_entry_s_state_now(r, store):  # noqa: F811
+    item = first(r)
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Otra cosa")
+    with pytest.raises(Conflict) as conflict:
+        r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Y otra")
+    assert str(conflict.value) == "the entry changed since you loaded it (now: needs review)"
+    assert conflict.value.current.version == saved.version
+
+
+@pytest.mark.parametrize("action", ["suggest", "dismiss", "bulk"])
+def test_a_catalog_another_process_holds_too_long_is_busy(r, store, monkeypatch, action):  # noqa: F811
+    from localize import catalog
+    from localize.errors import Busy
+
+    item = first(r)
+    made = r.suggest(store.user("tina"), "es", SLUG, item.id, "Uno")
+    monkeypatch.setattr(review, "LOCK_WAIT", 0.2)
+    do = {"suggest": lambda: r.suggest(store.user("tina"), "es", SLUG, item.id, "Dos"),
+          "dismiss": lambda: r.dismiss(store.user("tina"), "es", SLUG, made.id),
+          "bulk": lambda: r.bulk(store.user("rita"), "es", SLUG, "review", [(item.id, item.version)])}[action]
+    path = r.path("es", SLUG)
+    holding, done = threading.Event(), threading.Event()
+
+    def hold():
+        with catalog.locked(path):
+            holding.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(5)
+    try:
+        with pytest.raises(Busy) as busy:
+            do()
+    finally:
+        done.set()
+        holder.join()
+    assert str(busy.value).startswith(f"{path.name} is being written by another process")
