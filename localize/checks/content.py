@@ -86,19 +86,16 @@ def markup_differs(pair: Pair, ctx: Context) -> list[str] | None:
         was_key, was_parent = by_source.get(key, key), by_source.get(parent, parent) if parent else None
         if (was_key, was_parent) in s_nest or (key[0], parent[0] if parent else None) in s_names:
             continue
-        then = next((p for k, p in s_nest if k[0] == key[0]), False)
+        # the source has an element of that name: markup.match has refused the translation's others
+        then = next(p for k, p in s_nest if k[0] == key[0])
         found.append(_nesting_changed(f"<{key[0]}>", f"<{parent[0]}>" if parent else None,
-                                      f"<{then[0]}>" if then else then))
+                                      f"<{then[0]}>" if then else None))
     return found + _code_changed(pair.source, pair.target)
 
 
-def _nesting_changed(tag: str, parent: str | None, was: str | None | bool) -> Said:
+def _nesting_changed(tag: str, parent: str | None, was: str | None) -> Said:
     """Where an element is in the translation (inside ``parent``, or at the top: None) and in the source
-    (``was``; False: not found)."""
-    if was is False:
-        if parent is None:
-            return said("nesting changed: %(tag)s is at the top", tag=tag)
-        return said("nesting changed: %(tag)s is inside %(parent)s", tag=tag, parent=parent)
+    (``was``)."""
     if parent is None:
         return said("nesting changed: %(tag)s is at the top, in the source inside %(source_parent)s",
                     tag=tag, source_parent=was)
