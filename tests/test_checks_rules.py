@@ -486,3 +486,12 @@ def test_a_word_capitalized_mid_sentence_elsewhere_in_the_article_is_a_name_here
     alone = machine.with_article(Context(ES), ["Zorblat helps."])
     assert unknown("Zorblat helps.", "Zorblat ayuda.", "Zorblat", alone) == \
         ['words the engine did not know are still in the translation: "Zorblat"']
+
+
+@pytest.mark.parametrize("source, target", [
+    ("One<br>two <em>three</em>", "<em>tres</em> uno<br>dos"),     # a void element opens nothing
+    ("One<br/>two <em>three</em>", "<em>tres</em> uno<br/>dos"),
+    ("<em>a</em> and <em>b</em>", "<em>b</em> y <em>a</em>"),       # the same element twice
+])
+def test_elements_moved_without_changing_their_nesting_are_no_finding(source, target):
+    assert found([Entry(source, target)]) == []

@@ -27,10 +27,10 @@ def _closing(name: str) -> str:
     return f"</{name}>"
 
 
-def _nesting(tags: list[markup.Tag]) -> tuple[Counter, Said | None]:
+def _nesting(tags: list[markup.Tag]) -> tuple[list[tuple], Said | None]:
     """(element, parent element) pairs of properly nested tags, and the first nesting error (the next ones
     follow from it)."""
-    found: Counter = Counter()
+    found: list[tuple] = []
     stack: list[markup.Tag] = []
     error = None
     for tag in tags:
@@ -46,7 +46,7 @@ def _nesting(tags: list[markup.Tag]) -> tuple[Counter, Said | None]:
                     del stack[depth:]
                     break
         else:
-            found[tag.key, stack[-1].key if stack else None] += 1
+            found.append((tag.key, stack[-1].key if stack else None))
             if not (tag.self_closing or tag.name in markup.VOID_TAGS):
                 stack.append(tag)
     if stack and error is None:
@@ -82,7 +82,7 @@ def markup_differs(pair: Pair, ctx: Context) -> list[str] | None:
         return [t_error]
     by_source = {t.key: opened[matched[i]].key for i, t in enumerate(target) if i in matched}
     s_names = {(key[0], parent[0] if parent else None) for key, parent in s_nest}
-    for (key, parent), _ in t_nest.items():
+    for key, parent in dict.fromkeys(t_nest):
         was_key, was_parent = by_source.get(key, key), by_source.get(parent, parent) if parent else None
         if (was_key, was_parent) in s_nest or (key[0], parent[0] if parent else None) in s_names:
             continue
