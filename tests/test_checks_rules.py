@@ -211,6 +211,7 @@ def test_an_inconsistency_can_be_overridden_on_the_entry():
     ("<b><em>e</em> x</b> <i>y</i>", "<b>x</b> <i><em>e</em> y</i>",
      ["nesting changed: <em> is inside <i>, in the source inside <b>"]),
     ('Read <a href="#ref-1">this</a>.', "Lea esto.", ['missing <a href="#ref-1">']),
+    ('See <a href="#x" class="y">this</a>.', "Vea esto.", ['missing <a href="#x" class="y">']),
     ("<em>a</em> b", "<em>a b", ["missing </em>"]),
     ("<em>a</em> b", "<em>a</em></em> b", ["extra </em>"]),
     ("Run <code>ls -l</code> now.", "Ejecute <code>ls -la</code> ya.", ['code changed: "ls -l" -> "ls -la"']),
@@ -266,7 +267,7 @@ def test_a_check_is_registered_once_with_what_it_declares():
     assert str(twice.value) == "check 'numbers' registered twice"
 
     def finds_x(pair, ctx):
-        return ["an x", "", "an x", "a y"] if "x" in pair.target else None
+        return ["an x", "", "an x", "a y"] if "x" in pair.target and ctx.base == "es" else None
     try:
         returned = check("test-x", checks.WARNING, ignorable=False, scope="language", blank=True)(finds_x)
         assert returned is finds_x
@@ -276,8 +277,12 @@ def test_a_check_is_registered_once_with_what_it_declares():
         assert made.messages(checks.Pair("a", "x"), Context(ES)) == ("an x", "a y")
         assert made.messages(checks.Pair("a", "b"), Context(ES)) == ()
         assert list(CHECKS)[-1] == "test-x"
+        check("test-y", checks.WARNING)(finds_x)                   # by default: ignorable, per entry, on text
+        made = CHECKS["test-y"]
+        assert (made.ignorable, made.scope, made.blank) == (True, "entry", False)
     finally:
         CHECKS.pop("test-x", None)
+        CHECKS.pop("test-y", None)
 
 
 def test_a_problem_as_json():

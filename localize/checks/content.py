@@ -289,9 +289,8 @@ def urls(pair: Pair, ctx: Context) -> list[Said] | None:
 
 @check("empty", ERROR, blank=True)
 def empty(pair: Pair, ctx: Context) -> str | None:
-    """An approved entry whose translation is blank: readers would get a hole."""
-    if pair.entry is not None and pair.entry.fuzzy:
-        return None
+    """An approved entry whose translation is blank: readers would get a hole (a blank draft is not
+    checked: :func:`localize.checks.run` passes over it)."""
     return said("the translation is blank") if pair.target else said("a plural form is empty")
 
 
