@@ -84,7 +84,7 @@ def test_the_header_s_charset_must_be_the_text_s():
                                   "header's charset")
     with pytest.raises(CatalogError) as refused:
         po.decode(HEAD.encode() + b'msgid "\xe9"\nmsgstr "e"\n', "es.po")
-    assert str(refused.value).startswith("es.po:5: not valid UTF-8 (byte 0xe9)")
+    assert str(refused.value) == "es.po:5: not valid UTF-8 (byte 0xe9)"
 
 
 def test_a_latin1_catalog_is_read_as_text_and_says_what_it_was():
@@ -273,3 +273,24 @@ def test_escaped_bytes_of_plural_forms_are_read_in_the_declared_charset():
         'msgstr[1] "d\\355as"\n'
     entry = po.parse(po.decode(text.encode("latin-1"), "es.po"), "es.po").entries[0]
     assert entry.msgstr_plural == {0: "día", 1: "días"}
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"\xef\xbb\xbf" + HEAD.encode() + b'msgid "\xe9"\nmsgstr "e"\n', "bom.po:5: not valid UTF-8 (byte 0xe9)"),
+    (b"\n\n" + HEAD.encode() + b'msgid "\xe9"\nmsgstr "e"\n', "bom.po:7: not valid UTF-8 (byte 0xe9)"),
+    (HEAD.replace("UTF-8", "ASCII").encode() + b'msgid "a"\nmsgstr "\xe9"\n', "bom.po:6: not valid ASCII (byte 0xe9)"),
+    (b"\n" + HEAD.replace("UTF-8", "ISO-8859-1").encode() + 'msgid "é"\nmsgstr "e"\n'.encode(),
+     "bom.po:4: charset ISO-8859-1 declared, but the text is UTF-8: correct the header's charset"),
+    (b'\n' + HEAD.replace("UTF-8", "FOO-1").encode() + b'msgid "a"\nmsgstr "\xe9"\n',
+     "bom.po:7: not valid UTF-8 (byte 0xe9); the header's charset FOO-1 is not one gettext converts from"),
+])
+def test_bytes_a_catalog_s_charset_cannot_read_are_named_with_their_line(data, says):
+    with pytest.raises(CatalogError) as refused:
+        po.decode(data, "bom.po")
+    assert str(refused.value) == says
+
+
+def test_a_charset_wrapped_across_two_strings_of_the_header_is_read():
+    data = (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-"\n"8859-1\\n"\n\n'
+            b'msgid "day"\nmsgstr "d\xeda"\n')
+    assert po.parse(po.decode(data, "es.po"), "es.po").entries[0].msgstr == "día"
