@@ -294,3 +294,25 @@ def test_a_charset_wrapped_across_two_strings_of_the_header_is_read():
     data = (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-"\n"8859-1\\n"\n\n'
             b'msgid "day"\nmsgstr "d\xeda"\n')
     assert po.parse(po.decode(data, "es.po"), "es.po").entries[0].msgstr == "día"
+
+
+def test_comments_written_without_a_space_or_with_other_blanks_are_filed_as_gettext_files_them():
+    text = (HEAD + "#.note to translators\n#:\n#:naïve.html:3 caf\u00e9\u00a0menu.html:4\n#,fuzzy, c-format\n"
+            "#!no-wrap\nmsgid \"a\"\nmsgstr \"b\"\n")
+    entry = po.parse(text, "es.po").entries[0]
+    assert entry.extracted == ["note to translators"]
+    assert entry.references == ["naïve.html:3", "caf\u00e9\u00a0menu.html:4"]   # a no-break space is no separator
+    assert entry.flags == ["fuzzy", "c-format", "no-wrap"]
+
+
+def test_escaped_bytes_that_make_no_text_are_refused_in_any_form_and_charset():
+    plural = PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "\\377"\n'
+    assert refusal(plural) == "es.po:6: escape sequences (\\ooo or \\xhh) that do not make UTF-8 text"
+    japanese = PLURAL_HEAD.replace("UTF-8", "EUC-JP") + 'msgid "a"\nmsgstr "\\377"\n'
+    with pytest.raises(CatalogError) as refused:
+        po.parse(po.decode(japanese.encode("ascii"), "ja.po"), "ja.po")
+    assert str(refused.value) == "ja.po:6: escape sequences (\\ooo or \\xhh) that do not make EUC-JP text"
+    japanese_plural = japanese.replace('msgstr "\\377"', 'msgid_plural "as"\nmsgstr[0] "\\377"\nmsgstr[1] "b"')
+    with pytest.raises(CatalogError) as refused:
+        po.parse(po.decode(japanese_plural.encode("ascii"), "ja.po"), "ja.po")
+    assert str(refused.value) == "ja.po:6: escape sequences (\\ooo or \\xhh) that do not make EUC-JP text"
