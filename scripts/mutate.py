@@ -4,6 +4,7 @@
     .venv/bin/python scripts/mutate.py --only markup   one module (repeatable)
     .venv/bin/python scripts/mutate.py --report        the table and survivors of the last run, again
     .venv/bin/python scripts/mutate.py --diffs         ... with each unexplained survivor's change
+    .venv/bin/python scripts/mutate.py --survivors     the last run's survivors again, against today's tests
 
 mutmut 3 mutates a scratch copy of this checkout per module (out/mutate/<module>) and runs,
 for each mutant, the module's tests that call the changed function (MODULES below), fastest
@@ -178,6 +179,21 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
     pyproject.write_text(text, encoding="utf-8")
 
 
+def refresh_tests(scratch: Path, files: list[str]) -> None:
+    """Bring the checkout's tests into a finished run's copy, to run its survivors again against them; the
+    module must be as it was, or the mutants would not be this code's."""
+    for name in files:
+        now, _ = unwrap_decorators((ROOT / name).read_text(encoding="utf-8"))
+        if now != (scratch / name).read_text(encoding="utf-8"):
+            raise SystemExit(f"{name} changed since its run: run its module again whole")
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "tests"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    for name in listed:
+        if (ROOT / name).is_file():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, scratch / name)
+
+
 def run_mutmut(scratch: Path, names: list[str], children: int) -> int:
     env = dict(os.environ)
     # tests that run `localize` in a child process see the mutated code too
@@ -279,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mutants", nargs="*", default=[], help="mutant names or globs to run (default: all)")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
     parser.add_argument("--resume", action="store_true", help="go on with an interrupted run's mutants")
+    parser.add_argument("--survivors", action="store_true",
+                        help="run the last run's mutants not caught again, against the tests as they are now")
     parser.add_argument("--report", action="store_true", help="only print the last run's table and survivors")
     parser.add_argument("--diffs", action="store_true", help="show each unexplained survivor's change")
     args = parser.parse_args(argv)
@@ -289,9 +307,16 @@ def main(argv: list[str] | None = None) -> int:
             files = files_of([module])
             scratch = args.dir / module
             print(f"{module}: mutating {len(files)} files in {scratch}", flush=True)
-            if not (args.resume and (scratch / "mutants").is_dir()):
+            names = args.mutants
+            if args.survivors:
+                refresh_tests(scratch, files)
+                names = sorted(k for k, (status, _) in results(scratch, files).items() if status not in CAUGHT)
+                print(f"{module}: {len(names)} mutants not caught, run again", flush=True)
+                if not names:
+                    continue
+            elif not (args.resume and (scratch / "mutants").is_dir()):
                 prepare(scratch, files, args.tests or list(MODULES[module][1]), fresh=True)
-            code = run_mutmut(scratch, args.mutants, args.children)
+            code = run_mutmut(scratch, names, args.children)
             print(f"{module}: mutmut ran {time.monotonic() - started:.0f} s, exit {code}", flush=True)
             if code != 0:
                 return code
