@@ -65,6 +65,13 @@ def refusal(text: str) -> str:
     (HEAD + '#| ' + 'm' * 50 + ' "old"\nmsgid "a"\nmsgstr "b"\n',
      "es.po:5: cannot read previous string '" + "m" * 40 + "'"),
     (HEAD + 'msgid "a"\nmsgstr\n\n#| msgid "old"\nmsgid "b"\nmsgstr "c"\n', "es.po:8: msgstr without its string"),
+    (HEAD + 'msgid "a"\nmsgstr\n# note\nmsgid "b"\nmsgstr "c"\n', "es.po:7: msgstr without its string"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0]\nmsgstr[1] "c"\n', "es.po:9: msgstr[] without its string"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0[ "b"\n', "es.po:8: cannot read '[' here"),
+    (PLURAL_HEAD + '#~ msgid "a"\n#~ msgid_plural "as"\nmsgstr[0] "b"\n',
+     "es.po:8: obsolete (#~) and live lines mixed in one entry"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "a\\q"\nmsgstr[0] "b"\nmsgstr[1] "c"\n', "es.po:7: invalid escape sequence \\q"),
+    (HEAD + 'msgid "a"\nmsgstr "b" ' + 'z' * 50 + '\n', "es.po:6: cannot read '" + "z" * 40 + "'"),
     (HEAD + 'domain "other"\n', "es.po:5: a domain directive: a catalog here is one domain (msgfmt -o ignores "
                                 "it too)"),
     (HEAD + 'msgid "a" "b"\nmsgstr x\n', "es.po:6: cannot read 'x'"),
@@ -296,9 +303,14 @@ def test_a_charset_wrapped_across_two_strings_of_the_header_is_read():
     assert po.parse(po.decode(data, "es.po"), "es.po").entries[0].msgstr == "día"
 
 
-def test_comments_written_without_a_space_or_with_other_blanks_are_filed_as_gettext_files_them():
-    text = (HEAD + "#.note to translators\n#:\n#:naïve.html:3 caf\u00e9\u00a0menu.html:4\n#,fuzzy, c-format\n"
-            "#!no-wrap\nmsgid \"a\"\nmsgstr \"b\"\n")
+@pytest.mark.parametrize("entry", [                   # read by the quick reader, and by the general one
+    'msgid "a"\nmsgstr "b"\n',
+    'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "c"\n',
+    '#~ msgid "a"\n#~ msgstr "b"\n',
+])
+def test_comments_written_without_a_space_or_with_other_blanks_are_filed_as_gettext_files_them(entry):
+    text = (PLURAL_HEAD + "#.note to translators\n#:\n#:naïve.html:3 caf\u00e9\u00a0menu.html:4\n"
+            "#,fuzzy, c-format\n#!no-wrap\n" + entry)
     entry = po.parse(text, "es.po").entries[0]
     assert entry.extracted == ["note to translators"]
     assert entry.references == ["naïve.html:3", "caf\u00e9\u00a0menu.html:4"]   # a no-break space is no separator
@@ -316,3 +328,23 @@ def test_escaped_bytes_that_make_no_text_are_refused_in_any_form_and_charset():
     with pytest.raises(CatalogError) as refused:
         po.parse(po.decode(japanese_plural.encode("ascii"), "ja.po"), "ja.po")
     assert str(refused.value) == "ja.po:6: escape sequences (\\ooo or \\xhh) that do not make EUC-JP text"
+
+
+@pytest.mark.parametrize("data, found", [
+    # a message with a context and an empty msgid comes first; the header (CRLF lines) after it
+    (b'msgid "a"\r\nmsgstr ""\r\n"x"\r\n\r\nmsgctxt ""\r\n"c"\r\nmsgid ""\r\nmsgstr "charset=KOI8-R"\r\n\r\n'
+     b'msgid ""\r\nmsgstr ""\r\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\r\n', ("ISO-8859-1", 12)),
+    (b'"x"\nmsgid ""\nmsgstr "charset=KOI8-R"\n', ("KOI8-R", 3)),          # a file that starts with a string
+    (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "charset=x"\nmsgstr "y"\n',
+     ("ISO-8859-1", 3)),
+])
+def test_the_declared_charset_is_the_header_s_as_gettext_finds_it(data, found):
+    assert po.declared_charset(data) == found
+
+
+def test_a_charset_name_that_is_not_ascii_is_shown_as_read():
+    with pytest.raises(CatalogError) as refused:
+        po.decode(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=KOI8\xe9\\n"\n\nmsgid "a"\nmsgstr "b"\n',
+                  "x.po")
+    assert str(refused.value) == \
+        "x.po:3: not valid UTF-8 (byte 0xe9); the header's charset KOI8\ufffd is not one gettext converts from"

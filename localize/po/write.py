@@ -69,12 +69,10 @@ def pieces(catalog: Catalog, lines: int = 4096) -> Iterator[str]:
     """The catalog's PO text in pieces of about ``lines`` lines (``"".join`` of them is :func:`dumps`): what
     writes a big catalog without holding its whole text, its lines and its bytes at once."""
     out: list[str] = []
-    for _ in _batches(catalog, out, lines):
+    for _ in _batches(catalog, out, lines):   # its last pause comes after the last line
         if out:
             yield "\n".join(out) + "\n"
             out.clear()
-    if out:
-        yield "\n".join(out) + "\n"
 
 
 def _batches(catalog: Catalog, out: list[str], every: int | None) -> Iterator[None]:
