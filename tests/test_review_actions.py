@@ -189,8 +189,9 @@ def test_bulk_approval_approves_the_clean_and_says_why_it_skipped_the_rest(r, st
 def test_bulk_reject_needs_a_reason_and_bulk_review_takes_approval_back(r, store):  # noqa: F811
     a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
     rita = store.user("rita")
-    with pytest.raises(ReasonRequired):
+    with pytest.raises(ReasonRequired) as unexplained:
         r.bulk(rita, "es", SLUG, "reject", [(a.id, a.version)])
+    assert str(unexplained.value) == "reject needs a written reason"
     approved = r.act(rita, "es", SLUG, a.id, "approve", based_on=a.version)
     report = r.bulk(rita, "es", SLUG, "review", [(a.id, approved.version)])
     assert report.done == [a.id] and first(r).state == "needs review"
@@ -335,3 +336,67 @@ def test_a_catalog_another_process_holds_too_long_is_busy(r, store, monkeypatch,
         done.set()
         holder.join()
     assert str(busy.value).startswith(f"{path.name} is being written by another process")
+
+
+def with_context(r: Review) -> None:
+    """The Spanish catalog gains a unit with a context (a menu's "Rest", beside the article's units)."""
+    path = r.path("es", SLUG)
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgctxt "menu"\nmsgid "Rest"\nmsgstr "Descanso"\n',
+                    encoding="utf-8")
+
+
+def test_a_translator_here_who_reviews_elsewhere_may_not_dismiss_another_s_suggestion(r, store):  # noqa: F811
+    item = first(r)
+    made = r.suggest(store.user("rita"), "es", SLUG, item.id, "Uno")
+    both = store.add_user("tomas", "translator", ["es"], "tomas-password", roles={"fr": "reviewer"})
+    with pytest.raises(PermissionDenied):
+        r.dismiss(both, "es", SLUG, made.id)
+    with pytest.raises(PermissionDenied):
+        r.bulk(both, "es", SLUG, "review", [(item.id, item.version)])
+    assert [s.id for s in r.suggestions("es", SLUG)] == [made.id]
+
+
+def test_the_history_of_a_dismissal_keeps_the_entry_s_context_and_translation(r, store):  # noqa: F811
+    with_context(r)
+    menu = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
+    made = r.suggest(store.user("tina"), "es", SLUG, menu.id, "Reposo")
+    r.dismiss(store.user("rita"), "es", SLUG, made.id)
+    rows = [c for c in store.history("es", SLUG, menu.id) if c.action == "dismiss"]
+    assert [(c.msgctxt, c.msgid, c.old_msgstr, c.new_msgstr, c.old_state) for c in rows] == \
+        [("menu", "Rest", "Descanso", "Descanso", "approved")]
+
+
+def test_a_suggestion_for_a_unit_gone_from_the_catalog_is_dismissed_as_untranslated(r, store):  # noqa: F811
+    with_context(r)
+    menu = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
+    made = r.suggest(store.user("tina"), "es", SLUG, menu.id, "Reposo")
+    path = r.path("es", SLUG)
+    path.write_text(path.read_text(encoding="utf-8").replace('\nmsgctxt "menu"\nmsgid "Rest"\nmsgstr "Descanso"\n', ""),
+                    encoding="utf-8")
+    r.dismiss(store.user("rita"), "es", SLUG, made.id)
+    rows = [c for c in store.history("es", SLUG, menu.id) if c.action == "dismiss"]
+    assert [(c.old_msgstr, c.new_msgstr, c.old_state) for c in rows] == [("", "", "untranslated")]
+
+
+def test_a_bulk_action_on_a_unit_with_a_context_records_it(r, store):  # noqa: F811
+    with_context(r)
+    menu = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
+    report = r.bulk(store.user("rita"), "es", SLUG, "review", [(menu.id, menu.version)])
+    assert report.done == [menu.id]
+    rows = [c for c in store.history("es", SLUG, menu.id) if c.action == "review"]
+    assert [(c.msgctxt, c.msgid, c.new_state) for c in rows] == [("menu", "Rest", "needs review")]
+    item = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
+    assert item.state == "needs review"
+
+
+def test_a_bulk_action_on_a_broken_catalog_names_it_and_changes_nothing(r, store):  # noqa: F811
+    from localize.errors import CatalogError
+
+    item = first(r)
+    path = r.path("es", SLUG)
+    broken = path.read_text(encoding="utf-8") + 'msgstr "twice"\n'
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(CatalogError) as refused:
+        r.bulk(store.user("rita"), "es", SLUG, "review", [(item.id, item.version)])
+    assert str(refused.value).startswith(f"{path}:")
+    assert path.read_text(encoding="utf-8") == broken
