@@ -66,6 +66,10 @@ def refusal(text: str) -> str:
      "es.po:5: cannot read previous string '" + "m" * 40 + "'"),
     (HEAD + 'msgid "a"\nmsgstr\n\n#| msgid "old"\nmsgid "b"\nmsgstr "c"\n', "es.po:8: msgstr without its string"),
     (HEAD + 'msgid "a"\nmsgstr\n# note\nmsgid "b"\nmsgstr "c"\n', "es.po:7: msgstr without its string"),
+    ('msgid ""\nmsgstr ""\n"\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=x; plural=0;\\n"\n\n'
+     'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "c"\n', "es.po:5: invalid nplurals value in Plural-Forms"),
+    (HEAD + '#~| msgid "old"\n#~ # note\n#~ msgid "a"\n#~ msgstr "b"\n',
+     "es.po:6: a comment between previous strings (#|) and their entry"),
     (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0]\nmsgstr[1] "c"\n', "es.po:9: msgstr[] without its string"),
     (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0[ "b"\n', "es.po:8: cannot read '[' here"),
     (PLURAL_HEAD + '#~ msgid "a"\n#~ msgid_plural "as"\nmsgstr[0] "b"\n',
@@ -348,3 +352,11 @@ def test_a_charset_name_that_is_not_ascii_is_shown_as_read():
                   "x.po")
     assert str(refused.value) == \
         "x.po:3: not valid UTF-8 (byte 0xe9); the header's charset KOI8\ufffd is not one gettext converts from"
+
+
+@pytest.mark.parametrize("entry", [
+    '#~|msgid "old"\n#~ msgid "a"\n#~ msgstr "b"\n',
+    '#|msgid "old"\nmsgid "a"\nmsgid_plural "as"\nmsgstr[0] "b"\nmsgstr[1] "c"\n',
+])
+def test_previous_strings_written_without_a_space_are_read(entry):
+    assert po.parse(PLURAL_HEAD + entry, "es.po").entries[0].previous_msgid == "old"

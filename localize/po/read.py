@@ -170,11 +170,7 @@ def _check_catalog(reader: _Reader, catalog: Catalog, empty: bool) -> None:
 
 def _text_line(catalog: Catalog, pos: int) -> int:
     """The line of a place in the header text, for messages."""
-    text = header_msgstr(catalog)
-    number = text.count("\n", 0, pos)
-    if catalog.header_text_line:
-        return catalog.header_text_line + number
-    return catalog.header_line + 2 + number   # a catalog made in code: where the writer puts it
+    return catalog.header_text_line + header_msgstr(catalog).count("\n", 0, pos)
 
 
 def _check_plural_forms(reader: _Reader, catalog: Catalog, compiled_plurals: list[Entry]) -> None:
