@@ -400,3 +400,31 @@ def test_a_bulk_action_on_a_broken_catalog_names_it_and_changes_nothing(r, store
         r.bulk(store.user("rita"), "es", SLUG, "review", [(item.id, item.version)])
     assert str(refused.value).startswith(f"{path}:")
     assert path.read_text(encoding="utf-8") == broken
+
+
+def test_a_save_needs_a_text_and_an_approval_a_translation(r, store):  # noqa: F811
+    item = first(r)
+    with pytest.raises(BadInput) as textless:
+        r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version)
+    assert str(textless.value) == "save needs the translation text"
+    with pytest.raises(BadInput) as empty:
+        r.act(store.user("rita"), "es", SLUG, item.id, "approve", based_on=item.version)
+    assert str(empty.value) == "there is no translation to approve"
+
+
+def test_clearing_a_stale_draft_leaves_an_untranslated_unit_without_old_texts(r, store):  # noqa: F811
+    from localize import catalog, po
+
+    path = r.path("es", SLUG)
+    cat = catalog.read(path)
+    entry = next(e for e in cat.entries if e.msgid.startswith("Emotional numbness"))
+    entry.msgstr, entry.previous_msgid = "Viejo", "An older source"
+    entry.set_flag("fuzzy")
+    catalog.save(path, cat)
+    stale = first(r)
+    assert stale.state == "stale"
+    cleared = r.act(store.user("tina"), "es", SLUG, stale.id, "save", based_on=stale.version, text="")
+    assert cleared.state == "untranslated"
+    written = next(e for e in catalog.read(path).entries if e.msgid == entry.msgid)
+    assert (written.msgstr, written.flags, written.previous_msgid, written.previous_msgctxt) == ("", [], None, None)
+    assert po.dumps(catalog.read(path)).count("#|") == 0
