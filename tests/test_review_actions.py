@@ -12,6 +12,7 @@ from localize import review
 from localize.accounts import PermissionDenied
 from localize.errors import BadInput
 from localize.records import Decided
+from localize.said import Said
 from localize.review import Conflict, NotFound, ReasonRequired, Review
 from test_review import SLUG, accounts, find, store, ws  # noqa: F401  (fixtures)
 
@@ -273,6 +274,7 @@ def test_a_reviewer_bulk_approving_skips_the_translations_they_wrote(r, store): 
         (own.id, "rita wrote this translation: another reviewer approves it (or set [tool.localize] "
                  "self-approval = true)")]
     assert first(r, "The evidence").state == "needs review"
+    assert isinstance(report.skipped[0][1], Said)          # said in each reviewer's language by the UI
 
 
 def test_a_bulk_reject_marks_each_entry_rejected_with_its_reason(r, store):  # noqa: F811
