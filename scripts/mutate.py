@@ -298,10 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true",
                         help="run the last run's mutants not caught again, against the tests as they are now")
     parser.add_argument("--report", action="store_true", help="only print the last run's table and survivors")
-    parser.add_argument("--diffs", action="store_true", help="show each unexplained survivor's change")
+    parser.add_argument("--diffs", action="store_true", help="print the last run's report with each unexplained survivor's change")
     args = parser.parse_args(argv)
     modules = args.only or list(MODULES)
-    if not args.report:
+    if not (args.report or args.diffs):     # --diffs reads the last run; it never starts one
         for module in modules:
             started = time.monotonic()
             files = files_of([module])
