@@ -276,6 +276,27 @@ def test_the_article_knows_names_a_unit_does_not_show():
     assert _unknown("Numbness", "Numbness", "Numbness", article=["Numbness", "It is numbness."])
 
 
+
+def test_a_language_without_a_region_is_spelled_with_its_home_dictionary(fresh_dictionaries):
+    """Spanish is Spain's dictionary, not the first of the regions' alphabetically (es_AR); a language
+    with regional dictionaries only takes one of them; a region asked for is the one used."""
+    tags = {tag: fresh_dictionaries.dictionary(tag).tag for tag in ("es", "es-MX", "gl", "fr", "ca")}
+    assert tags == {"es": "es_ES", "es-MX": "es_MX", "gl": "gl_ES", "fr": "fr", "ca": "ca"}
+
+
+def test_a_dictionary_enchant_cannot_load_is_said_and_not_used(fresh_dictionaries, monkeypatch, caplog):
+    import enchant
+
+    def broken(name):
+        raise enchant.errors.Error(f"cannot load {name}")
+
+    caplog.set_level(logging.WARNING, logger="localize.checks")
+    monkeypatch.setattr(enchant, "Dict", broken)
+    draft = po.Entry("I feel numb.", "Me siento entumecimeinto.", comments=["draft: apertium eng-spa"])
+    assert checks.run([draft], checks.Context(languages.parse("es"))) == []
+    said = [r.getMessage() for r in caplog.records if "spelling" in r.getMessage()]
+    assert said == ["spelling: no Hunspell dictionary for es; es drafts are not checked for spelling"]
+
 # -- spelling: what the dictionary is asked ------------------------------------------------
 
 def _spelling(target: str, lang: str, source: str = "x", article: list[str] | None = None):
@@ -409,3 +430,19 @@ def test_unknown_words_english_does_not_know_are_terms(source, target, left):
     found = [p.message for p in checks.run([e], checks.Context(languages.parse("es"), "en")) if p.check == "unknown-words"]
     assert found == ([f"words the engine did not know are still in the translation: " +
                       ", ".join(f'"{w}"' for w in left)] if left else [])
+
+
+@pytest.mark.parametrize("target, lang, words", [
+    ("<b>buenas</b>noches a todos", "es", []),       # a tag between two words parts them
+    ("<b>Hola</b> mundoo", "es", ["mundoo"]),
+    ("Visite www.zorblatx.org hoy.", "es", []),      # addresses are not words
+    ("Escriba a info@zorblatx.org hoy.", "es", []),
+    ("Vea https://zorblatx.org/ayuda hoy.", "es", []),
+    ("Vea zorblatx hoy.", "es", ["zorblatx"]),
+    ("la base de dades dels grou…", "ca", []),        # cut short on purpose
+    ("Dijo qe no.", "es", ["qe"]),                    # two letters are a word; one is not
+    ("Pulse x dos veces.", "es", []),
+    ("الحزم وsynaptic", "ar", ["synaptic"]),          # a word of two scripts is two words
+])
+def test_the_words_the_dictionary_is_asked_about(target, lang, words):
+    assert _spelling(target, lang) == [f'not in the dictionary: "{w}"' for w in words]

@@ -500,3 +500,88 @@ def test_a_word_capitalized_mid_sentence_elsewhere_in_the_article_is_a_name_here
 ])
 def test_elements_moved_without_changing_their_nesting_are_no_finding(source, target):
     assert found([Entry(source, target)]) == []
+
+
+# -- what counts as a word, a name, a term -------------------------------------------------------
+
+@pytest.mark.parametrize("text, whole", [
+    ("Pro", True), ("with Pro", True), ("Pro, then", True),
+    # a Latin letter either side makes it part of another word; a character just outside
+    # each range of Latin letters does not
+    ("APro", False), ("ProZ", False), ("aPro", False), ("Proz", False), ("ÀPro", False), ("Proɏ", False),
+    ("@Pro", True), ("Pro[", True), ("`Pro", True), ("Pro{", True), ("¿Pro", True), ("Proɐ", True),
+    # a first occurrence inside a word does not hide a later whole one, nor a later one inside a word
+    # an earlier whole one
+    ("ProX Pro ProX", True), ("Pro ProX", True), ("ProX ProX", False),
+])
+def test_a_term_is_found_as_a_whole_word_only(text, whole):
+    from localize.checks.base import whole_words
+
+    assert whole_words(["Pro", ""], text) == ({"Pro"} if whole else set())
+
+
+def test_a_code_neither_kept_nor_changed_is_missing():
+    source = "Run <code>ls</code>, <code>pwd</code> and <code>cd</code>."
+    target = "Ejecute <code>ls</code>, <code>ls</code> y <code>ls</code>."
+    assert [m for _, c, m, _ in found([Entry(source, target)]) if c == "markup"] == \
+        ['code changed: "pwd" -> "ls"', 'code "cd" is missing']
+
+
+@pytest.mark.parametrize("text", [
+    "See www.example.org/numbness now.", "Write to editors@example.org now.",
+    "Read https://example.org/a/b now.", "Zorblat Quux works.",
+])
+def test_addresses_and_protected_terms_are_not_words_of_an_untranslated_unit(text):
+    """Left as they are, two words of a unit besides its address or a protected term are too short to
+    call untranslated; four are not."""
+    ctx = Context(ES, keep=("Zorblat Quux",))
+    assert found([Entry(text, text)], ctx) == []
+    longer = text.replace(" now.", " now, today, here.").replace("works.", "works, today, here.")
+    assert [m for _, c, m, _ in found([Entry(longer, longer)], ctx)] == ["the translation is identical to the source"]
+
+
+def test_stretches_that_share_one_word_are_one_stretch():
+    source = "I think they rarely notice. You notice anything about others."
+    target = "Creo que they rarely notice anything about nada."
+    assert [m for _, c, m, _ in found([Entry(source, target)]) if c == "untranslated-words"] == \
+        ['source words left untranslated: "they rarely notice anything about"']
+
+
+@pytest.mark.parametrize("text, names", [
+    ("I saw it.", set()),                                 # "I" opens the sentence
+    ("BACK TO BASICS", set()), ("BACK TO basics", set()),  # a run of capitals is a heading, not acronyms
+    ("read THE END now", set()), ("THE END now", set()),
+    ("See appendix B GPL terms.", {"b", "gpl"}),          # one capital letter is no run
+    ("SysV starts.", {"sysv"}), ("eBay sells.", {"ebay"}),  # inner capitals, even first in a sentence
+    ("It ended. (Later it began.)", set()),               # a sentence opened after a bracket
+    ("Chapter 3 Results are in.", {"3"}),                 # a heading after a number
+    ("Causes of Numbness", set()),                        # title case: its long words capitalized
+    ("Numbness that Lingers", {"lingers"}),               # a word of four lower-case letters: not a title
+    ("Why l'Amour Matters", {"l'amour", "matters"}),
+])
+def test_the_names_a_source_text_writes(text, names):
+    from localize.checks import machine
+
+    assert machine._names(text)[0] == names
+
+
+def test_the_lower_case_words_of_a_text_are_kept_apart():
+    from localize.checks import machine
+
+    assert machine._names("We saw Zorblat here.") == ({"zorblat"}, {"saw", "here"})
+
+
+def test_a_word_capitalized_in_one_unit_and_lower_case_in_another_is_no_name_of_the_article():
+    from localize.checks import machine
+
+    whole = machine.article(["The zorblat tool.", "We use Zorblat daily."])
+    assert (whole.words, whole.names, whole.capitalized) == (
+        {"the", "zorblat", "tool", "we", "use", "daily"}, set(), {"zorblat"})
+
+
+def test_a_word_capitalized_mid_sentence_is_a_term_and_one_opening_a_sentence_is_not():
+    from localize.checks import machine
+    from localize.checks.base import Pair
+
+    assert machine._term("Zorblat", Pair("We use Zorblat daily.", "x"), Context(ES))
+    assert not machine._term("Lifecycle", Pair("Lifecycle of a bug.", "x"), Context(ES))
