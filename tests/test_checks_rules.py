@@ -478,8 +478,11 @@ def test_a_name_written_in_lower_case_too_is_kept_when_it_is_an_acronym():
     assert unknown("Win32 builds and win32 files.", "Compilaciones Win32 y archivos win32.", "Win32") == []
 
 
-def test_a_quote_of_two_letters_is_kept():
+def test_a_quote_of_two_letters_is_kept_and_one_of_a_letter_is_not():
     assert unknown('Press "ok" now.', 'Pulse "ok" ahora.', "ok") == []
+    assert unknown('Press "Go" now.', 'Pulse "Go" ahora.', "Go") == []
+    assert unknown('Press "z" now.', 'Pulse "z" ahora.', "z") == \
+        ['words the engine did not know are still in the translation: "z"']
 
 
 def test_a_word_capitalized_mid_sentence_elsewhere_in_the_article_is_a_name_here_too():
