@@ -76,6 +76,10 @@ def refusal(text: str) -> str:
      "es.po:8: obsolete (#~) and live lines mixed in one entry"),
     (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "a\\q"\nmsgstr[0] "b"\nmsgstr[1] "c"\n', "es.po:7: invalid escape sequence \\q"),
     (HEAD + 'msgid "a"\nmsgstr "b" ' + 'z' * 50 + '\n', "es.po:6: cannot read '" + "z" * 40 + "'"),
+    (HEAD + 'msgid "a"\nmsgstr "b"\n"c" ' + 'z' * 50 + '\n', "es.po:7: cannot read '" + "z" * 40 + "'"),
+    (HEAD + 'msgid "a"\nmsgstr "b"\n"c" "d\\q"\n', "es.po:7: invalid escape sequence \\q"),
+    (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr\n#~ [0]\n""\nmsgstr[1] "c"\n',
+     "es.po:9: obsolete (#~) and live lines mixed in one entry"),   # msgfmt: "inconsistent use of #~"
     (HEAD + 'domain "other"\n', "es.po:5: a domain directive: a catalog here is one domain (msgfmt -o ignores "
                                 "it too)"),
     (HEAD + 'msgid "a" "b"\nmsgstr x\n', "es.po:6: cannot read 'x'"),
