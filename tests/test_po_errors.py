@@ -364,3 +364,11 @@ def test_a_charset_name_that_is_not_ascii_is_shown_as_read():
 ])
 def test_previous_strings_written_without_a_space_are_read(entry):
     assert po.parse(PLURAL_HEAD + entry, "es.po").entries[0].previous_msgid == "old"
+
+
+def test_references_part_at_ascii_blanks_only_and_flags_at_commas_and_blanks():
+    """A no-break space belongs to the reference it ends (GNU gettext keeps it there too); commas at either
+    end of a flag line make no empty flag."""
+    cat = po.parse(HEAD + '#: XBOX/é.html:1 TEXT\u00a0\n#, fuzzy,\n#,, c-format\nmsgid "a"\nmsgstr "b"\n', "es.po")
+    entry = next(e for e in cat.entries if e.msgid == "a")
+    assert (entry.references, entry.flags) == (["XBOX/é.html:1", "TEXT\u00a0"], ["fuzzy", "c-format"])
