@@ -76,7 +76,7 @@ def refusal(text: str) -> str:
      "es.po:8: obsolete (#~) and live lines mixed in one entry"),
     (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "a\\q"\nmsgstr[0] "b"\nmsgstr[1] "c"\n', "es.po:7: invalid escape sequence \\q"),
     (HEAD + 'msgid "a"\nmsgstr "b" ' + 'z' * 50 + '\n', "es.po:6: cannot read '" + "z" * 40 + "'"),
-    (HEAD + 'msgid "a"\nmsgstr "b"\n"c" ' + 'z' * 50 + '\n', "es.po:7: cannot read '" + "z" * 40 + "'"),
+    (HEAD + 'msgid "a"\nmsgstr "b"\n"c" ' + '%' * 50 + '\n', "es.po:7: cannot read '" + "%" * 40 + "'"),
     (HEAD + 'msgid "a"\nmsgstr "b"\n"c" "d\\q"\n', "es.po:7: invalid escape sequence \\q"),
     (PLURAL_HEAD + 'msgid "a"\nmsgid_plural "as"\nmsgstr\n#~ [0]\n""\nmsgstr[1] "c"\n',
      "es.po:9: obsolete (#~) and live lines mixed in one entry"),   # msgfmt: "inconsistent use of #~"
