@@ -531,8 +531,8 @@ def test_a_code_neither_kept_nor_changed_is_missing():
 
 
 @pytest.mark.parametrize("text", [
-    "See www.example.org/numbness now.", "Write to editors@example.org now.",
-    "Read https://example.org/a/b now.", "Zorblat Quux works.",
+    "see www.example.org/numbness now.", "mail editors@example.org now.",
+    "read https://example.org/a/b now.", "Zorblat Quux works.",
 ])
 def test_addresses_and_protected_terms_are_not_words_of_an_untranslated_unit(text):
     """Left as they are, two words of a unit besides its address or a protected term are too short to
@@ -588,3 +588,22 @@ def test_a_word_capitalized_mid_sentence_is_a_term_and_one_opening_a_sentence_is
 
     assert machine._term("Zorblat", Pair("We use Zorblat daily.", "x"), Context(ES))
     assert not machine._term("Lifecycle", Pair("Lifecycle of a bug.", "x"), Context(ES))
+
+
+def test_a_link_may_point_at_the_localized_page_the_links_table_names():
+    source = 'See <a href="https://guide.example/">the guide</a>.'
+    target = 'Vea <a href="https://guia.example/es/">la guía</a>.'
+    links = Context(ES, links={"https://guide.example/": "https://guia.example/es/"})
+    assert found([Entry(source, target)], links) == []
+    assert [m for _, c, m, _ in found([Entry(source, target)])] == \
+        ['href points elsewhere: "https://guide.example/" -> "https://guia.example/es/"']
+
+
+def test_nesting_is_judged_by_element_names():
+    """A translation may put an element inside another link than the source does: the element sits in
+    a link either way, as sentences reorder."""
+    source = '<a href="#r1">one</a> and <a href="#r2"><em>two</em></a>'
+    assert found([Entry(source, '<a href="#r1"><em>uno</em></a> y <a href="#r2">dos</a>')]) == []
+    assert [m for _, c, m, _ in found([Entry(source, '<a href="#r1">uno</a> y <em><a href="#r2">dos</a></em>')])] \
+        == ["nesting changed: <em> is at the top, in the source inside <a>",
+            "nesting changed: <a> is inside <em>, in the source at the top"]
