@@ -272,6 +272,8 @@ def test_a_translators_edit_of_approved_text_becomes_a_suggestion(ws, store):
         r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=approved.version, text="")
     accepted = r.accept(store.user("rafa"), "es", SLUG, kept.suggestion.id, based_on=approved.version)
     assert (accepted.state, accepted.msgstr) == ("approved", "Las evidencias")
+    done = store.history("es", SLUG, item.id)[-1]
+    assert (done.action, done.user, done.suggestion) == ("approve", "rafa", kept.suggestion.id)
     # a reviewer's edit of approved text is theirs to make: it needs review again
     edited = r.act(store.user("rita"), "es", SLUG, item.id, "save", based_on=accepted.version, text="Pruebas")
     assert (edited.state, edited.msgstr) == ("needs review", "Pruebas")

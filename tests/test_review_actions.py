@@ -131,6 +131,7 @@ def test_an_override_needs_a_reason_and_a_finding_and_can_be_taken_back(r, store
 @pytest.mark.parametrize("check, says", [
     ("", "override needs the id of a check"),
     ("nosuch", "no check 'nosuch'"),
+    ("x" * 50, "no check '" + "x" * 40 + "'"),
     ("unsafe", "[unsafe] can never be overridden or ignored"),
 ])
 def test_what_cannot_be_overridden_is_refused_before_anything_is_read(r, store, check, says):  # noqa: F811
@@ -430,3 +431,45 @@ def test_clearing_a_stale_draft_leaves_an_untranslated_unit_without_old_texts(r,
     written = next(e for e in catalog.read(path).entries if e.msgid == entry.msgid)
     assert (written.msgstr, written.flags, written.previous_msgid, written.previous_msgctxt) == ("", [], None, None)
     assert po.dumps(catalog.read(path)).count("#|") == 0
+
+
+def test_taking_one_override_back_leaves_the_others(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional  en 1999")
+    rita = store.user("rita")
+    one = r.override(rita, "es", SLUG, saved.id, "numbers", "the study's year", based_on=saved.version)
+    two = r.override(rita, "es", SLUG, saved.id, "double-space", "as the print edition", based_on=one.version)
+    back = r.override(rita, "es", SLUG, saved.id, "numbers", "", based_on=two.version, off=True)
+    assert back.overrides == (("double-space", "as the print edition"),)
+
+
+def test_an_entry_says_which_of_its_findings_may_be_ignored(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", 'Entumecimiento  <b onclick="x()">emocional</b>')
+    shown = {p["check"]: p["ignorable"] for p in saved.as_dict()["problems"]}
+    assert shown["unsafe"] is False and shown["double-space"] is True
+
+
+def test_a_bulk_action_takes_as_many_entries_as_it_allows(r, store):  # noqa: F811
+    report = r.bulk(store.user("rita"), "es", SLUG, "approve", [(f"{n:016x}", "v") for n in range(review.MAX_BULK)])
+    assert report.done == [] and len(report.skipped) == review.MAX_BULK
+
+
+def test_four_eyes_in_bulk_reads_the_authors_of_this_language(r, store):  # noqa: F811
+    """Another language's newer text of the same entry does not make a reviewer's own text someone else's."""
+    mine = r.act(store.user("rita"), "es", SLUG, first(r).id, "save", based_on=first(r).version,
+                 text="Entumecimiento emocional")
+    fran = store.add_user("fran", "translator", ["fr"], "fran-password")
+    there = next(i for i in r.items("fr", SLUG) if i.id == mine.id)
+    r.act(fran, "fr", SLUG, there.id, "save", based_on=there.version, text="Engourdissement émotionnel")
+    report = r.bulk(store.user("rita"), "es", SLUG, "approve", [(mine.id, mine.version)])
+    assert report.done == [] and [str(why) for _, why in report.skipped] == [
+        "rita wrote this translation: another reviewer approves it (or set [tool.localize] self-approval = true)"]
+
+
+def test_a_bulk_rejection_says_why_in_the_catalog_too(r, store, ws):  # noqa: F811
+    from localize import history, po
+
+    a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    r.bulk(store.user("rita"), "es", SLUG, "reject", [(a.id, a.version)], reason="calco del inglés")
+    cat = po.parse(ws.catalog_path("es", SLUG).read_text(encoding="utf-8"))
+    entry = next(e for e in cat.entries if e.msgid.startswith("Emotional numbness"))
+    assert history.rejection(entry) == "calco del inglés"
