@@ -262,6 +262,7 @@ def test_a_translators_edit_of_approved_text_becomes_a_suggestion(ws, store):
     assert isinstance(kept, Suggested)
     assert (kept.item.state, kept.item.msgstr) == ("approved", "Las pruebas")
     assert (kept.suggestion.user, kept.suggestion.text, kept.suggestion.status) == ("tina", "Las evidencias", "open")
+    assert kept.suggestion.origin == ""       # a person's text, not a memory match or an engine's
     answer = kept.as_dict()      # what the API answers a translator (202): the entry as it stays, and the suggestion
     assert (answer["entry"]["msgstr"], answer["suggestion"]["text"]) == ("Las pruebas", "Las evidencias")
     assert po(ws).read_bytes() == before
