@@ -607,3 +607,40 @@ def test_nesting_is_judged_by_element_names():
     assert [m for _, c, m, _ in found([Entry(source, '<a href="#r1">uno</a> y <em><a href="#r2">dos</a></em>')])] \
         == ["nesting changed: <em> is at the top, in the source inside <a>",
             "nesting changed: <a> is inside <em>, in the source at the top"]
+
+
+@pytest.mark.parametrize("text, lang, count", [
+    ("Τι είναι; Είναι αυτό.", "el", 2), ("Τι είναι\u037e Είναι αυτό.", "el", 2),   # Greek question marks
+    ("Es así.»", "es", 1),            # closing quotes after the stop
+    ("Es así", "es", 1),              # an open last sentence counts
+    ("—", "es", 0),                   # a dash is no sentence
+])
+def test_the_sentences_the_dropped_check_counts(text, lang, count):
+    from localize.checks import machine
+
+    assert machine._sentences(text, lang) == count
+
+
+CITING = Context(ES, citations=frozenset({"#ref-1"}))
+
+
+@pytest.mark.parametrize("source, target, says", [
+    ('As <a href="#ref-1">(2009, 2011)</a> found.', 'Como <a href="#ref-1">(2009, 2012)</a> halló.',
+     ["citation #ref-1 reads 2009 2012, the source 2009 2011"]),
+    # one altered link, and one more: the second is not in the source
+    ('As <a href="#ref-1">(2009)</a> found.', 'Como <a href="#ref-1">(2010)</a> y <a href="#ref-1">(2010)</a> halló.',
+     ["citation #ref-1 reads 2010, the source 2009", "citation link to #ref-1 is not in the source"]),
+])
+def test_a_citation_link_altered_says_what_it_reads(source, target, says):
+    assert [m for _, c, m, _ in found([Entry(source, target)], CITING) if c == "citations"] == says
+
+
+def test_a_number_added_is_named():
+    assert [m for _, c, m, _ in found([Entry("In 1998.", "En 1998 y 2004.")])] == ["numbers differ: added 2004"]
+
+
+def test_unsafe_content_the_source_has_is_not_the_translations_fault():
+    source = 'Click <b onclick="go()">here</b>.'
+    assert "unsafe" not in [c for _, c, _, _ in found([Entry(source, 'Pulse <b  onclick="go()">aquí</b>.')])]
+    assert [m for _, c, m, _ in found([Entry(source, 'Pulse <b onclick="go()" onload="x()">aquí</b>.')])
+            if c == "unsafe"] == ["unsafe content: event handler onload="]
