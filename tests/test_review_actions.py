@@ -473,3 +473,18 @@ def test_a_bulk_rejection_says_why_in_the_catalog_too(r, store, ws):  # noqa: F8
     cat = po.parse(ws.catalog_path("es", SLUG).read_text(encoding="utf-8"))
     entry = next(e for e in cat.entries if e.msgid.startswith("Emotional numbness"))
     assert history.rejection(entry) == "calco del inglés"
+
+
+
+def test_an_obsolete_entry_is_no_entry_of_a_bulk_action(r, store, ws):  # noqa: F811
+    from localize import po
+
+    path = ws.catalog_path("es", SLUG)
+    with path.open("a", encoding="utf-8") as out:
+        out.write('\n#~ msgid "A paragraph the article dropped"\n#~ msgstr "Un párrafo que el artículo quitó"\n')
+    gone = next(e for e in po.parse(path.read_text(encoding="utf-8")).entries if e.obsolete)
+    ident = review.entry_id(gone.msgctxt, gone.msgid)
+    before = path.read_bytes()
+    report = r.bulk(store.user("rita"), "es", SLUG, "reject", [(ident, review.version(gone))], reason="no")
+    assert report.done == [] and [(i, str(why)) for i, why in report.skipped] == [(ident, "no such entry")]
+    assert path.read_bytes() == before
