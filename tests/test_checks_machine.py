@@ -428,7 +428,7 @@ def test_unknown_words_english_does_not_know_are_terms(source, target, left):
     e = po.Entry(source, target, flags=["fuzzy"],
                  comments=["draft: apertium eng-spa; unknown words: " + ", ".join(unknown)])
     found = [p.message for p in checks.run([e], checks.Context(languages.parse("es"), "en")) if p.check == "unknown-words"]
-    assert found == ([f"words the engine did not know are still in the translation: " +
+    assert found == (["words the engine did not know are still in the translation: " +
                       ", ".join(f'"{w}"' for w in left)] if left else [])
 
 
