@@ -446,3 +446,34 @@ def test_unknown_words_english_does_not_know_are_terms(source, target, left):
 ])
 def test_the_words_the_dictionary_is_asked_about(target, lang, words):
     assert _spelling(target, lang) == [f'not in the dictionary: "{w}"' for w in words]
+
+
+def test_a_word_of_parts_joined_by_an_apostrophe_is_known_by_its_parts():
+    assert _spelling("Vea zorblatx’casa hoy.", "es", "See zorblatx now.") == []
+    assert _spelling("Vea zorblatx’casa hoy.", "es", "See it now.") == ['not in the dictionary: "zorblatx’casa"']
+
+
+def test_the_glossarys_required_translations_are_spelled_right():
+    entry = po.Entry("Numbness fades.", "El entumecimientox pasa.", flags=["fuzzy"], comments=["draft: apertium eng-spa"])
+    required = checks.Context(languages.parse("es"), required={"numbness": "entumecimientox"})
+    assert [p for p in checks.run([entry], required) if p.check == "spelling"] == []
+    assert [p.message for p in checks.run([entry], checks.Context(languages.parse("es"))) if p.check == "spelling"] \
+        == ['not in the dictionary: "entumecimientox"']
+
+
+def test_ten_words_are_named_and_more_are_counted():
+    ten = " ".join(f"zqx{c}" for c in "abcdefghij")
+    named = ", ".join(f'"zqx{c}"' for c in "abcdefghij")
+    assert _spelling(ten, "es") == [f"not in the dictionary: {named}"]
+    assert _spelling(ten + " zqxk", "es") == [f"not in the dictionary: {named} and 1 more"]
+    assert _spelling(ten + " zqxk zqxl", "es") == [f"not in the dictionary: {named} and 2 more"]
+
+
+def test_an_edition_in_another_variety_of_the_source_language_is_not_called_untranslated():
+    """Its words are the source's words: neither untranslated nor misspelt."""
+    us = checks.Context(languages.parse("en-US"), source_language="en-GB")
+    same = "I think they rarely notice the colour of the sky."
+    assert checks.run([po.Entry(same, same, flags=["fuzzy"], comments=["draft: apertium eng-spa"])], us) == []
+    edited = po.Entry(same, "I think they rarely notice the colour of the zorblatx sky.", flags=["fuzzy"],
+                      comments=["draft: apertium eng-spa"])
+    assert checks.run([edited], us) == []

@@ -644,3 +644,33 @@ def test_unsafe_content_the_source_has_is_not_the_translations_fault():
     assert "unsafe" not in [c for _, c, _, _ in found([Entry(source, 'Pulse <b  onclick="go()">aquí</b>.')])]
     assert [m for _, c, m, _ in found([Entry(source, 'Pulse <b onclick="go()" onload="x()">aquí</b>.')])
             if c == "unsafe"] == ["unsafe content: event handler onload="]
+
+
+@pytest.mark.parametrize("text, untranslated", [
+    ("Journal of Applied Social Psychology", False),          # a title: five words, the long ones capitalized
+    ("Journal of Applied Social Psychology Review", True),    # six words
+    ("The Art and Craft Now", False),                         # words of three letters may be lower case
+    ("Notes from Deep Time", True),                           # one of four may not
+])
+def test_a_title_left_as_it_is_is_a_name_up_to_five_words(text, untranslated):
+    assert [c for _, c, _, _ in found([Entry(text, text)])] == (["untranslated"] if untranslated else [])
+
+
+def test_a_translation_that_only_adds_blanks_is_not_also_full_of_untranslated_words():
+    checks_found = [c for _, c, _, _ in found([Entry("I think they rarely notice it.", " I think they rarely notice it. ")])]
+    assert "untranslated-words" not in checks_found and "untranslated" in checks_found
+
+
+def test_apertiums_unanalysed_words_are_machine_residue():
+    assert [m for _, c, m, _ in found([Entry("The house.", "La ^house<n>$.")]) if c == "mt-residue"] == \
+        ["machine-translation mark left in: ^house$"]
+
+
+def test_every_forbidden_translation_used_is_named():
+    glossary = Context(ES, forbidden={"numbness": ("adormecimiento",), "rest": ("reposo",)})
+    assert [m for _, c, m, _ in found([Entry("Numbness needs rest.", "El adormecimiento necesita reposo.")], glossary)] \
+        == ['"numbness" must not be "adormecimiento"', '"rest" must not be "reposo"']
+
+
+def test_an_address_that_ends_a_sentence_is_the_same_address():
+    assert found([Entry("Write to editors@example.org today.", "Escriba a editors@example.org.")]) == []
