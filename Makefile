@@ -18,7 +18,7 @@ bench-draft:    ## localize draft against Apertium per unit and one bare Apertiu
 	scripts/setup bench
 	.venv/bin/python bench/bench_draft.py
 
-mutate:         ## mutation testing of the core modules against their tests (README: Mutation testing; about an hour)
+mutate:         ## mutation testing of the core modules against their tests (README: Mutation testing; three to four hours)
 	scripts/setup test
 	.venv/bin/python scripts/mutate.py
 

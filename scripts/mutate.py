@@ -1,6 +1,6 @@
 """Mutation testing of the core modules: do the tests notice when the code is changed?
 
-    .venv/bin/python scripts/mutate.py                 every module (make mutate; about an hour)
+    .venv/bin/python scripts/mutate.py                 every module (make mutate; three to four hours)
     .venv/bin/python scripts/mutate.py --only markup   one module (repeatable)
     .venv/bin/python scripts/mutate.py --report        the table and survivors of the last run, again
     .venv/bin/python scripts/mutate.py --diffs         ... with each unexplained survivor's change
