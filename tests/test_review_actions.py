@@ -488,3 +488,82 @@ def test_an_obsolete_entry_is_no_entry_of_a_bulk_action(r, store, ws):  # noqa: 
     report = r.bulk(store.user("rita"), "es", SLUG, "reject", [(ident, review.version(gone))], reason="no")
     assert report.done == [] and [(i, str(why)) for i, why in report.skipped] == [(ident, "no such entry")]
     assert path.read_bytes() == before
+
+
+def test_a_rejected_machine_draft_loses_its_origin_and_keeps_its_notes(r, store):  # noqa: F811
+    from localize import catalog
+
+    path = r.path("es", SLUG)
+    cat = catalog.read(path)
+    entry = next(e for e in cat.entries if e.msgid.startswith("Emotional numbness"))
+    entry.msgstr = "Entumecimiento emocional"
+    entry.set_flag("fuzzy", True)
+    entry.comments = ["draft: apertium eng-spa", "ask the author about the term"]
+    catalog.save(path, cat)
+    drafted = first(r)
+    assert drafted.origin == "apertium eng-spa"
+    rejected = r.act(store.user("rita"), "es", SLUG, drafted.id, "reject", based_on=drafted.version, note="calco")
+    assert (rejected.state, rejected.origin, rejected.notes) == ("rejected", None, ("ask the author about the term",))
+
+
+@pytest.mark.parametrize("action, start, says", [
+    ("reject", "Emotional numbness", "there is nothing to reject"),
+    ("review", "Emotional numbness", "only an approved translation is marked for review"),
+])
+def test_an_action_the_entrys_state_does_not_allow_says_why(r, store, action, start, says):  # noqa: F811
+    item = first(r, start)
+    with pytest.raises(BadInput) as refused:
+        r.act(store.user("rita"), "es", SLUG, item.id, action, based_on=item.version, note="why")
+    assert str(refused.value) == says
+
+
+def test_a_revert_of_a_change_that_is_not_the_entrys_is_not_found(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    with pytest.raises(NotFound) as missing:
+        r.act(store.user("rita"), "es", SLUG, saved.id, "revert", based_on=saved.version, change=987654)
+    assert str(missing.value) == "no change 987654 of this entry"
+
+
+def test_every_error_that_blocks_an_approval_is_named(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", 'Entumecimiento <b onclick="x()">emocional</b> en 1999')
+    with pytest.raises(review.Blocked) as blocked:
+        r.act(store.user("rita"), "es", SLUG, saved.id, "approve", based_on=saved.version)
+    assert str(blocked.value) == ("QA errors block approval: [markup] <b> is not in the source; "
+                                  "[unsafe] unsafe content: event handler onclick=; "
+                                  "[numbers] numbers differ: added 1999")
+
+
+def test_an_entry_that_is_not_in_the_catalog_is_not_found_by_name(r, store):  # noqa: F811
+    with pytest.raises(NotFound) as missing:
+        r.act(store.user("tina"), "es", SLUG, "0123456789abcdef", "save", based_on="x", text="Hola")
+    assert str(missing.value) == f"no entry '0123456789abcdef' in the es catalog of '{SLUG}'"
+
+
+def test_an_obsolete_entry_cannot_be_edited(r, store):  # noqa: F811
+    from localize import po
+
+    path = r.path("es", SLUG)
+    with path.open("a", encoding="utf-8") as out:
+        out.write('\n#~ msgid "A paragraph the article dropped"\n#~ msgstr "Un párrafo que el artículo quitó"\n')
+    gone = next(e for e in po.parse(path.read_text(encoding="utf-8")).entries if e.obsolete)
+    with pytest.raises(NotFound):
+        r.act(store.user("tina"), "es", SLUG, review.entry_id(gone.msgctxt, gone.msgid), "save",
+              based_on=review.version(gone), text="Otro")
+
+
+def test_an_entry_with_a_context_is_edited_as_itself(r, store):  # noqa: F811
+    with_context(r)
+    menu = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
+    saved = r.act(store.user("rita"), "es", SLUG, menu.id, "save", based_on=menu.version, text="Reposo")
+    assert (saved.msgctxt, saved.msgid, saved.msgstr, saved.state) == ("menu", "Rest", "Reposo", "needs review")
+
+
+def test_an_action_on_a_broken_catalog_names_the_file(r, store):  # noqa: F811
+    from localize.errors import CatalogError
+
+    item = first(r)
+    path = r.path("es", SLUG)
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "x"\n', encoding="utf-8")
+    with pytest.raises(CatalogError) as broken:
+        r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Hola")
+    assert str(broken.value).startswith(str(path) + ":")
