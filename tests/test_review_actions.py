@@ -567,3 +567,35 @@ def test_an_action_on_a_broken_catalog_names_the_file(r, store):  # noqa: F811
     with pytest.raises(CatalogError) as broken:
         r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Hola")
     assert str(broken.value).startswith(str(path) + ":")
+
+
+def test_saving_the_same_text_over_a_source_change_records_that_someone_looked(r, store):  # noqa: F811
+    from localize import catalog
+
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    path = r.path("es", SLUG)
+    cat = catalog.read(path)
+    entry = next(e for e in cat.entries if e.msgid.startswith("Emotional numbness"))
+    entry.comments.append("source-change: wording")
+    catalog.save(path, cat)
+    changed = first(r)
+    assert changed.change == ("wording",)
+    looked = r.act(store.user("tina"), "es", SLUG, saved.id, "save", based_on=changed.version,
+                   text="Entumecimiento emocional")
+    assert looked.change == () and store.history("es", SLUG, saved.id)[-1].action == "save"
+    assert len(store.history("es", SLUG, saved.id)) == 2
+
+
+def test_a_rejection_shown_is_this_languages_and_a_conflict_shows_it_too(r, store):  # noqa: F811
+    a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    rejected = r.act(store.user("rita"), "es", SLUG, a.id, "reject", based_on=a.version, note="calco del inglés")
+    fran = store.add_user("fran", "translator", ["fr"], "fran-password")
+    fred = store.add_user("fred", "reviewer", ["fr"], "fred-password")
+    there = next(i for i in r.items("fr", SLUG) if i.id == a.id)
+    there = r.act(fran, "fr", SLUG, a.id, "save", based_on=there.version, text="Engourdissement")
+    r.act(fred, "fr", SLUG, a.id, "reject", based_on=there.version, note="trop court")
+    assert (first(r).rejected["by"], first(r).rejected["reason"]) == ("rita", "calco del inglés")
+    with pytest.raises(Conflict) as stale:
+        r.act(store.user("tina"), "es", SLUG, a.id, "save", based_on=a.version, text="Otro")
+    assert stale.value.current.rejected["reason"] == "calco del inglés"
+    assert rejected.version == stale.value.current.version
