@@ -599,3 +599,17 @@ def test_a_rejection_shown_is_this_languages_and_a_conflict_shows_it_too(r, stor
         r.act(store.user("tina"), "es", SLUG, a.id, "save", based_on=a.version, text="Otro")
     assert stale.value.current.rejected["reason"] == "calco del inglés"
     assert rejected.version == stale.value.current.version
+
+
+def test_four_eyes_reads_the_authors_of_this_article(r, store, ws, run):  # noqa: F811
+    """Another article's newer text of the same unit does not make a reviewer's own text someone else's."""
+    import shutil
+
+    shutil.copy(ws.root / "source" / f"{SLUG}.html", ws.root / "source" / "second.html")
+    assert run("extract", cwd=ws.root).code == 0 and run("update", cwd=ws.root).code == 0
+    mine = r.act(store.user("rita"), "es", SLUG, first(r).id, "save", based_on=first(r).version,
+                 text="Entumecimiento emocional")
+    there = next(i for i in r.items("es", "second") if i.id == mine.id)
+    r.act(store.user("tina"), "es", "second", there.id, "save", based_on=there.version, text="Insensibilidad")
+    with pytest.raises(PermissionDenied, match="rita wrote this translation"):
+        r.act(store.user("rita"), "es", SLUG, mine.id, "approve", based_on=mine.version)
