@@ -613,3 +613,33 @@ def test_four_eyes_reads_the_authors_of_this_article(r, store, ws, run):  # noqa
     r.act(store.user("tina"), "es", "second", there.id, "save", based_on=there.version, text="Insensibilidad")
     with pytest.raises(PermissionDenied, match="rita wrote this translation"):
         r.act(store.user("rita"), "es", SLUG, mine.id, "approve", based_on=mine.version)
+
+
+def test_the_words_of_an_unknown_action_and_of_a_check_given_to_an_action_without_one(r, store):  # noqa: F811
+    item = first(r)
+    with pytest.raises(BadInput) as unknown:
+        r.act(store.user("rita"), "es", SLUG, item.id, "publish", based_on=item.version)
+    assert str(unknown.value) == f"no action 'publish'; actions: {', '.join(review.ACTIONS)}"
+    with pytest.raises(BadInput) as checkless:
+        r.act(store.user("rita"), "es", SLUG, item.id, "approve", based_on=item.version, check="numbers")
+    assert str(checkless.value) == "approve takes no check"
+
+
+def test_a_translator_here_who_reviews_elsewhere_suggests_over_approved_text(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    approved = r.act(store.user("rita"), "es", SLUG, saved.id, "approve", based_on=saved.version)
+    tomas = store.add_user("tomas", "translator", ["es"], "tomas-password", roles={"fr": "reviewer"})
+    kept = r.act(tomas, "es", SLUG, saved.id, "save", based_on=approved.version, text="Insensibilidad emocional")
+    assert isinstance(kept, review.Suggested) and kept.item.msgstr == "Entumecimiento emocional"
+
+
+def test_a_save_that_changes_nothing_records_nothing_and_a_repeated_approval_is_recorded(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    again = r.act(store.user("tina"), "es", SLUG, saved.id, "save", based_on=saved.version,
+                  text="Entumecimiento emocional")
+    assert again.version == saved.version and len(store.history("es", SLUG, saved.id)) == 1
+    approved = r.act(store.user("rita"), "es", SLUG, saved.id, "approve", based_on=saved.version)
+    twice = r.act(store.user("rafa"), "es", SLUG, saved.id, "approve", based_on=approved.version)
+    assert twice.state == "approved"
+    assert [(c.action, c.user) for c in store.history("es", SLUG, saved.id)][1:] == [("approve", "rita"),
+                                                                                    ("approve", "rafa")]
