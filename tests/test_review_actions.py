@@ -643,3 +643,67 @@ def test_a_save_that_changes_nothing_records_nothing_and_a_repeated_approval_is_
     assert twice.state == "approved"
     assert [(c.action, c.user) for c in store.history("es", SLUG, saved.id)][1:] == [("approve", "rita"),
                                                                                     ("approve", "rafa")]
+
+
+def test_line_breaks_of_any_system_are_kept_as_gettext_writes_them(r, store):  # noqa: F811
+    item = first(r)
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Uno\rdos\r\ntres")
+    assert saved.msgstr == "Uno\ndos\ntres"
+    rejected = r.act(store.user("rita"), "es", SLUG, item.id, "reject", based_on=saved.version, note="uno\r\ndos")
+    assert store.history("es", SLUG, item.id)[-1].note == "uno\ndos" and rejected.state == "rejected"
+
+
+def test_a_text_and_a_reason_of_the_most_characters_allowed_are_taken(r, store):  # noqa: F811
+    item = first(r)
+    longest = "a" * review.MAX_TEXT
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text=longest)
+    assert len(saved.msgstr) == review.MAX_TEXT
+    r.act(store.user("rita"), "es", SLUG, item.id, "reject", based_on=saved.version, note="b" * review.MAX_REASON)
+    assert store.history("es", SLUG, item.id)[-1].note == "b" * review.MAX_REASON
+
+
+def test_a_translation_takes_the_line_breaks_its_source_has_at_its_ends(r, store):  # noqa: F811
+    path = r.path("es", SLUG)
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "\\nXenon\\n"\nmsgstr ""\n', encoding="utf-8")
+    item = next(i for i in r.items("es", SLUG) if i.msgid == "\nXenon\n")
+    saved = r.act(store.user("tina"), "es", SLUG, item.id, "save", based_on=item.version, text="Xenón")
+    assert saved.msgstr == "\nXenón\n"
+    from conftest import assert_msgfmt_ok
+
+    assert_msgfmt_ok(path)
+
+
+def test_a_flag_changed_outside_changes_the_version(r, store):  # noqa: F811
+    from localize import po
+
+    entry = po.Entry("Numbness", "Entumecimiento")
+    before = review.version(entry)
+    entry.set_flag("fuzzy", True)
+    assert review.version(entry) != before
+
+
+def test_a_translator_may_not_clear_approved_text_and_is_told_who_may(r, store):  # noqa: F811
+    saved = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    approved = r.act(store.user("rita"), "es", SLUG, saved.id, "approve", based_on=saved.version)
+    with pytest.raises(PermissionDenied) as refused:
+        r.act(store.user("tina"), "es", SLUG, saved.id, "save", based_on=approved.version, text="  ")
+    assert str(refused.value) == "tina may not clear an approved translation: a reviewer rejects it"
+
+
+def test_a_change_of_an_entry_with_a_context_is_recorded_with_it(r, store):  # noqa: F811
+    with_context(r)
+    menu = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
+    r.act(store.user("rita"), "es", SLUG, menu.id, "save", based_on=menu.version, text="Reposo")
+    assert [(c.msgctxt, c.msgid) for c in store.history("es", SLUG, menu.id)] == [("menu", "Rest")]
+
+
+def test_an_unchanged_rejected_entry_shows_this_languages_rejection(r, store):  # noqa: F811
+    a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
+    rejected = r.act(store.user("rita"), "es", SLUG, a.id, "reject", based_on=a.version, note="calco del inglés")
+    fran = store.add_user("fran", "translator", ["fr"], "fran-password")
+    fred = store.add_user("fred", "reviewer", ["fr"], "fred-password")
+    there = next(i for i in r.items("fr", SLUG) if i.id == a.id)
+    there = r.act(fran, "fr", SLUG, a.id, "save", based_on=there.version, text="Engourdissement")
+    r.act(fred, "fr", SLUG, a.id, "reject", based_on=there.version, note="trop court")
+    same = r.act(store.user("tina"), "es", SLUG, a.id, "save", based_on=rejected.version, text="")
+    assert same.rejected["reason"] == "calco del inglés"
