@@ -707,3 +707,39 @@ def test_an_unchanged_rejected_entry_shows_this_languages_rejection(r, store):  
     r.act(fred, "fr", SLUG, a.id, "reject", based_on=there.version, note="trop court")
     same = r.act(store.user("tina"), "es", SLUG, a.id, "save", based_on=rejected.version, text="")
     assert same.rejected["reason"] == "calco del inglés"
+
+
+@pytest.mark.parametrize("setting, allowed", [("true", True), ("false", False)])
+def test_self_approval_is_read_from_the_workspace(ws, store, setting, allowed):  # noqa: F811
+    from localize.workspace import Workspace
+
+    config = ws.root / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f"self-approval = {setting}\n", encoding="utf-8")
+    assert Review(Workspace.open(ws.root), store).self_approval is allowed
+
+
+def test_a_self_approval_setting_that_is_not_true_or_false_is_refused_by_name(ws, store):  # noqa: F811
+    from localize.workspace import Workspace
+
+    config = ws.root / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'self-approval = "yes"\n', encoding="utf-8")
+    with pytest.raises(BadInput) as refused:
+        Review(Workspace.open(ws.root), store)
+    assert str(refused.value) == f"{config}: [tool.localize] self-approval must be true or false"
+
+
+def test_a_language_or_catalog_the_workspace_lacks_is_not_found_by_name(r, store):  # noqa: F811
+    with pytest.raises(NotFound) as language:
+        r.items("de", SLUG)
+    assert str(language.value) == "de is not a language of this workspace"
+    with pytest.raises(NotFound) as article:
+        r.items("es", "no-such-article")
+    assert str(article.value) == "no es catalog for 'no-such-article'"
+
+
+def test_a_rejection_made_outside_the_review_shows_its_reason_alone(r, store):  # noqa: F811
+    path = r.path("es", SLUG)
+    path.write_text(path.read_text(encoding="utf-8") + '\n# rejected: made in a PO editor\nmsgid "Elsewhere"\nmsgstr ""\n',
+                    encoding="utf-8")
+    item = next(i for i in r.items("es", SLUG) if i.msgid == "Elsewhere")
+    assert item.rejected == {"by": None, "at": None, "reason": "made in a PO editor", "text": None, "change": None}
