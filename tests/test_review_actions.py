@@ -743,3 +743,11 @@ def test_a_rejection_made_outside_the_review_shows_its_reason_alone(r, store):  
                     encoding="utf-8")
     item = next(i for i in r.items("es", SLUG) if i.msgid == "Elsewhere")
     assert item.rejected == {"by": None, "at": None, "reason": "made in a PO editor", "text": None, "change": None}
+
+
+def test_a_glossary_written_while_the_review_runs_is_read_at_the_next_look(r, store, ws):  # noqa: F811
+    from localize import glossary
+
+    assert r.context("es", SLUG).keep == ()
+    glossary.path_for(ws).write_text('keep = ["Men Women Psychology"]\n', encoding="utf-8")
+    assert r.context("es", SLUG).keep == ("Men Women Psychology",)
