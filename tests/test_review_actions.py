@@ -586,7 +586,8 @@ def test_saving_the_same_text_over_a_source_change_records_that_someone_looked(r
     assert len(store.history("es", SLUG, saved.id)) == 2
 
 
-def test_a_rejection_shown_is_this_languages_and_a_conflict_shows_it_too(r, store):  # noqa: F811
+def rejected_in_spanish_then_french(r, store):  # noqa: F811
+    """The first unit rejected by rita in Spanish, then by fred in French: (the Spanish item as saved, as rejected)."""
     a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
     rejected = r.act(store.user("rita"), "es", SLUG, a.id, "reject", based_on=a.version, note="calco del inglés")
     fran = store.add_user("fran", "translator", ["fr"], "fran-password")
@@ -594,6 +595,11 @@ def test_a_rejection_shown_is_this_languages_and_a_conflict_shows_it_too(r, stor
     there = next(i for i in r.items("fr", SLUG) if i.id == a.id)
     there = r.act(fran, "fr", SLUG, a.id, "save", based_on=there.version, text="Engourdissement")
     r.act(fred, "fr", SLUG, a.id, "reject", based_on=there.version, note="trop court")
+    return a, rejected
+
+
+def test_a_rejection_shown_is_this_languages_and_a_conflict_shows_it_too(r, store):  # noqa: F811
+    a, rejected = rejected_in_spanish_then_french(r, store)
     assert (first(r).rejected["by"], first(r).rejected["reason"]) == ("rita", "calco del inglés")
     with pytest.raises(Conflict) as stale:
         r.act(store.user("tina"), "es", SLUG, a.id, "save", based_on=a.version, text="Otro")
@@ -698,13 +704,7 @@ def test_a_change_of_an_entry_with_a_context_is_recorded_with_it(r, store):  # n
 
 
 def test_an_unchanged_rejected_entry_shows_this_languages_rejection(r, store):  # noqa: F811
-    a = translated(r, store, "Emotional numbness", "Entumecimiento emocional")
-    rejected = r.act(store.user("rita"), "es", SLUG, a.id, "reject", based_on=a.version, note="calco del inglés")
-    fran = store.add_user("fran", "translator", ["fr"], "fran-password")
-    fred = store.add_user("fred", "reviewer", ["fr"], "fred-password")
-    there = next(i for i in r.items("fr", SLUG) if i.id == a.id)
-    there = r.act(fran, "fr", SLUG, a.id, "save", based_on=there.version, text="Engourdissement")
-    r.act(fred, "fr", SLUG, a.id, "reject", based_on=there.version, note="trop court")
+    a, rejected = rejected_in_spanish_then_french(r, store)
     same = r.act(store.user("tina"), "es", SLUG, a.id, "save", based_on=rejected.version, text="")
     assert same.rejected["reason"] == "calco del inglés"
 
