@@ -476,14 +476,20 @@ def test_a_bulk_rejection_says_why_in_the_catalog_too(r, store, ws):  # noqa: F8
 
 
 
-def test_an_obsolete_entry_is_no_entry_of_a_bulk_action(r, store, ws):  # noqa: F811
+def with_obsolete(r: Review):
+    """The Spanish catalog gains an obsolete entry (a paragraph the article dropped): the entry, as read."""
     from localize import po
 
-    path = ws.catalog_path("es", SLUG)
+    path = r.path("es", SLUG)
     with path.open("a", encoding="utf-8") as out:
         out.write('\n#~ msgid "A paragraph the article dropped"\n#~ msgstr "Un párrafo que el artículo quitó"\n')
-    gone = next(e for e in po.parse(path.read_text(encoding="utf-8")).entries if e.obsolete)
+    return next(e for e in po.parse(path.read_text(encoding="utf-8")).entries if e.obsolete)
+
+
+def test_an_obsolete_entry_is_no_entry_of_a_bulk_action(r, store):  # noqa: F811
+    gone = with_obsolete(r)
     ident = review.entry_id(gone.msgctxt, gone.msgid)
+    path = r.path("es", SLUG)
     before = path.read_bytes()
     report = r.bulk(store.user("rita"), "es", SLUG, "reject", [(ident, review.version(gone))], reason="no")
     assert report.done == [] and [(i, str(why)) for i, why in report.skipped] == [(ident, "no such entry")]
@@ -540,12 +546,7 @@ def test_an_entry_that_is_not_in_the_catalog_is_not_found_by_name(r, store):  # 
 
 
 def test_an_obsolete_entry_cannot_be_edited(r, store):  # noqa: F811
-    from localize import po
-
-    path = r.path("es", SLUG)
-    with path.open("a", encoding="utf-8") as out:
-        out.write('\n#~ msgid "A paragraph the article dropped"\n#~ msgstr "Un párrafo que el artículo quitó"\n')
-    gone = next(e for e in po.parse(path.read_text(encoding="utf-8")).entries if e.obsolete)
+    gone = with_obsolete(r)
     with pytest.raises(NotFound):
         r.act(store.user("tina"), "es", SLUG, review.entry_id(gone.msgctxt, gone.msgid), "save",
               based_on=review.version(gone), text="Otro")
