@@ -296,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
     parser.add_argument("--resume", action="store_true", help="go on with an interrupted run's mutants")
     parser.add_argument("--survivors", action="store_true",
-                        help="run the last run's mutants not caught again, against the tests as they are now")
+                        help="run the last run's mutants not killed (survived, timed out, not run) again, "
+                             "against the tests as they are now")
     parser.add_argument("--report", action="store_true", help="only print the last run's table and survivors")
     parser.add_argument("--diffs", action="store_true", help="print the last run's report with each unexplained survivor's change")
     args = parser.parse_args(argv)
@@ -310,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
             names = args.mutants
             if args.survivors:
                 refresh_tests(scratch, files)
-                names = sorted(k for k, (status, _) in results(scratch, files).items() if status not in CAUGHT)
-                print(f"{module}: {len(names)} mutants not caught, run again", flush=True)
+                # a timeout may be a mutant that loops or a test slowed by a busy machine: run those again too
+                names = sorted(k for k, (status, _) in results(scratch, files).items() if status != "killed")
+                print(f"{module}: {len(names)} mutants not killed, run again", flush=True)
                 if not names:
                     continue
             elif not (args.resume and (scratch / "mutants").is_dir()):

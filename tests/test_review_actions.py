@@ -620,6 +620,10 @@ def test_four_eyes_reads_the_authors_of_this_article(r, store, ws, run):  # noqa
     r.act(store.user("tina"), "es", "second", there.id, "save", based_on=there.version, text="Insensibilidad")
     with pytest.raises(PermissionDenied, match="rita wrote this translation"):
         r.act(store.user("rita"), "es", SLUG, mine.id, "approve", based_on=mine.version)
+    report = r.bulk(store.user("rita"), "es", SLUG, "approve", [(mine.id, mine.version)])
+    assert report.done == [] and [(i, str(why)[:27]) for i, why in report.skipped] == [
+        (mine.id, "rita wrote this translation")]
+    assert first(r).state == "needs review"
 
 
 def test_the_words_of_an_unknown_action_and_of_a_check_given_to_an_action_without_one(r, store):  # noqa: F811
@@ -752,3 +756,54 @@ def test_a_glossary_written_while_the_review_runs_is_read_at_the_next_look(r, st
     assert r.context("es", SLUG).keep == ()
     glossary.path_for(ws).write_text('keep = ["Men Women Psychology"]\n', encoding="utf-8")
     assert r.context("es", SLUG).keep == ("Men Women Psychology",)
+
+
+def test_a_change_recorded_as_wording_is_named_for_the_authors_and_references_of_the_article(r, store):  # noqa: F811
+    """``update`` records a change's kind as it knew the article; the queue names it anew for the article's
+    reference list: an author's name changed, or a link to an anchor the reference list does not have."""
+    from localize import catalog
+
+    path = r.path("es", SLUG)
+    cat = catalog.read(path)
+    citing = next(e for e in cat.entries if e.msgid.startswith(WITH_YEAR))
+    citing.previous_msgid = citing.msgid.replace("Gross", "Smith")
+    title = next(e for e in cat.entries if e.msgid.startswith("Emotional numbness"))
+    title.previous_msgid = title.msgid + ' <a href="#ref-99">more</a>'
+    for entry in (citing, title):
+        entry.comments.append("source-change: wording")
+    catalog.save(path, cat)
+    items = r.items("es", SLUG)
+    assert find(items, WITH_YEAR).change == ("names",)       # Gross is an author of the reference list
+    assert find(items, "Emotional numbness").change == ("links",)   # no reference has the id ref-99
+
+
+def test_an_entry_a_po_editor_wrote_without_a_comment_has_no_kind(r, store):  # noqa: F811
+    from localize import catalog
+
+    path = r.path("es", SLUG)
+    cat = catalog.read(path)
+    next(e for e in cat.entries if e.msgid.startswith("Emotional numbness")).extracted = []
+    catalog.save(path, cat)
+    assert first(r).kind == "" and first(r).as_dict()["kind"] == ""
+    assert find(r.items("es", SLUG), WITH_YEAR).kind != ""
+
+
+def test_the_queue_knows_the_words_of_the_whole_article_and_opens_without_its_source(r, store, ws):  # noqa: F811
+    """A machine draft may keep an English term the article uses elsewhere ("reappraisal", in the unit
+    on emotion regulation); a word the article never uses is a spelling warning. A catalog whose source
+    page was taken away still opens, without the reference list."""
+    from localize import catalog
+
+    path = r.path("es", SLUG)
+    cat = catalog.read(path)
+    for start, text in (("The mechanism", "El mecanismo de la reappraisal"), ("The evidence", "Las zorblax")):
+        entry = next(e for e in cat.entries if e.msgid.startswith(start))
+        entry.msgstr, entry.comments = text, ["draft: apertium en-es"]
+        entry.set_flag("fuzzy", True)
+    catalog.save(path, cat)
+    items = r.items("es", SLUG)
+    assert [p.check for p in find(items, "The mechanism").problems] == []
+    assert [(p.check, p.message) for p in find(items, "The evidence").problems] == [
+        ("spelling", 'not in the dictionary: "zorblax"')]
+    (ws.root / "source" / f"{SLUG}.html").unlink()
+    assert first(r).msgid.startswith("Emotional numbness") and r.context("es", SLUG).citations == frozenset()
