@@ -435,13 +435,15 @@ def test_unknown_words_english_does_not_know_are_terms(source, target, left):
 @pytest.mark.parametrize("target, lang, words", [
     ("<b>buenas</b>noches a todos", "es", []),       # a tag between two words parts them
     ("<b>Hola</b> mundoo", "es", ["mundoo"]),
+    ("Vea <b>zorblatx</b>hoy.", "es", ["zorblatx"]),  # a tag touching a word is no part of it
     ("Visite www.zorblatx.org hoy.", "es", []),      # addresses are not words
     ("Escriba a info@zorblatx.org hoy.", "es", []),
     ("Vea https://zorblatx.org/ayuda hoy.", "es", []),
     ("Vea zorblatx hoy.", "es", ["zorblatx"]),
     ("la base de dades dels grou…", "ca", []),        # cut short on purpose
+    ("dels grou... i zorblatx", "ca", ["zorblatx"]),  # and the words after it are still read
     ("Dijo qe no.", "es", ["qe"]),                    # two letters are a word; one is not
-    ("Pulse x dos veces.", "es", []),
+    ("Pulse la tecla z dos veces.", "es", []),
     ("الحزم وsynaptic", "ar", ["synaptic"]),          # a word of two scripts is two words
 ])
 def test_the_words_the_dictionary_is_asked_about(target, lang, words):
@@ -451,6 +453,7 @@ def test_the_words_the_dictionary_is_asked_about(target, lang, words):
 def test_a_word_of_parts_joined_by_an_apostrophe_is_known_by_its_parts():
     assert _spelling("Vea zorblatx’casa hoy.", "es", "See zorblatx now.") == []
     assert _spelling("Vea zorblatx’casa hoy.", "es", "See it now.") == ['not in the dictionary: "zorblatx’casa"']
+    assert _spelling("Vea zorblatx’casa y qwerx hoy.", "es", "See zorblatx now.") == ['not in the dictionary: "qwerx"']
 
 
 def test_the_glossarys_required_translations_are_spelled_right():
@@ -477,3 +480,12 @@ def test_an_edition_in_another_variety_of_the_source_language_is_not_called_untr
     edited = po.Entry(same, "I think they rarely notice the colour of the zorblatx sky.", flags=["fuzzy"],
                       comments=["draft: apertium eng-spa"])
     assert checks.run([edited], us) == []
+
+
+def test_a_source_in_another_language_has_no_english_terms():
+    """A Spanish source's word left in a Catalan draft is Spanish left in, not a term English lacks."""
+    e = po.Entry("El tiempo es desapacible.", "El temps és desapacible.", flags=["fuzzy"],
+                 comments=["draft: apertium spa-cat; unknown words: desapacible"])
+    found = [p.message for p in checks.run([e], checks.Context(languages.parse("ca"), "es"))
+             if p.check == "unknown-words"]
+    assert found == ['words the engine did not know are still in the translation: "desapacible"']

@@ -133,6 +133,8 @@ def test_a_problem_found_in_two_forms_is_reported_once_and_names_the_article():
     ("Write to a@example.org or https://example.org/a.", "Escriba a https://example.org/a o a@example.org.", []),
     ("Write to a@example.org.", "Escriba a b@example.org.",
      ["URLs or e-mail addresses differ: b@example.org where the source has a@example.org"]),
+    ("Write to ana@example.org.", "Escriba a .ana@example.org.",    # a dot glued on is another address
+     ["URLs or e-mail addresses differ: .ana@example.org where the source has ana@example.org"]),
 ])
 def test_addresses_with_and_without_scheme_are_compared(source, target, messages):
     assert [m for _, c, m, _ in found([Entry(source, target)]) if c == "urls"] == messages
@@ -395,6 +397,13 @@ def test_invisible_characters_by_language(lang, target, says):
 ])
 def test_the_unsafe_check_says_what_it_found_word_for_word(target, messages):
     assert [m for _, c, m, _ in found([Entry("Hello.", target)]) if c == "unsafe"] == messages
+
+
+def test_unsafe_words_in_the_text_beside_the_sources_own_tags_are_only_text():
+    """A reader sees "javascript:" written out, escaped, as the translation's words: nothing runs."""
+    source = "<b>Never</b> open links you do not trust."
+    target = '<b>Nunca</b> abra enlaces javascript: ni atributos onclick="x" que no conozca.'
+    assert [c for _, c, _, _ in found([Entry(source, target)])] == []
 
 
 def test_a_tag_closing_three_deep_names_the_element_it_closes():
