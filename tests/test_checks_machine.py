@@ -489,3 +489,16 @@ def test_a_source_in_another_language_has_no_english_terms():
     found = [p.message for p in checks.run([e], checks.Context(languages.parse("ca"), "es"))
              if p.check == "unknown-words"]
     assert found == ['words the engine did not know are still in the translation: "desapacible"']
+
+
+@pytest.mark.parametrize("target", [
+    "Vea zorblatx-https://example.org hoy.",
+    "Escriba zorblatx’ana@example.org hoy.",
+    "Vea zorblatx-Gross hoy.",
+])
+def test_a_word_joined_to_an_address_or_a_protected_name_is_still_spelled(target):
+    """The address or the author's name is left out, and the word beside it is read alone."""
+    entry = po.Entry("See Gross.", target, flags=["fuzzy"], comments=["draft: apertium eng-spa"])
+    ctx = checks.Context(languages.parse("es"), authors=("Gross",))
+    assert [p.message for p in checks.run([entry], ctx) if p.check == "spelling"] == [
+        'not in the dictionary: "zorblatx"']
