@@ -502,3 +502,48 @@ def test_a_word_joined_to_an_address_or_a_protected_name_is_still_spelled(target
     ctx = checks.Context(languages.parse("es"), authors=("Gross",))
     assert [p.message for p in checks.run([entry], ctx) if p.check == "spelling"] == [
         'not in the dictionary: "zorblatx"']
+
+
+def test_names_the_engine_did_not_know_are_kept_and_english_left_in_is_named():
+    """Pennebaker is a name of the article; Freud is one too, though the article also writes "freud.org",
+    and English's dictionary knows it only with its capital: both are kept. "numbness" is English left in."""
+    source = "Freud and Pennebaker wrote about numbness."
+    e = po.Entry(source, "Freud y Pennebaker escribieron sobre numbness.", flags=["fuzzy"],
+                 comments=["draft: apertium eng-spa; unknown words: Pennebaker, Freud, numbness"])
+    ctx = machine.with_article(checks.Context(languages.parse("es"), "en"), [source, "As Freud put it, see freud.org."])
+    assert [p.message for p in checks.run([e], ctx) if p.check == "unknown-words"] == [
+        'words the engine did not know are still in the translation: "numbness"']
+
+
+def _round_trip(source: str, target: str, score: float) -> list[str]:
+    """The round-trip findings of a draft whose score is recorded as the engine records it."""
+    origin = f"apertium eng-spa; round trip: {score:.2f} {loss.fingerprint(target, source)}"
+    e = po.Entry(source, target, flags=["fuzzy"], comments=[po.DRAFT_COMMENT + origin])
+    return [p.check for p in checks.run([e], checks.Context(languages.parse("es"), "en")) if p.check == "round-trip"]
+
+
+@pytest.mark.parametrize("source, target, score, found", [
+    ("Numbness is not the same as calm.", "El entumecimiento no es lo mismo que la calma.", 0.79, ["round-trip"]),
+    ("Numbness is not the same as calm.", "El entumecimiento no es lo mismo que la calma.", 0.80, []),
+    ("Numbness fades with time here.", "El entumecimiento pasa con el tiempo aquí.", 0.2, ["round-trip"]),  # 5 words
+    ("Numbness fades with time.", "El entumecimiento pasa con el tiempo.", 0.2, []),        # 4: too few to judge
+    ("Numbness is <b>not</b>calm at all.", "El entumecimiento <b>no</b>es calma.", 0.2, ["round-trip"]),  # tags
+])
+def test_the_round_trip_warns_under_its_least_score_for_five_words_or_more(source, target, score, found):
+    assert _round_trip(source, target, score) == found
+
+
+def _dropped(source: str, target: str, lang: str = "es", source_language: str = "en") -> list[str]:
+    entry = po.Entry(source, target, flags=["fuzzy"], comments=["draft: apertium eng-spa"])
+    ctx = checks.Context(languages.parse(lang), source_language)
+    return [p.message for p in checks.run([entry], ctx) if p.check == "dropped"]
+
+
+@pytest.mark.parametrize("source, target, lang, source_language, messages", [
+    ("Numbness fades over time.", "Pasa.", "es", "en", ["1 word for the source's 4: under 50% of them"]),
+    ("Numbness fades over time.", "Se pasa.", "es", "en", []),                   # half is enough
+    ("It fades. It returns.", "Se desvanece y vuelve.", "es", "en", ["1 sentence for the source's 2"]),
+    ("Τι είναι; Είναι κάτι.", "Qué es, es algo.", "es", "el-GR", ["1 sentence for the source's 2"]),  # Greek ";" ends one
+])
+def test_a_draft_with_fewer_words_or_sentences_says_how_many(source, target, lang, source_language, messages):
+    assert _dropped(source, target, lang, source_language) == messages

@@ -683,3 +683,15 @@ def test_every_forbidden_translation_used_is_named():
 
 def test_an_address_that_ends_a_sentence_is_the_same_address():
     assert found([Entry("Write to editors@example.org today.", "Escriba a editors@example.org.")]) == []
+
+
+def test_a_recorded_source_change_is_named_for_the_articles_reference_list():
+    """A link to an anchor the reference list does not have is a link, not a citation, whatever its name."""
+    entry = Entry('See <a href="#ref-99">more</a>.', "Vea más.", previous_msgid="See more.",
+                  comments=["source-change: wording"])
+    cited = Entry('As shown <a href="#ref-1">before</a>.', "Como se vio.", previous_msgid="As shown.",
+                  comments=["source-change: wording"])
+    context = Context(ES, citations=frozenset({"#ref-1"}))
+    assert [(m, message.split(" changed")[0]) for m, c, message, _ in found([entry, cited], context)
+            if c == "source-change"] == [(entry.msgid, "the source's link targets"),
+                                         (cited.msgid, "the source's citations")]
