@@ -179,19 +179,46 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
     pyproject.write_text(text, encoding="utf-8")
 
 
-def refresh_tests(scratch: Path, files: list[str]) -> None:
-    """Bring the checkout's tests into a finished run's copy, to run its survivors again against them; the
-    module must be as it was, or the mutants would not be this code's."""
-    for name in files:
-        now, _ = unwrap_decorators((ROOT / name).read_text(encoding="utf-8"))
-        if now != (scratch / name).read_text(encoding="utf-8"):
-            raise SystemExit(f"{name} changed since its run: run its module again whole")
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "tests"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.splitlines()
+def refresh(scratch: Path, files: list[str]) -> list[str]:
+    """Bring the checkout's code and tests into a finished run's copy, to run its mutants not killed again.
+
+    A module changed since the run is copied too (its decorated functions rewritten), newer than its
+    mutants: mutmut then mutates it anew, and drops the results of the functions that changed, whose
+    mutants run again with the others; a function unchanged keeps its results. The files changed are
+    returned."""
+    changed = []
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "localize", "tests"], cwd=ROOT,
+                            check=True, capture_output=True, text=True).stdout.splitlines()
     for name in listed:
-        if (ROOT / name).is_file():
-            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, scratch / name)
+        here, there = ROOT / name, scratch / name
+        if not here.is_file():
+            continue
+        there.parent.mkdir(parents=True, exist_ok=True)
+        if name in files:
+            text, _ = unwrap_decorators(here.read_text(encoding="utf-8"))
+            if not there.is_file() or there.read_text(encoding="utf-8") != text:
+                there.write_text(text, encoding="utf-8")
+                changed.append(name)
+        else:
+            shutil.copy2(here, there)
+    return changed
+
+
+def forget(scratch: Path, files: list[str]) -> int:
+    """Drop the results of the mutants not killed, so that mutmut runs them again."""
+    from mutmut.stats import status_by_exit_code
+    dropped = 0
+    for name in files:
+        meta = scratch / "mutants" / (name + ".meta")
+        if not meta.exists():
+            continue
+        data = json.loads(meta.read_text())
+        for key, code in data["exit_code_by_key"].items():
+            if code is not None and status_by_exit_code[code] != "killed":
+                data["exit_code_by_key"][key] = None
+                dropped += 1
+        meta.write_text(json.dumps(data, indent=4))
+    return dropped
 
 
 def run_mutmut(scratch: Path, names: list[str], children: int) -> int:
@@ -296,8 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2, help="mutants run at once")
     parser.add_argument("--resume", action="store_true", help="go on with an interrupted run's mutants")
     parser.add_argument("--survivors", action="store_true",
-                        help="run the last run's mutants not killed (survived, timed out, not run) again, "
-                             "against the tests as they are now")
+                        help="run the last run's mutants not killed (survived, timed out, not run) again, against "
+                             "the code and tests as they are now (a changed function's mutants run again too)")
     parser.add_argument("--report", action="store_true", help="only print the last run's table and survivors")
     parser.add_argument("--diffs", action="store_true", help="print the last run's report with each unexplained survivor's change")
     args = parser.parse_args(argv)
@@ -310,12 +337,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{module}: mutating {len(files)} files in {scratch}", flush=True)
             names = args.mutants
             if args.survivors:
-                refresh_tests(scratch, files)
+                for name in refresh(scratch, files):
+                    print(f"  {name} changed since the run: the mutants of its changed functions run again")
                 # a timeout may be a mutant that loops or a test slowed by a busy machine: run those again too
-                names = sorted(k for k, (status, _) in results(scratch, files).items() if status != "killed")
-                print(f"{module}: {len(names)} mutants not killed, run again", flush=True)
-                if not names:
-                    continue
+                count = forget(scratch, files)
+                print(f"{module}: {count} mutants not killed, run again", flush=True)
+                names = []
             elif not (args.resume and (scratch / "mutants").is_dir()):
                 prepare(scratch, files, args.tests or list(MODULES[module][1]), fresh=True)
             code = run_mutmut(scratch, names, args.children)

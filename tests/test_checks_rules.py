@@ -317,6 +317,14 @@ def messages_of(check: str, source: str, target: str, lang: str = "es") -> list[
     ("fr", "Note: this.", "Note: ceci.", ['French puts a (narrow) no-break space before ":": "Note:"']),
     ("fr", "Why?", "Pourquoi\u202f?", []),
     ("fr", "See https://x.org/a?b now.", "Voir https://x.org/a?b maintenant.", []),
+    ("es", "Done.", "Hecho...", ['ends with "...", the source with "."']),
+    ("zh", "Wait...", "等等...", []),                       # three points stand for "…" in any script
+    ("es", "See www.x.org/?a=1 now.", "Vea www.x.org/?a=1 ya.", []),   # an address without a scheme too
+    ("fr", "Warning!", "Attention!", ['French puts a (narrow) no-break space before "!": "Attention!"']),
+    ("fr", "This; then that.", "D'abord ceci; puis cela.",
+     ['French puts a (narrow) no-break space before ";": "D\'abord ceci;"']),
+    ("fr", "See https://x.org now!", "Voir https://x.org maintenant!",     # quoted as written
+     ['French puts a (narrow) no-break space before "!": "g maintenant!"']),
 ])
 def test_end_punctuation_as_each_language_writes_it(lang, source, target, says):
     assert messages_of("punctuation", source, target, lang) == says

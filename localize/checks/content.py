@@ -80,11 +80,10 @@ def markup_differs(pair: Pair, ctx: Context) -> list[str] | None:
     t_nest, t_error = _nesting(target)
     if t_error and not s_error:
         return [t_error]
-    by_source = {t.key: opened[matched[i]].key for i, t in enumerate(target) if i in matched}
+    # judged by element names: markup.match pairs an element only with one of its name
     s_names = {(key[0], parent[0] if parent else None) for key, parent in s_nest}
     for key, parent in dict.fromkeys(t_nest):
-        was_key, was_parent = by_source.get(key, key), by_source.get(parent, parent) if parent else None
-        if (was_key, was_parent) in s_nest or (key[0], parent[0] if parent else None) in s_names:
+        if (key[0], parent[0] if parent else None) in s_names:
             continue
         # the source has an element of that name: markup.match has refused the translation's others
         then = next(p for k, p in s_nest if k[0] == key[0])
@@ -268,7 +267,7 @@ def _addresses(text: str) -> list[str]:
     if "://" not in text and "www." not in text and "@" not in text:
         return []
     found = [u.rstrip(URL_END) for u in URL.findall(text)]
-    found += [e.rstrip(".") for e in EMAIL.findall(text)]
+    found += EMAIL.findall(text)   # it ends in a letter, a digit or a hyphen: never in a point
     return found
 
 

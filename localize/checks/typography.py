@@ -51,16 +51,23 @@ def punctuation(pair: Pair, ctx: Context) -> list[Said] | None:
             found.append(said('ends with "%(mark)s"; %(language)s writes "%(expected)s"', mark=t_mark,
                               language=ctx.language, expected=expected[0]))
     if base in _INVERTED:
-        text = URL.sub(" ", target) if "://" in target else target
+        text = _blank_addresses(target)
         for opening, closing in (("¿", "?"), ("¡", "!")):
             if text.count(closing) > text.count(opening):
                 found.append(said('"%(closing)s" without its opening "%(opening)s"', closing=closing, opening=opening))
     elif base == "fr" and (":" in target or ";" in target or "!" in target or "?" in target):
-        text = URL.sub(" ", target) if "://" in target else target
-        for m in _FRENCH_TIGHT.finditer(text):
+        for m in _FRENCH_TIGHT.finditer(_blank_addresses(target)):
             found.append(said('French puts a (narrow) no-break space before "%(mark)s": "%(where)s"',
-                              mark=m.group(), where=text[max(0, m.start() - 12):m.end()]))
+                              mark=m.group(), where=target[max(0, m.start() - 12):m.end()]))
     return found
+
+
+def _blank_addresses(text: str) -> str:
+    """The text with each URL (with a scheme or from "www.") blanked out space for space: the "?" and ":" of
+    an address are no punctuation, and what is quoted from the text is found at the same place."""
+    if "://" not in text and "www." not in text:
+        return text
+    return URL.sub(lambda m: " " * len(m.group()), text)
 
 
 _OPENERS = {"(": "(", "（": "(", "[": "[", "［": "[", "{": "{", "｛": "{", "【": "【", "「": "「",
