@@ -97,3 +97,26 @@ def test_a_small_run_mutates_a_decorated_check_and_the_tests_kill_its_mutants(tm
     assert "_mutmut" not in (ROOT / "localize" / "checks" / "content.py").read_text()
     assert sys.modules.get("localize.checks.content") is None or \
         "scratch" not in sys.modules["localize.checks.content"].__file__
+
+
+def test_a_survivors_pass_forgets_what_was_not_killed_and_brings_in_changed_code(tmp_path):
+    """``--survivors``: survivors and timeouts run again (a busy machine makes timeouts), kills stand; a module
+    changed since the run is copied in, rewritten, for mutmut to mutate its changed functions anew."""
+    name = "localize/checks/content.py"
+    meta = tmp_path / "mutants" / (name + ".meta")
+    meta.parent.mkdir(parents=True)
+    codes = {"a__mutmut_1": 1, "a__mutmut_2": 0, "a__mutmut_3": 36, "a__mutmut_4": None, "a__mutmut_5": 3}
+    meta.write_text(json.dumps({"exit_code_by_key": codes, "hash_by_function_name": {"a": "x"}}))
+    assert mutate.forget(tmp_path, [name]) == 2
+    data = json.loads(meta.read_text())
+    assert data["exit_code_by_key"] == {"a__mutmut_1": 1, "a__mutmut_2": None, "a__mutmut_3": None,
+                                        "a__mutmut_4": None, "a__mutmut_5": 3}
+    assert data["hash_by_function_name"] == {"a": "x"}
+
+    (tmp_path / name).parent.mkdir(parents=True)
+    (tmp_path / name).write_text("# as it was\n", encoding="utf-8")
+    assert mutate.refresh(tmp_path, [name]) == [name]
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    assert "@check(" not in text and "pseudo = check(" in text      # rewritten as for a whole run
+    assert (tmp_path / "tests" / "test_mutation.py").is_file()       # the tests as they are now
+    assert mutate.refresh(tmp_path, [name]) == []                    # nothing changed since
