@@ -201,6 +201,9 @@ def refresh(scratch: Path, files: list[str]) -> list[str]:
                 changed.append(name)
         else:
             shutil.copy2(here, there)
+    # a test changed since the run may call other functions now (mutmut maps only new tests again):
+    # the map from functions to the tests that call them is made anew
+    (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     return changed
 
 

@@ -115,7 +115,9 @@ def test_a_survivors_pass_forgets_what_was_not_killed_and_brings_in_changed_code
 
     (tmp_path / name).parent.mkdir(parents=True)
     (tmp_path / name).write_text("# as it was\n", encoding="utf-8")
+    (tmp_path / "mutants" / "mutmut-stats.json").write_text("{}")
     assert mutate.refresh(tmp_path, [name]) == [name]
+    assert not (tmp_path / "mutants" / "mutmut-stats.json").exists()   # which tests call what: read anew
     text = (tmp_path / name).read_text(encoding="utf-8")
     assert "@check(" not in text and "pseudo = check(" in text      # rewritten as for a whole run
     assert (tmp_path / "tests" / "test_mutation.py").is_file()       # the tests as they are now
