@@ -343,8 +343,10 @@ def main(argv: list[str] | None = None) -> int:
                 for name in refresh(scratch, files):
                     print(f"  {name} changed since the run: the mutants of its changed functions run again")
                 # a timeout may be a mutant that loops or a test slowed by a busy machine: run those again too
-                count = forget(scratch, files)
-                print(f"{module}: {count} mutants not killed, run again", flush=True)
+                forget(scratch, files)
+                count = sum(status != "killed" for status, _ in results(scratch, files).values())
+                print(f"{module}: {count} mutants not killed, run again (with those of changed functions)",
+                      flush=True)
                 names = []
             elif not (args.resume and (scratch / "mutants").is_dir()):
                 prepare(scratch, files, args.tests or list(MODULES[module][1]), fresh=True)
