@@ -550,6 +550,7 @@ def test_an_obsolete_entry_cannot_be_edited(r, store):  # noqa: F811
     with pytest.raises(NotFound):
         r.act(store.user("tina"), "es", SLUG, review.entry_id(gone.msgctxt, gone.msgid), "save",
               based_on=review.version(gone), text="Otro")
+    assert gone.msgid not in [i.msgid for i in r.items("es", SLUG)]     # nor shown in the queue
 
 
 def test_an_entry_with_a_context_is_edited_as_itself(r, store):  # noqa: F811
@@ -557,6 +558,8 @@ def test_an_entry_with_a_context_is_edited_as_itself(r, store):  # noqa: F811
     menu = next(i for i in r.items("es", SLUG) if i.msgctxt == "menu")
     saved = r.act(store.user("rita"), "es", SLUG, menu.id, "save", based_on=menu.version, text="Reposo")
     assert (saved.msgctxt, saved.msgid, saved.msgstr, saved.state) == ("menu", "Rest", "Reposo", "needs review")
+    rejected = r.act(store.user("rafa"), "es", SLUG, menu.id, "reject", based_on=saved.version, note="es Descanso")
+    assert (rejected.rejected["by"], rejected.rejected["reason"]) == ("rafa", "es Descanso")
 
 
 def test_an_action_on_a_broken_catalog_names_the_file(r, store):  # noqa: F811
@@ -620,6 +623,12 @@ def test_four_eyes_reads_the_authors_of_this_article(r, store, ws, run):  # noqa
     r.act(store.user("tina"), "es", "second", there.id, "save", based_on=there.version, text="Insensibilidad")
     with pytest.raises(PermissionDenied, match="rita wrote this translation"):
         r.act(store.user("rita"), "es", SLUG, mine.id, "approve", based_on=mine.version)
+    r.act(store.user("rafa"), "es", SLUG, mine.id, "reject", based_on=first(r).version, note="aquí no")
+    there = next(i for i in r.items("es", "second") if i.id == mine.id)
+    r.act(store.user("rafa"), "es", "second", mine.id, "reject", based_on=there.version, note="allí tampoco")
+    assert (first(r).rejected["by"], first(r).rejected["reason"]) == ("rafa", "aquí no")   # not the other article's
+    mine = r.act(store.user("rita"), "es", SLUG, mine.id, "save", based_on=first(r).version,
+                 text="Entumecimiento emocional")
     report = r.bulk(store.user("rita"), "es", SLUG, "approve", [(mine.id, mine.version)])
     assert report.done == [] and [(i, str(why)[:27]) for i, why in report.skipped] == [
         (mine.id, "rita wrote this translation")]
