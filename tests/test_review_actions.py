@@ -800,7 +800,7 @@ def test_an_entry_a_po_editor_wrote_without_a_comment_has_no_kind(r, store):  # 
 def test_the_queue_knows_the_words_of_the_whole_article_and_opens_without_its_source(r, store, ws):  # noqa: F811
     """A machine draft may keep an English term the article uses elsewhere ("reappraisal", in the unit
     on emotion regulation); a word the article never uses is a spelling warning. A catalog whose source
-    page was taken away still opens, without the reference list."""
+    page, then template, were taken away still opens, without the reference list, then the article's words."""
     from localize import catalog
 
     path = r.path("es", SLUG)
@@ -816,3 +816,22 @@ def test_the_queue_knows_the_words_of_the_whole_article_and_opens_without_its_so
         ("spelling", 'not in the dictionary: "zorblax"')]
     (ws.root / "source" / f"{SLUG}.html").unlink()
     assert first(r).msgid.startswith("Emotional numbness") and r.context("es", SLUG).citations == frozenset()
+    ws.template_path(SLUG).unlink()
+    assert first(r).msgid.startswith("Emotional numbness") and r.context("es", SLUG).article is None
+
+
+def test_the_queue_accepts_a_link_to_the_page_the_links_table_names(ws, store):  # noqa: F811
+    """[tool.localize.links] names the Spanish counterpart of a page the article links to: a translation
+    that links there is no markup change; in French, with no counterpart named, it is."""
+    from localize.workspace import Workspace
+
+    with (ws.root / "pyproject.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[tool.localize.links."https://guide.example/"]\nes = "https://guia.example/es/"\n')
+    unit = 'msgid "Read <a href=\\"https://guide.example/\\">the guide</a>."\n'
+    for lang, text in (("es", 'Lea <a href=\\"https://guia.example/es/\\">la guía</a>.'),
+                       ("fr", 'Lisez <a href=\\"https://guia.example/es/\\">le guide</a>.')):
+        path = ws.catalog_path(lang, SLUG)
+        path.write_text(path.read_text(encoding="utf-8") + f'\n{unit}msgstr "{text}"\n', encoding="utf-8")
+    r = Review(Workspace.open(ws.root), store)
+    es, fr = (find(r.items(lang, SLUG), "Read <a") for lang in ("es", "fr"))
+    assert es.problems == () and [p.check for p in fr.problems] == ["markup"]
