@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +159,11 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
         path.write_text(text, encoding="utf-8")
         if rewritten:
             print(f"  {name}: {len(rewritten)} decorated functions mutated too ({', '.join(rewritten)})")
-    top = sorted({Path(n).parts[0] for n in listed} - {"localize", "tests", "pyproject.toml"})
+    write_config(scratch, files, tests, sorted({Path(n).parts[0] for n in listed} - {"localize", "tests", "pyproject.toml"}))
+
+
+def write_config(scratch: Path, files: list[str], tests: list[str], top: list[str]) -> None:
+    """The copy's pyproject.toml: the checkout's, with mutmut's settings for this module."""
     config = {
         "source_paths": ["localize"],
         "only_mutate": files,
@@ -166,20 +171,21 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
         "pytest_add_cli_args_test_selection": [t for t in tests if (ROOT / t.split("::")[0]).exists()],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "mutate_plugin", "-W", "ignore",
                                 *(f"--deselect={t}" for t in DESELECTED)],
-        # mutmut stops a mutant after (its tests' time + constant) × multiplier seconds, counting tests but not
-        # their set-up (a fixture that drafts an article with Apertium): the constant covers the set-up, or a
-        # slow set-up would be taken for a mutant that loops, and counted as caught
-        "timeout_constant": 10.0,
+        # mutmut stops a mutant after (its tests' time + constant) × multiplier CPU seconds, counting tests but
+        # not their set-up (a fixture that drafts an article with Apertium) nor pytest's start: the constant
+        # covers those, or a mutant whose tests all pass slowly would be taken for one that loops, and counted
+        # as caught (the checks' 500 tests take 25 s with their set-up)
+        "timeout_constant": 30.0,
         "timeout_multiplier": 2.0,
         "use_git_change_detection": False,
     }
     pyproject = scratch / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text += "\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in config.items())
     pyproject.write_text(text, encoding="utf-8")
 
 
-def refresh(scratch: Path, files: list[str]) -> list[str]:
+def refresh(scratch: Path, files: list[str], tests: list[str] = ()) -> list[str]:
     """Bring the checkout's code and tests into a finished run's copy, to run its mutants not killed again.
 
     A module changed since the run is copied too (its decorated functions rewritten), newer than its
@@ -204,6 +210,9 @@ def refresh(scratch: Path, files: list[str]) -> list[str]:
     # a test changed since the run may call other functions now (mutmut maps only new tests again):
     # the map from functions to the tests that call them is made anew
     (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    if tests:   # the settings as they are now (the run's folders to copy stay the run's)
+        top = tomllib.loads((scratch / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]["also_copy"]
+        write_config(scratch, files, list(tests), top)
     return changed
 
 
@@ -340,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{module}: mutating {len(files)} files in {scratch}", flush=True)
             names = args.mutants
             if args.survivors:
-                for name in refresh(scratch, files):
+                for name in refresh(scratch, files, args.tests or list(MODULES[module][1])):
                     print(f"  {name} changed since the run: the mutants of its changed functions run again")
                 # a timeout may be a mutant that loops or a test slowed by a busy machine: run those again too
                 forget(scratch, files)
