@@ -547,3 +547,4 @@ def _dropped(source: str, target: str, lang: str = "es", source_language: str = 
 ])
 def test_a_draft_with_fewer_words_or_sentences_says_how_many(source, target, lang, source_language, messages):
     assert _dropped(source, target, lang, source_language) == messages
+

@@ -162,6 +162,16 @@ def test_a_forbidden_term_inside_another_word_is_not_reported():
         ['"numbness" must not be "dormir"']
 
 
+
+def test_the_longer_of_two_glossary_terms_that_start_alike_is_the_one_found():
+    """"emotion regulation" has its own required translation: the shorter "emotion" is not asked for in it."""
+    ctx = Context(ES, required={"emotion": "emoción", "emotion regulation": "regulación emocional"})
+    assert [m for _, c, m, _ in found([Entry("Emotion regulation matters.", "La regulación emocional importa.")],
+                                      ctx) if c == "glossary"] == []
+    assert [m for _, c, m, _ in found([Entry("Emotion matters.", "La regulación emocional importa.")], ctx)
+            if c == "glossary"] == ['"emotion" should be "emoción"']
+
+
 # -- across a language's catalogs -----------------------------------------------------------------
 
 def test_the_same_text_translated_two_ways_is_reported_on_each_side():
