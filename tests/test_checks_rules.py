@@ -27,6 +27,23 @@ def test_an_ignore_flag_switches_one_check_off_for_one_entry():
     assert [c for _, c, _, _ in found([Entry("In 1998.", "En 1989.", flags=["ignore-urls"])])] == ["numbers"]
 
 
+
+def test_an_ignore_flag_switches_off_its_check_of_an_empty_plural_form_and_no_other():
+    def entry(*flags):
+        return Entry("One day", msgid_plural="Some days", msgstr_plural={0: "Un día", 1: ""}, flags=list(flags))
+
+    assert [(c, m) for _, c, m, _ in found([entry("ignore-numbers")])] == [("empty", "a plural form is empty")]
+    assert found([entry("ignore-empty")]) == []
+
+
+def test_a_draft_with_one_plural_form_still_blank_has_its_other_forms_checked():
+    draft = Entry("In 1998", msgid_plural="In 1998", msgstr_plural={0: "", 1: "En 1989"}, flags=["fuzzy"])
+    assert [c for _, c, _, _ in found([draft])] == ["numbers"]
+
+
+def test_a_problem_names_the_context_of_its_entry():
+    menu = Entry("In 1998.", "En 1989.", msgctxt="menu")
+    assert [(p.msgctxt, p.msgid, p.check) for p in checks.run([menu], Context(ES))] == [("menu", "In 1998.", "numbers")]
 @pytest.mark.parametrize("check, entry", [
     ("pseudo", Entry("Hello.", "[!! Ĥéļļö. !!]", flags=["ignore-pseudo"])),
     ("unsafe", Entry("Hello.", 'Hola <img src="x" onerror="alert(1)">.', flags=["ignore-unsafe"])),
@@ -347,6 +364,7 @@ def test_end_punctuation_as_each_language_writes_it(lang, source, target, says):
     ('He said "hi".', 'Dijo "hola.', ["unbalanced quotes: an odd number of double quotes"]),
     ('He said "hi".', "Dijo «hola».", []),
     ("A (b c.", "A (b c.", []),             # as unbalanced as its source
+    ("A (b c.", 'A "b c.', ["unbalanced quotes: an odd number of double quotes"]),   # its "(" balanced
     ("「a」", "「a", ['unbalanced brackets: "「" opened 1 more time than closed']),
 ])
 def test_brackets_and_quotes(source, target, says):
@@ -387,6 +405,29 @@ def test_length_against_what_the_language_usually_takes(lang, target, says):
     source = "A sentence of some length."      # 26 characters
     assert messages_of("length", source, target, lang) == says
     assert messages_of("length", "Short one.", "x" * 90, lang) == []
+
+
+@pytest.mark.parametrize("lang, source_language, target, says", [
+    # a language the table does not list takes as many characters as its source: twice 26, + 10
+    ("sw", "en", "x" * 63, ["63 characters: much longer than usual (26 expected)"]),
+    ("sw", "en", "x" * 62, []),
+    ("sw", "en", "x" * 9, ["9 characters: much shorter than usual (26 expected)"]),   # half of 26, - 3
+    ("sw", "en", "x" * 10, []),
+    # from Austrian German (1.25) into Spanish (1.2): 26 × 0.96
+    ("es", "de-AT", "x" * 60, ["60 characters: much longer than usual (25 expected)"]),
+    ("es", "de-AT", "x" * 59, []),
+    # from a language the table does not list: as from English
+    ("es", "sw", "x" * 73, ["73 characters: much longer than usual (31 expected)"]),
+    ("es", "sw", "x" * 72, []),
+])
+def test_length_from_the_source_language_into_the_target(lang, source_language, target, says):
+    ctx = Context(languages.parse(lang), source_language)
+    assert [m for _, c, m, _ in found([Entry("A sentence of some length.", target)], ctx) if c == "length"] == says
+
+
+def test_a_source_of_twenty_characters_is_long_enough_to_judge():
+    assert messages_of("length", "x" * 20, "x") == ["1 character: much shorter than usual (24 expected)"]
+    assert messages_of("length", "x" * 19, "x") == []
 
 
 def test_a_one_character_translation_is_named_in_the_singular():

@@ -101,18 +101,18 @@ def brackets(pair: Pair, ctx: Context) -> list[Said] | None:
         return None   # balanced
     source = _balance(pair.source_plain)
     found = []
-    for kind in dict.fromkeys((*target, *source)):
-        if target.get(kind, 0) != source.get(kind, 0):
-            count = target.get(kind, 0)
-            if kind == '"':
-                found.append(said("unbalanced quotes: an odd number of double quotes"))
-            elif count > 0:
-                found.append(said_n('unbalanced brackets: "%(bracket)s" opened %(num)d more time than closed',
-                                    'unbalanced brackets: "%(bracket)s" opened %(num)d more times than closed',
-                                    count, bracket=kind))
-            else:
-                found.append(said('unbalanced brackets: a closing "%(bracket)s" without its opening one',
-                                  bracket=kind))
+    for kind, count in target.items():   # a kind the translation balances is no fault of it
+        if count == source.get(kind, 0):
+            continue   # as unbalanced as its source
+        if kind == '"':
+            found.append(said("unbalanced quotes: an odd number of double quotes"))
+        elif count > 0:
+            found.append(said_n('unbalanced brackets: "%(bracket)s" opened %(num)d more time than closed',
+                                'unbalanced brackets: "%(bracket)s" opened %(num)d more times than closed',
+                                count, bracket=kind))
+        else:
+            found.append(said('unbalanced brackets: a closing "%(bracket)s" without its opening one',
+                              bracket=kind))
     return found
 
 
