@@ -528,6 +528,7 @@ def _round_trip(source: str, target: str, score: float) -> list[str]:
     ("Numbness fades with time here.", "El entumecimiento pasa con el tiempo aquí.", 0.2, ["round-trip"]),  # 5 words
     ("Numbness fades with time.", "El entumecimiento pasa con el tiempo.", 0.2, []),        # 4: too few to judge
     ("Numbness is <b>not</b>calm at all.", "El entumecimiento <b>no</b>es calma.", 0.2, ["round-trip"]),  # tags
+    ("One<br>two<br>three<br>four<br>five", "Uno<br>dos<br>tres<br>cuatro<br>cinco", 0.2, ["round-trip"]),
 ])
 def test_the_round_trip_warns_under_its_least_score_for_five_words_or_more(source, target, score, found):
     assert _round_trip(source, target, score) == found
@@ -548,3 +549,15 @@ def _dropped(source: str, target: str, lang: str = "es", source_language: str = 
 def test_a_draft_with_fewer_words_or_sentences_says_how_many(source, target, lang, source_language, messages):
     assert _dropped(source, target, lang, source_language) == messages
 
+
+
+def test_an_english_source_of_any_region_has_english_terms():
+    """A British source's "systemd", unknown to the engine and to English, is a term the draft keeps."""
+    e = po.Entry("Restart the systemd service now.", "Reinicie el servicio systemd ahora.", flags=["fuzzy"],
+                 comments=["draft: apertium eng-spa; unknown words: systemd"])
+    found = [p.check for p in checks.run([e], checks.Context(languages.parse("es"), "en-GB"))]
+    assert "unknown-words" not in found
+
+
+def test_entities_are_read_as_the_characters_they_stand_for():
+    assert _spelling("Vea el caf&eacute; y lea &amp; escriba.", "es") == []

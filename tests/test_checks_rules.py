@@ -376,6 +376,7 @@ def test_brackets_and_quotes(source, target, says):
     ("a", "\ta", ["leading whitespace differs: '\\t', the source ''"]),
     ("a ", "a", ["trailing whitespace differs: '', the source ' '"]),
     ("a", "a  ", ["trailing whitespace differs: '  ', the source ''"]),
+    ("Hello ", "Hola", ["trailing whitespace differs: '', the source ' '"]),
     (" a ", " a ", []),
 ])
 def test_whitespace_at_the_ends(source, target, says):
@@ -389,6 +390,7 @@ def test_whitespace_at_the_ends(source, target, says):
     ("One  two.", "Uno  dos.", []),
     ("A long sentence goes here, then a gap.", "Una frase larga va aquí, y luego\u00a0\u00a0un hueco.",
      ['double space: "a aquí, y luego\u00a0\u00a0un hueco."']),
+    ("A gap.", "Un\u202f\u202fhueco.", ['double space: "Un\u202f\u202fhueco."']),   # narrow no-break spaces
 ])
 def test_double_spaces_the_source_does_not_have(source, target, says):
     assert messages_of("double-space", source, target) == says
@@ -439,6 +441,7 @@ def test_a_one_character_translation_is_named_in_the_singular():
     ("ar", "مرحبا\u200f.", []),                                   # a right-to-left mark in Arabic
     ("es", "Hola\u200f.", ["invisible character the source does not have: U+200F RIGHT-TO-LEFT MARK"]),
     ("fa", "می\u200cخواهم.", []),                                 # Persian writes the zero-width non-joiner
+    ("fa", "می\u200cخواهم\u200f.", []),                           # and is written right to left
     ("es", "Ho\u200cla.", ["invisible character the source does not have: U+200C ZERO WIDTH NON-JOINER"]),
     ("es", "Hola\ufeff\ufeff.", ["invisible character the source does not have: U+FEFF ZERO WIDTH NO-BREAK SPACE"]),
 ])
