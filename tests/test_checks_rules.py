@@ -139,6 +139,15 @@ def test_a_problem_found_in_two_forms_is_reported_once_and_names_the_article():
     assert [(p.article, p.language, p.check) for p in problems] == [("numbness", "es", "numbers")]
 
 
+
+@pytest.mark.parametrize("lang, source_language, source, target, says", [
+    ("ar", "en", "In the late nineties.", "في أواخر ١٩٩٨.", ["numbers differ: added 1998"]),
+    ("en", "ar-EG", "في ١٩٩٨.", "In the late nineties.", ["numbers differ: missing 1998"]),
+])
+def test_numbers_written_only_in_a_languages_own_digits_are_read(lang, source_language, source, target, says):
+    ctx = Context(languages.parse(lang), source_language)
+    assert [m for _, c, m, _ in found([Entry(source, target)], ctx) if c == "numbers"] == says
+
 # -- addresses -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, target, messages", [
@@ -365,6 +374,7 @@ def test_end_punctuation_as_each_language_writes_it(lang, source, target, says):
     ('He said "hi".', "Dijo «hola».", []),
     ("A (b c.", "A (b c.", []),             # as unbalanced as its source
     ("A (b c.", 'A "b c.', ["unbalanced quotes: an odd number of double quotes"]),   # its "(" balanced
+    ("A (b c.", 'A (b "c.', ["unbalanced quotes: an odd number of double quotes"]),  # after one as the source
     ("「a」", "「a", ['unbalanced brackets: "「" opened 1 more time than closed']),
 ])
 def test_brackets_and_quotes(source, target, says):
