@@ -159,7 +159,8 @@ def prepare(scratch: Path, files: list[str], tests: list[str], fresh: bool) -> N
         path.write_text(text, encoding="utf-8")
         if rewritten:
             print(f"  {name}: {len(rewritten)} decorated functions mutated too ({', '.join(rewritten)})")
-    write_config(scratch, files, tests, sorted({Path(n).parts[0] for n in listed} - {"localize", "tests", "pyproject.toml"}))
+    top = sorted({Path(n).parts[0] for n in listed} - {"localize", "tests", "pyproject.toml"})
+    write_config(scratch, files, tests, top)
 
 
 def write_config(scratch: Path, files: list[str], tests: list[str], top: list[str]) -> None:

@@ -299,9 +299,9 @@ def test_a_dictionary_enchant_cannot_load_is_said_and_not_used(fresh_dictionarie
 
 # -- spelling: what the dictionary is asked ------------------------------------------------
 
-def _spelling(target: str, lang: str, source: str = "x", article: list[str] | None = None):
+def _spelling(target: str, lang: str, source: str = "x", article: list[str] | None = None, authors=()):
     entry = po.Entry(source, target, flags=["fuzzy"], comments=["draft: apertium eng-cat"])
-    ctx = checks.Context(languages.parse(lang))
+    ctx = checks.Context(languages.parse(lang), authors=authors)
     if article is not None:
         ctx = machine.with_article(ctx, article)
     return [p.message for p in checks.run([entry], ctx) if p.check == "spelling"]
@@ -498,10 +498,7 @@ def test_a_source_in_another_language_has_no_english_terms():
 ])
 def test_a_word_joined_to_an_address_or_a_protected_name_is_still_spelled(target):
     """The address or the author's name is left out, and the word beside it is read alone."""
-    entry = po.Entry("See Gross.", target, flags=["fuzzy"], comments=["draft: apertium eng-spa"])
-    ctx = checks.Context(languages.parse("es"), authors=("Gross",))
-    assert [p.message for p in checks.run([entry], ctx) if p.check == "spelling"] == [
-        'not in the dictionary: "zorblatx"']
+    assert _spelling(target, "es", "See Gross.", authors=("Gross",)) == ['not in the dictionary: "zorblatx"']
 
 
 def test_names_the_engine_did_not_know_are_kept_and_english_left_in_is_named():
